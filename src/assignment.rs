@@ -1,0 +1,401 @@
+//! Route choice with capacity: the equilibrium of one year (or one part of a year).
+//!
+//! Two models over the same candidate routes:
+//! - Path-size logit stochastic user equilibrium (Daganzo and Sheffi, 1977; path size
+//!   after Ben-Akiva and Bierlaire, 1999): route flows f_r = D * exp(-theta c_r +
+//!   ln PS_r) / sum_j exp(-theta c_j + ln PS_j), with costs c that depend on the flows
+//!   through BPR congestion. Solved as a fixed point by the self-regulated method of
+//!   successive averages (Liu, Ban and Ran, 2009, Transportation Research Part B 43(7)):
+//!   the step 1/beta shrinks fast only when the error grows. The convergence measure
+//!   is the relative flow gap sum_r |y_r - f_r| / sum_d D_d, where y is the logit
+//!   response to the costs of f.
+//! - Deterministic user equilibrium (Wardrop's first principle) by path-based gradient
+//!   projection (Jayakrishnan et al., 1994, Transportation Research Record 1443). The
+//!   measure is the relative gap sum_r f_r (c_r - c_min) / sum_r f_r c_r.
+//!
+//! Both warm-start from the flows of the previous year when the candidate routes are
+//! the same, which cuts iterations sharply over a horizon.
+
+use crate::cost::{bpr_derivative, bpr_time_h};
+use crate::model::{Bpr, ChoiceModel, RouteChoice};
+
+/// The arcs of the network as one assignment sees them.
+#[derive(Debug, Clone)]
+pub struct ArcData {
+    pub t0_h: Vec<f64>,
+    pub capacity_tpy: Vec<f64>,
+    pub bpr: Vec<Bpr>,
+}
+
+/// The routes of every demand row, flattened.
+#[derive(Debug, Clone, Default)]
+pub struct RouteData {
+    /// Routes of row d are `start[d]..start[d + 1]`.
+    pub start: Vec<usize>,
+    pub arcs: Vec<Vec<usize>>,
+    /// Money charges and fixed hours (dwell, handling) per tonne.
+    pub fixed_usd: Vec<f64>,
+    pub fixed_h: Vec<f64>,
+    pub ln_path_size: Vec<f64>,
+    /// A route through a closed arc is unavailable.
+    pub available: Vec<bool>,
+}
+
+impl RouteData {
+    pub fn n_rows(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    pub fn rows(&self, d: usize) -> std::ops::Range<usize> {
+        self.start[d]..self.start[d + 1]
+    }
+}
+
+/// The result of one assignment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assignment {
+    pub route_flow_t: Vec<f64>,
+    pub arc_flow_t: Vec<f64>,
+    /// Congested arc running times, hours.
+    pub arc_time_h: Vec<f64>,
+    /// Route generalized cost (USD/t) and time (h) at the final flows.
+    pub route_cost_usd: Vec<f64>,
+    pub route_time_h: Vec<f64>,
+    /// Demand with no available route, per row.
+    pub unserved_t: Vec<f64>,
+    pub iterations: usize,
+    pub gap: f64,
+    pub converged: bool,
+}
+
+/// Solves one assignment. `warm` holds route flows to start from (same routes).
+pub fn assign(
+    rc: &RouteChoice,
+    arcs: &ArcData,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    warm: Option<&[f64]>,
+) -> Assignment {
+    let n_routes = routes.arcs.len();
+    let mut a = Assignment {
+        route_flow_t: vec![0.0; n_routes],
+        arc_flow_t: vec![0.0; arcs.t0_h.len()],
+        arc_time_h: arcs.t0_h.clone(),
+        route_cost_usd: vec![0.0; n_routes],
+        route_time_h: vec![0.0; n_routes],
+        unserved_t: vec![0.0; routes.n_rows()],
+        iterations: 0,
+        gap: 0.0,
+        converged: true,
+    };
+    // Start: warm flows rescaled to this demand, or the free-flow choice.
+    update_costs(arcs, routes, vot, &mut a);
+    for d in 0..routes.n_rows() {
+        let r = routes.rows(d);
+        let total_avail = r.clone().filter(|&i| routes.available[i]).count();
+        if total_avail == 0 || demand_t[d] <= 0.0 {
+            a.unserved_t[d] = if total_avail == 0 { demand_t[d] } else { 0.0 };
+            continue;
+        }
+        let warm_sum: f64 = warm.map_or(0.0, |w| {
+            r.clone()
+                .filter(|&i| routes.available[i])
+                .map(|i| w[i])
+                .sum()
+        });
+        if let (Some(w), true) = (warm, warm_sum > 0.0) {
+            for i in r {
+                a.route_flow_t[i] = if routes.available[i] {
+                    w[i] * demand_t[d] / warm_sum
+                } else {
+                    0.0
+                };
+            }
+        } else {
+            let mut y = vec![0.0; r.len()];
+            match rc.model {
+                ChoiceModel::Logit => logit(
+                    rc,
+                    routes,
+                    &a.route_cost_usd,
+                    r.clone(),
+                    demand_t[d],
+                    &mut y,
+                ),
+                ChoiceModel::Deterministic => {
+                    cheapest(routes, &a.route_cost_usd, r.clone(), demand_t[d], &mut y)
+                }
+            }
+            a.route_flow_t[r].copy_from_slice(&y);
+        }
+    }
+    load_arcs(arcs, routes, &mut a);
+    match rc.model {
+        ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, &mut a),
+        ChoiceModel::Deterministic => solve_deterministic(rc, arcs, routes, demand_t, vot, &mut a),
+    }
+    a
+}
+
+/// Arc flows and congested times from route flows.
+fn load_arcs(arcs: &ArcData, routes: &RouteData, a: &mut Assignment) {
+    a.arc_flow_t.iter_mut().for_each(|x| *x = 0.0);
+    for (r, path) in routes.arcs.iter().enumerate() {
+        let f = a.route_flow_t[r];
+        if f != 0.0 {
+            for &arc in path {
+                a.arc_flow_t[arc] += f;
+            }
+        }
+    }
+    for (i, t) in a.arc_time_h.iter_mut().enumerate() {
+        *t = bpr_time_h(
+            arcs.t0_h[i],
+            a.arc_flow_t[i],
+            arcs.capacity_tpy[i],
+            arcs.bpr[i],
+        );
+    }
+}
+
+/// Route times and generalized costs at the current arc times.
+fn update_costs(_arcs: &ArcData, routes: &RouteData, vot: &[f64], a: &mut Assignment) {
+    for d in 0..routes.n_rows() {
+        for r in routes.rows(d) {
+            let t: f64 =
+                routes.arcs[r].iter().map(|&x| a.arc_time_h[x]).sum::<f64>() + routes.fixed_h[r];
+            a.route_time_h[r] = t;
+            a.route_cost_usd[r] = routes.fixed_usd[r] + vot[d] * t;
+        }
+    }
+}
+
+/// Path-size logit split of `demand` over the available routes in `range`, into `y`.
+fn logit(
+    rc: &RouteChoice,
+    routes: &RouteData,
+    cost: &[f64],
+    range: std::ops::Range<usize>,
+    demand: f64,
+    y: &mut [f64],
+) {
+    let theta = rc.logit_scale_per_usd;
+    let start = range.start;
+    let mut best = f64::NEG_INFINITY;
+    for r in range.clone() {
+        if routes.available[r] {
+            best = best.max(-theta * cost[r] + routes.ln_path_size[r]);
+        }
+    }
+    let mut sum = 0.0;
+    for r in range.clone() {
+        let v = if routes.available[r] {
+            (-theta * cost[r] + routes.ln_path_size[r] - best).exp()
+        } else {
+            0.0
+        };
+        y[r - start] = v;
+        sum += v;
+    }
+    for v in y.iter_mut() {
+        *v *= demand / sum;
+    }
+}
+
+/// All of `demand` on the cheapest available route (lowest index on ties).
+fn cheapest(
+    routes: &RouteData,
+    cost: &[f64],
+    range: std::ops::Range<usize>,
+    demand: f64,
+    y: &mut [f64],
+) {
+    let start = range.start;
+    y.iter_mut().for_each(|v| *v = 0.0);
+    if let Some(best) = range
+        .filter(|&r| routes.available[r])
+        .min_by(|&a, &b| cost[a].total_cmp(&cost[b]))
+    {
+        y[best - start] = demand;
+    }
+}
+
+fn solve_logit(
+    rc: &RouteChoice,
+    arcs: &ArcData,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    a: &mut Assignment,
+) {
+    let total: f64 = demand_t.iter().sum();
+    if total <= 0.0 {
+        update_costs(arcs, routes, vot, a);
+        return;
+    }
+    let mut y = vec![0.0; routes.arcs.len()];
+    let mut beta = 1.0;
+    let mut prev_err = f64::INFINITY;
+    a.converged = false;
+    for it in 1..=rc.max_iterations {
+        update_costs(arcs, routes, vot, a);
+        let mut err = 0.0;
+        for d in 0..routes.n_rows() {
+            let r = routes.rows(d);
+            if a.unserved_t[d] >= demand_t[d] || demand_t[d] <= 0.0 {
+                continue;
+            }
+            let (s, e) = (r.start, r.end);
+            logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
+            for i in s..e {
+                err += (y[i] - a.route_flow_t[i]).abs();
+            }
+        }
+        err /= total;
+        a.iterations = it;
+        a.gap = err;
+        if err <= rc.tolerance {
+            a.converged = true;
+            break;
+        }
+        // Self-regulated averaging: a large step while the error falls.
+        beta += if err >= prev_err { 1.5 } else { 0.25 };
+        prev_err = err;
+        let step = 1.0 / beta;
+        for (f, yv) in a.route_flow_t.iter_mut().zip(&y) {
+            *f += step * (yv - *f);
+        }
+        load_arcs(arcs, routes, a);
+    }
+    update_costs(arcs, routes, vot, a);
+}
+
+fn relative_gap(routes: &RouteData, a: &Assignment) -> f64 {
+    let (mut excess, mut total) = (0.0, 0.0);
+    for d in 0..routes.n_rows() {
+        let r = routes.rows(d);
+        let min = r
+            .clone()
+            .filter(|&i| routes.available[i])
+            .map(|i| a.route_cost_usd[i])
+            .fold(f64::INFINITY, f64::min);
+        for i in r {
+            let f = a.route_flow_t[i];
+            if f > 0.0 {
+                excess += f * (a.route_cost_usd[i] - min);
+                total += f * a.route_cost_usd[i];
+            }
+        }
+    }
+    if total > 0.0 { excess / total } else { 0.0 }
+}
+
+fn solve_deterministic(
+    rc: &RouteChoice,
+    arcs: &ArcData,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    a: &mut Assignment,
+) {
+    a.converged = false;
+    for it in 1..=rc.max_iterations {
+        update_costs(arcs, routes, vot, a);
+        let gap = relative_gap(routes, a);
+        a.iterations = it;
+        a.gap = gap;
+        if gap <= rc.tolerance {
+            a.converged = true;
+            break;
+        }
+        for d in 0..routes.n_rows() {
+            if demand_t[d] <= 0.0 || a.unserved_t[d] >= demand_t[d] {
+                continue;
+            }
+            let r = routes.rows(d);
+            // Costs of this row's routes at the current arc flows.
+            for i in r.clone() {
+                let t: f64 = routes.arcs[i].iter().map(|&x| a.arc_time_h[x]).sum::<f64>()
+                    + routes.fixed_h[i];
+                a.route_time_h[i] = t;
+                a.route_cost_usd[i] = routes.fixed_usd[i] + vot[d] * t;
+            }
+            let Some(m) = r
+                .clone()
+                .filter(|&i| routes.available[i])
+                .min_by(|&x, &y| a.route_cost_usd[x].total_cmp(&a.route_cost_usd[y]))
+            else {
+                continue;
+            };
+            for i in r.clone() {
+                if i == m || a.route_flow_t[i] <= 0.0 {
+                    continue;
+                }
+                let diff = a.route_cost_usd[i] - a.route_cost_usd[m];
+                if diff <= 0.0 {
+                    continue;
+                }
+                // Second derivative along the shift: arcs on exactly one of the two routes.
+                let mut s = 0.0;
+                for &x in routes.arcs[i]
+                    .iter()
+                    .filter(|x| !routes.arcs[m].contains(x))
+                {
+                    s += bpr_derivative(
+                        arcs.t0_h[x],
+                        a.arc_flow_t[x],
+                        arcs.capacity_tpy[x],
+                        arcs.bpr[x],
+                    );
+                }
+                for &x in routes.arcs[m]
+                    .iter()
+                    .filter(|x| !routes.arcs[i].contains(x))
+                {
+                    s += bpr_derivative(
+                        arcs.t0_h[x],
+                        a.arc_flow_t[x],
+                        arcs.capacity_tpy[x],
+                        arcs.bpr[x],
+                    );
+                }
+                s *= vot[d];
+                let shift = if s > 0.0 {
+                    (diff / s).min(a.route_flow_t[i])
+                } else {
+                    a.route_flow_t[i]
+                };
+                a.route_flow_t[i] -= shift;
+                a.route_flow_t[m] += shift;
+                for &x in &routes.arcs[i] {
+                    a.arc_flow_t[x] -= shift;
+                    a.arc_time_h[x] = bpr_time_h(
+                        arcs.t0_h[x],
+                        a.arc_flow_t[x],
+                        arcs.capacity_tpy[x],
+                        arcs.bpr[x],
+                    );
+                }
+                for &x in &routes.arcs[m] {
+                    a.arc_flow_t[x] += shift;
+                    a.arc_time_h[x] = bpr_time_h(
+                        arcs.t0_h[x],
+                        a.arc_flow_t[x],
+                        arcs.capacity_tpy[x],
+                        arcs.bpr[x],
+                    );
+                }
+                // Refresh the two routes' costs for the next shift in this row.
+                for j in [i, m] {
+                    let t: f64 = routes.arcs[j].iter().map(|&x| a.arc_time_h[x]).sum::<f64>()
+                        + routes.fixed_h[j];
+                    a.route_time_h[j] = t;
+                    a.route_cost_usd[j] = routes.fixed_usd[j] + vot[d] * t;
+                }
+            }
+        }
+    }
+    update_costs(arcs, routes, vot, a);
+    a.gap = relative_gap(routes, a);
+}

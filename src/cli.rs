@@ -1,0 +1,65 @@
+//! Command-line definitions (clap), nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "corridor",
+    version,
+    about = "Simulate freight flows over a new transit corridor against the routes it competes with",
+    long_about = "Reads scenario files (TOML: network, demand, costs, events over the years, \
+uncertainty), solves a capacity-constrained route-choice equilibrium for every year, and \
+writes tables and a summary under output/<scenario>/.\n\nExit codes: 0 success, 2 bad input \
+or usage, 1 any other failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate scenarios and write their results
+    #[command(
+        after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
+corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
+Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
+convergence.csv and summary.json. A folder argument runs every *.toml file in it."
+    )]
+    Run(RunArgs),
+    /// Check scenario files and report every problem, without simulating
+    #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
+Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files, or folders of them
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Folder that receives one sub-folder per scenario
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replications (overrides the scenario's `replications`)
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u64>,
+    /// Random seed (overrides the scenario's `seed`)
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files, or folders of them
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+}

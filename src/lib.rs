@@ -1,0 +1,33 @@
+//! corridor-sim: freight flows over a new transit corridor against the routes it
+//! competes with.
+//!
+//! The pipeline, one module per step:
+//! `scenario` (files -> validated `model::Scenario`) -> `network` (arcs, one
+//! replication's values, the state of a year) -> `routes` (k shortest candidate routes
+//! per topology, path-size factors) -> `assignment` (path-size logit SUE or Wardrop
+//! equilibrium with BPR congestion) -> `simulate` (one replication over the horizon) ->
+//! `runner` (replications in parallel) -> `results` (summaries) -> `output` (bytes).
+//!
+//! # Determinism
+//! The same scenario and seed give byte-identical tables whatever the thread count:
+//! each replication draws from its own ChaCha8 stream derived from (seed, index);
+//! replications are folded into the results in index order; maps that reach output
+//! are ordered; numbers are formatted the same way on every run.
+//!
+//! The library never prints; `main.rs` owns the terminal and the exit codes.
+
+pub mod assignment;
+pub mod cost;
+pub mod distributions;
+pub mod model;
+pub mod network;
+pub mod output;
+pub mod results;
+pub mod routes;
+pub mod runner;
+pub mod scenario;
+pub mod simulate;
+pub mod stats;
+
+/// The most replications one run accepts.
+pub const MAX_REPLICATIONS: u64 = 10_000_000;

@@ -1,0 +1,196 @@
+//! The terminal: parse arguments, call the library, print problems, choose exit codes
+//! (0 success, 2 bad input or usage, 1 any other failure).
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use corridor_sim::output;
+use corridor_sim::runner::{self, RunOptions};
+use corridor_sim::scenario::{self, Loaded};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cli::{Cli, Command, RunArgs};
+
+const BAD_INPUT: u8 = 2;
+const FAILURE: u8 = 1;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { BAD_INPUT } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate(args) => validate(&args.scenarios),
+    };
+    ExitCode::from(code)
+}
+
+/// Scenario files named directly, and the `*.toml` files of named folders (sorted).
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("cannot read folder {}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!(
+                    "folder {} holds no .toml scenario files",
+                    p.display()
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn load_all(paths: &[PathBuf]) -> (Vec<(PathBuf, Loaded)>, bool) {
+    let mut ok = Vec::new();
+    let mut bad = false;
+    for p in paths {
+        match scenario::load(p) {
+            Ok(l) => {
+                for w in &l.warnings {
+                    eprintln!("{w}");
+                }
+                ok.push((p.clone(), l));
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                bad = true;
+            }
+        }
+    }
+    (ok, bad)
+}
+
+fn validate(paths: &[PathBuf]) -> u8 {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let (ok, bad) = load_all(&files);
+    for (p, l) in &ok {
+        let s = &l.scenario;
+        println!(
+            "{}: ok: scenario `{}`, {} nodes, {} links, {} flows, {}-{}, {} uncertain input{}",
+            p.display(),
+            s.name,
+            s.nodes.len(),
+            s.links.len(),
+            s.demand.len(),
+            s.first_year,
+            s.last_year,
+            s.n_draws,
+            if s.n_draws == 1 { "" } else { "s" }
+        );
+    }
+    if bad { BAD_INPUT } else { 0 }
+}
+
+fn run(args: &RunArgs) -> u8 {
+    let files = match expand(&args.scenarios) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if args.threads == Some(0) {
+        eprintln!("error: --threads must be at least 1");
+        return BAD_INPUT;
+    }
+    if let Some(n) = args.replications
+        && !(1..=corridor_sim::MAX_REPLICATIONS).contains(&n)
+    {
+        eprintln!(
+            "error: --replications must be between 1 and {}",
+            corridor_sim::MAX_REPLICATIONS
+        );
+        return BAD_INPUT;
+    }
+    let (loaded, bad) = load_all(&files);
+    let mut code = if bad { BAD_INPUT } else { 0 };
+    let mut names: Vec<String> = Vec::new();
+    for (path, l) in loaded {
+        let dir_name = output::safe_dir_name(&l.scenario.name);
+        if names.contains(&dir_name) {
+            eprintln!(
+                "{}: error: another scenario of this run is also named `{}`; give each a distinct [scenario] name",
+                path.display(),
+                l.scenario.name
+            );
+            code = BAD_INPUT;
+            continue;
+        }
+        names.push(dir_name.clone());
+        if let Err(e) = run_one(&path, &l, args, &args.out.join(&dir_name)) {
+            eprintln!("{}: error: {e}", path.display());
+            code = code.max(FAILURE);
+        }
+    }
+    code
+}
+
+fn run_one(path: &Path, l: &Loaded, args: &RunArgs, dest: &Path) -> Result<(), String> {
+    let s = &l.scenario;
+    let opts = RunOptions {
+        replications: args.replications,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let requested = opts.replications.unwrap_or(s.replications);
+    let seed = opts.seed.unwrap_or(s.seed);
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::new(requested);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, ~{eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_message(s.name.clone());
+        b
+    };
+    let results = runner::run(s, &opts, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    bar.finish_and_clear();
+    let files = output::render(s, &results, seed, requested, &l.warnings);
+    output::write_folder(dest, &files)
+        .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    if !args.quiet {
+        eprintln!(
+            "{}: {} replication{} of {}-{} written to {}",
+            path.display(),
+            results.replications,
+            if results.replications == 1 { "" } else { "s" },
+            s.first_year,
+            s.last_year,
+            dest.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! The network as the simulation sees it: directed arcs over dense indices, one
+//! replication's concrete input values (`Instance`), and the state of one year.
+
+use crate::model::{EventAction, Mode, NodeKind, Running, Scenario};
+
+/// A direction of travel over a link.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arc {
+    pub link: usize,
+    /// `true` when travelled from the link's `from` to its `to`.
+    pub forward: bool,
+    pub tail: usize,
+    pub head: usize,
+    pub mode: Mode,
+}
+
+/// The arcs of a scenario and, per node, the arcs leaving it.
+#[derive(Debug, Clone)]
+pub struct Arcs {
+    pub arcs: Vec<Arc>,
+    pub out: Vec<Vec<usize>>,
+    /// `arc_of[link]` = (forward arc, reverse arc if two-way).
+    pub arc_of: Vec<(usize, Option<usize>)>,
+}
+
+impl Arcs {
+    pub fn new(s: &Scenario) -> Arcs {
+        let mut arcs = Vec::with_capacity(s.links.len() * 2);
+        let mut out = vec![Vec::new(); s.nodes.len()];
+        let mut arc_of = Vec::with_capacity(s.links.len());
+        for (i, l) in s.links.iter().enumerate() {
+            let fwd = arcs.len();
+            arcs.push(Arc {
+                link: i,
+                forward: true,
+                tail: l.from,
+                head: l.to,
+                mode: l.mode,
+            });
+            out[l.from].push(fwd);
+            let rev = l.two_way.then(|| {
+                arcs.push(Arc {
+                    link: i,
+                    forward: false,
+                    tail: l.to,
+                    head: l.from,
+                    mode: l.mode,
+                });
+                out[l.to].push(fwd + 1);
+                fwd + 1
+            });
+            arc_of.push((fwd, rev));
+        }
+        Arcs { arcs, out, arc_of }
+    }
+
+    pub fn arc_for(&self, link: usize, forward: bool) -> Option<usize> {
+        let (f, r) = self.arc_of[link];
+        if forward { Some(f) } else { r }
+    }
+}
+
+/// Node costs in one replication: hours and USD per tonne.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NodeValues {
+    pub border_h: f64,
+    pub border_usd: f64,
+    pub transship_h: f64,
+    pub transship_usd: f64,
+    pub gauge_h: f64,
+    pub gauge_usd: f64,
+    pub port_h: f64,
+    pub port_usd: f64,
+}
+
+/// Link values that events can change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkValues {
+    pub length_km: f64,
+    /// Free-flow running time, hours.
+    pub t0_h: f64,
+    pub capacity_tpy: f64,
+    pub tariff_usd_per_t: f64,
+    pub tariff_usd_per_tkm: f64,
+}
+
+impl LinkValues {
+    /// The link charge per tonne.
+    pub fn charge_usd_per_t(&self) -> f64 {
+        self.tariff_usd_per_t + self.tariff_usd_per_tkm * self.length_km
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventValues {
+    pub year: i32,
+    pub link: usize,
+    pub action: EventAction,
+    pub capacity_tpy: Option<f64>,
+    pub tariff_usd_per_t: Option<f64>,
+    pub tariff_usd_per_tkm: Option<f64>,
+    pub speed_kmh: Option<f64>,
+    pub time_h: Option<f64>,
+}
+
+/// One replication's concrete inputs: every `Param` evaluated once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub nodes: Vec<NodeValues>,
+    pub links: Vec<LinkValues>,
+    pub open_from: Vec<i32>,
+    pub open_until: Vec<i32>,
+    pub demand_base_t: Vec<f64>,
+    pub demand_growth: Vec<f64>,
+    pub vot_usd_per_t_h: Vec<f64>,
+    /// Sorted by year, declaration order within a year.
+    pub events: Vec<EventValues>,
+}
+
+fn year_of(v: f64) -> i32 {
+    v.round() as i32
+}
+
+impl Instance {
+    /// Evaluates the scenario for `uniforms` (one per draw), or at nominal values.
+    pub fn new(s: &Scenario, uniforms: Option<&[f64]>) -> Instance {
+        let v = |p: &crate::scenario::num::Param| p.value(uniforms);
+        let nodes = s
+            .nodes
+            .iter()
+            .map(|n| {
+                let c = &n.costs;
+                let border = n.kind == NodeKind::Border;
+                NodeValues {
+                    border_h: if border { v(&c.border_dwell_h) } else { 0.0 },
+                    border_usd: if border {
+                        v(&c.border_fee_usd_per_t)
+                    } else {
+                        0.0
+                    },
+                    transship_h: v(&c.transshipment_h),
+                    transship_usd: v(&c.transshipment_usd_per_t),
+                    gauge_h: v(&c.gauge_change_h),
+                    gauge_usd: v(&c.gauge_change_usd_per_t),
+                    port_h: v(&c.port_handling_h),
+                    port_usd: v(&c.port_handling_usd_per_t),
+                }
+            })
+            .collect();
+        let links = s
+            .links
+            .iter()
+            .map(|l| {
+                let length_km = v(&l.length_km);
+                LinkValues {
+                    length_km,
+                    t0_h: match &l.running {
+                        Running::SpeedKmh(p) => length_km / v(p),
+                        Running::FixedH(p) => v(p),
+                    },
+                    capacity_tpy: v(&l.capacity_tpy),
+                    tariff_usd_per_t: v(&l.tariff_usd_per_t),
+                    tariff_usd_per_tkm: v(&l.tariff_usd_per_tkm),
+                }
+            })
+            .collect();
+        let mut events: Vec<EventValues> = s
+            .events
+            .iter()
+            .map(|e| EventValues {
+                year: year_of(v(&e.year)),
+                link: e.link,
+                action: e.action,
+                capacity_tpy: e.capacity_tpy.as_ref().map(v),
+                tariff_usd_per_t: e.tariff_usd_per_t.as_ref().map(v),
+                tariff_usd_per_tkm: e.tariff_usd_per_tkm.as_ref().map(v),
+                speed_kmh: e.speed_kmh.as_ref().map(v),
+                time_h: e.time_h.as_ref().map(v),
+            })
+            .collect();
+        events.sort_by_key(|e| e.year);
+        Instance {
+            nodes,
+            links,
+            open_from: s
+                .links
+                .iter()
+                .map(|l| l.open_from.as_ref().map_or(i32::MIN, |p| year_of(v(p))))
+                .collect(),
+            open_until: s
+                .links
+                .iter()
+                .map(|l| l.open_until.as_ref().map_or(i32::MAX, |p| year_of(v(p))))
+                .collect(),
+            demand_base_t: s.demand.iter().map(|d| v(&d.tonnes_per_year)).collect(),
+            demand_growth: s.demand.iter().map(|d| v(&d.growth_per_year)).collect(),
+            vot_usd_per_t_h: s
+                .demand
+                .iter()
+                .map(|d| v(&d.value_of_time_usd_per_t_h))
+                .collect(),
+            events,
+        }
+    }
+
+    /// Tonnes of demand row `d` in `year`, grown from the base year.
+    pub fn demand_t(&self, d: usize, base_year: i32, year: i32) -> f64 {
+        self.demand_base_t[d] * (1.0 + self.demand_growth[d]).powi(year - base_year)
+    }
+
+    /// The network in `year`: which links are open and their values after events.
+    pub fn year_state(&self, year: i32) -> YearState {
+        let mut open: Vec<bool> = (0..self.links.len())
+            .map(|i| self.open_from[i] <= year && year <= self.open_until[i])
+            .collect();
+        let mut links = self.links.clone();
+        for e in self.events.iter().take_while(|e| e.year <= year) {
+            let l = &mut links[e.link];
+            match e.action {
+                EventAction::Open => open[e.link] = true,
+                EventAction::Close => open[e.link] = false,
+                EventAction::Change => {}
+            }
+            if let Some(c) = e.capacity_tpy {
+                l.capacity_tpy = c;
+            }
+            if let Some(t) = e.tariff_usd_per_t {
+                l.tariff_usd_per_t = t;
+            }
+            if let Some(t) = e.tariff_usd_per_tkm {
+                l.tariff_usd_per_tkm = t;
+            }
+            if let Some(s) = e.speed_kmh {
+                l.t0_h = l.length_km / s;
+            }
+            if let Some(t) = e.time_h {
+                l.t0_h = t;
+            }
+        }
+        YearState { open, links }
+    }
+}
+
+/// The network of one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearState {
+    pub open: Vec<bool>,
+    pub links: Vec<LinkValues>,
+}

@@ -1,0 +1,99 @@
+//! `summary.json`: the run's metadata and headline figures. Keys are sorted and nothing
+//! varies between runs of the same input (no timestamps, no absolute paths).
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::model::Scenario;
+use crate::results::Results;
+use crate::scenario::problem::Problem;
+
+/// SHA-256 of the resolved scenario (after the `base` chain, defaults and validation).
+pub fn scenario_hash(s: &Scenario) -> String {
+    let digest = Sha256::digest(format!("{s:?}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn num(v: f64) -> Value {
+    if v.is_finite() {
+        // Round-trip through the CSV formatting so JSON and CSV agree.
+        crate::output::csv::fmt_num(v)
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    }
+}
+
+/// The summary document.
+pub fn summary(
+    s: &Scenario,
+    r: &Results,
+    seed: u64,
+    requested: u64,
+    warnings: &[Problem],
+) -> Value {
+    let conv = &r.convergence;
+    let (gap_i, ok_i) = (
+        conv.metric("gap").unwrap_or(1),
+        conv.metric("converged").unwrap_or(2),
+    );
+    let not_converged: Vec<Value> = conv
+        .rows
+        .iter()
+        .filter(|row| row.stats[ok_i].mean < 1.0)
+        .map(|row| json!({"year": row.keys[0], "share_of_replications_converged": num(row.stats[ok_i].mean)}))
+        .collect();
+    let max_gap = conv
+        .rows
+        .iter()
+        .map(|row| row.stats[gap_i].p[4])
+        .fold(0.0, f64::max);
+
+    let t_i = r.corridors.metric("tonnes").unwrap_or(0);
+    let sh_i = r.corridors.metric("share").unwrap_or(1);
+    let mut corridors = Map::new();
+    for row in &r.corridors.rows {
+        let entry = corridors
+            .entry(row.keys[1].clone())
+            .or_insert_with(|| json!({"name": row.keys[2], "tonnes": {}, "tonnes_p5": {}, "tonnes_p95": {}, "share": {}}));
+        let st = &row.stats[t_i];
+        entry["tonnes"][&row.keys[0]] = num(st.mean);
+        entry["tonnes_p5"][&row.keys[0]] = num(st.p[0]);
+        entry["tonnes_p95"][&row.keys[0]] = num(st.p[4]);
+        entry["share"][&row.keys[0]] = num(row.stats[sh_i].mean);
+    }
+    let rc = &s.route_choice;
+    json!({
+        "tool": "corridor-sim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": s.name,
+        "title": s.title,
+        "description": s.description,
+        "scenario_sha256": scenario_hash(s),
+        "seed": seed,
+        "replications_requested": requested,
+        "replications_simulated": r.replications,
+        "stochastic_inputs": s.n_draws,
+        "first_year": s.first_year,
+        "last_year": s.last_year,
+        "base_year": s.base_year,
+        "route_choice": {
+            "model": format!("{:?}", rc.model).to_lowercase(),
+            "k_routes": rc.k_routes,
+            "max_detour": rc.max_detour,
+            "logit_scale_per_usd": rc.logit_scale_per_usd,
+            "path_size": rc.path_size,
+            "max_iterations": rc.max_iterations,
+            "tolerance": rc.tolerance,
+        },
+        "convergence": {
+            "all_years_converged": not_converged.is_empty(),
+            "years_not_converged": not_converged,
+            "largest_gap_p95": num(max_gap),
+        },
+        "corridors": corridors,
+        "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,407 @@
+//! Candidate routes: the k shortest loopless routes by generalized cost for each demand
+//! row (Yen, 1971, "Finding the k shortest loopless paths in a network", Management
+//! Science 17(11)), searched over arcs so that node costs that depend on the pair of
+//! arcs (transfers, gauge changes) are priced exactly; then path-size factors
+//! (Ben-Akiva and Bierlaire, 1999) for the routes that share links.
+//!
+//! Candidates are computed once per network topology (which links are open) at nominal
+//! input values and shared by every year and replication with that topology.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::cost::node_step;
+use crate::model::Scenario;
+use crate::network::{Arcs, Instance};
+
+/// One candidate route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// Arcs in travel order.
+    pub arcs: Vec<usize>,
+    /// ln of the path-size factor (0 when the route shares no link).
+    pub ln_path_size: f64,
+    /// The corridor the route is attributed to (see `attribute_corridor`).
+    pub corridor: usize,
+    pub length_km: f64,
+    /// Stable identity: link ids in travel order joined by `>`.
+    pub key: String,
+    /// Readable: the corridors traversed, in order.
+    pub name: String,
+}
+
+/// The candidate routes of every demand row for one topology.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RouteSet {
+    pub by_demand: Vec<Vec<Route>>,
+}
+
+#[derive(Copy, Clone, PartialEq)]
+struct Entry {
+    cost: f64,
+    state: usize,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .cost
+            .total_cmp(&self.cost)
+            .then_with(|| other.state.cmp(&self.state))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The search graph for one topology and one value of time.
+struct Search<'a> {
+    s: &'a Scenario,
+    arcs: &'a Arcs,
+    inst: &'a Instance,
+    open: &'a [bool],
+    vot: f64,
+    arc_cost: Vec<f64>,
+}
+
+impl<'a> Search<'a> {
+    fn new(
+        s: &'a Scenario,
+        arcs: &'a Arcs,
+        inst: &'a Instance,
+        open: &'a [bool],
+        vot: f64,
+    ) -> Self {
+        let arc_cost = arcs
+            .arcs
+            .iter()
+            .map(|a| {
+                let l = &inst.links[a.link];
+                l.charge_usd_per_t() + vot * l.t0_h
+            })
+            .collect();
+        Search {
+            s,
+            arcs,
+            inst,
+            open,
+            vot,
+            arc_cost,
+        }
+    }
+
+    fn step(&self, node: usize, prev: Option<usize>, next: Option<usize>) -> f64 {
+        node_step(
+            self.s,
+            &self.inst.nodes[node],
+            prev.map(|a| &self.arcs.arcs[a]),
+            next.map(|a| &self.arcs.arcs[a]),
+        )
+        .cost(self.vot)
+    }
+
+    /// Cost of a whole arc sequence from origin to destination.
+    fn route_cost(&self, path: &[usize]) -> f64 {
+        let arcs = &self.arcs.arcs;
+        let mut c = 0.0;
+        let mut prev = None;
+        for &a in path {
+            c += self.step(arcs[a].tail, prev, Some(a)) + self.arc_cost[a];
+            prev = Some(a);
+        }
+        if let Some(&last) = path.last() {
+            c += self.step(arcs[last].head, Some(last), None);
+        }
+        c
+    }
+
+    fn usable(&self, a: usize, banned_arcs: &[bool], banned_nodes: &[bool]) -> bool {
+        let arc = &self.arcs.arcs[a];
+        self.open[arc.link] && !banned_arcs[a] && !banned_nodes[arc.head]
+    }
+
+    /// Dijkstra over arcs from `start` (reached via `via`, or as the origin) to `dest`.
+    fn shortest(
+        &self,
+        start: usize,
+        via: Option<usize>,
+        dest: usize,
+        banned_arcs: &[bool],
+        banned_nodes: &[bool],
+    ) -> Option<Vec<usize>> {
+        let n_arcs = self.arcs.arcs.len();
+        let mut dist = vec![f64::INFINITY; n_arcs];
+        let mut pred = vec![usize::MAX; n_arcs];
+        let mut done = vec![false; n_arcs];
+        let mut heap = BinaryHeap::new();
+        for &b in &self.arcs.out[start] {
+            if !self.usable(b, banned_arcs, banned_nodes) {
+                continue;
+            }
+            if via.is_some_and(|v| self.arcs.arcs[v].link == self.arcs.arcs[b].link) {
+                continue;
+            }
+            let c = self.step(start, via, Some(b)) + self.arc_cost[b];
+            if c < dist[b] {
+                dist[b] = c;
+                heap.push(Entry { cost: c, state: b });
+            }
+        }
+        // States >= n_arcs are "arrived at dest via arc state - n_arcs".
+        while let Some(Entry { cost, state }) = heap.pop() {
+            if state >= n_arcs {
+                let mut path = vec![state - n_arcs];
+                while pred[*path.last()?] != usize::MAX {
+                    path.push(pred[*path.last()?]);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if done[state] {
+                continue;
+            }
+            done[state] = true;
+            let head = self.arcs.arcs[state].head;
+            if head == dest {
+                let c = cost + self.step(dest, Some(state), None);
+                heap.push(Entry {
+                    cost: c,
+                    state: n_arcs + state,
+                });
+                continue;
+            }
+            for &b in &self.arcs.out[head] {
+                if done[b] || !self.usable(b, banned_arcs, banned_nodes) {
+                    continue;
+                }
+                if self.arcs.arcs[b].link == self.arcs.arcs[state].link {
+                    continue;
+                }
+                let c = cost + self.step(head, Some(state), Some(b)) + self.arc_cost[b];
+                if c < dist[b] {
+                    dist[b] = c;
+                    pred[b] = state;
+                    heap.push(Entry { cost: c, state: b });
+                }
+            }
+        }
+        None
+    }
+
+    fn loopless(&self, origin: usize, path: &[usize]) -> bool {
+        let mut seen = vec![false; self.s.nodes.len()];
+        seen[origin] = true;
+        path.iter().all(|&a| {
+            let h = self.arcs.arcs[a].head;
+            !std::mem::replace(&mut seen[h], true)
+        })
+    }
+
+    /// Yen's k shortest loopless routes, cut at `max_detour` x the cheapest cost.
+    fn k_shortest(&self, origin: usize, dest: usize, k: usize, max_detour: f64) -> Vec<Vec<usize>> {
+        let n_arcs = self.arcs.arcs.len();
+        let n_nodes = self.s.nodes.len();
+        let no_arcs = vec![false; n_arcs];
+        let no_nodes = vec![false; n_nodes];
+        let Some(first) = self.shortest(origin, None, dest, &no_arcs, &no_nodes) else {
+            return Vec::new();
+        };
+        if !self.loopless(origin, &first) {
+            return Vec::new();
+        }
+        let best = self.route_cost(&first);
+        let mut accepted: Vec<Vec<usize>> = vec![first];
+        let mut candidates: Vec<(f64, Vec<usize>)> = Vec::new();
+        let mut banned_arcs = vec![false; n_arcs];
+        let mut banned_nodes = vec![false; n_nodes];
+        while accepted.len() < k {
+            let last = accepted.last().cloned().unwrap_or_default();
+            for i in 0..last.len() {
+                let root = &last[..i];
+                let spur = if i == 0 {
+                    origin
+                } else {
+                    self.arcs.arcs[root[i - 1]].head
+                };
+                banned_arcs.iter_mut().for_each(|b| *b = false);
+                banned_nodes.iter_mut().for_each(|b| *b = false);
+                for p in &accepted {
+                    if p.len() > i && p[..i] == *root {
+                        banned_arcs[p[i]] = true;
+                    }
+                }
+                banned_nodes[origin] = true;
+                for &a in root {
+                    banned_nodes[self.arcs.arcs[a].head] = true;
+                }
+                banned_nodes[spur] = false;
+                if i > 0 {
+                    banned_nodes[origin] = true;
+                }
+                let via = root.last().copied();
+                if let Some(tail) = self.shortest(spur, via, dest, &banned_arcs, &banned_nodes) {
+                    let mut path = root.to_vec();
+                    path.extend(tail);
+                    if self.loopless(origin, &path)
+                        && !accepted.contains(&path)
+                        && !candidates.iter().any(|(_, p)| *p == path)
+                    {
+                        candidates.push((self.route_cost(&path), path));
+                    }
+                }
+            }
+            // Cheapest candidate next; ties broken by arc sequence for determinism.
+            let Some(pos) = candidates
+                .iter()
+                .enumerate()
+                .min_by(|(_, a), (_, b)| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            let (cost, path) = candidates.swap_remove(pos);
+            if cost > max_detour * best + 1e-9 {
+                break;
+            }
+            accepted.push(path);
+        }
+        accepted
+    }
+}
+
+/// The corridor a route is attributed to: the first, in `[[corridors]]` order, of the
+/// corridors its links belong to. Declaring the distinctive corridors (the new one and
+/// the crossings it competes with) before shared feeders makes routes read naturally.
+pub fn attribute_corridor(s: &Scenario, arcs: &Arcs, path: &[usize]) -> usize {
+    path.iter()
+        .map(|&a| s.links[arcs.arcs[a].link].corridor)
+        .min()
+        .unwrap_or(0)
+}
+
+fn describe(s: &Scenario, arcs: &Arcs, inst: &Instance, path: &[usize]) -> (String, String, f64) {
+    let key = path
+        .iter()
+        .map(|&a| s.links[arcs.arcs[a].link].id.as_str())
+        .collect::<Vec<_>>()
+        .join(">");
+    let mut names: Vec<&str> = Vec::new();
+    for &a in path {
+        let c = &s.corridors[s.links[arcs.arcs[a].link].corridor].name;
+        if names.last() != Some(&c.as_str()) {
+            names.push(c);
+        }
+    }
+    let length = path
+        .iter()
+        .map(|&a| inst.links[arcs.arcs[a].link].length_km)
+        .sum();
+    (key, names.join(" > "), length)
+}
+
+/// Path-size factors: PS_r = sum over links a of r of (l_a / L_r) / N_a, where N_a is
+/// the number of the pair's candidate routes that use link a.
+pub fn path_sizes(lengths: &[Vec<f64>], links: &[Vec<usize>]) -> Vec<f64> {
+    let mut counts: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for route in links {
+        let mut uniq = route.clone();
+        uniq.sort_unstable();
+        uniq.dedup();
+        for l in uniq {
+            *counts.entry(l).or_default() += 1;
+        }
+    }
+    links
+        .iter()
+        .zip(lengths)
+        .map(|(route, lens)| {
+            let total: f64 = lens.iter().sum();
+            if total <= 0.0 {
+                return 1.0;
+            }
+            route
+                .iter()
+                .zip(lens)
+                .map(|(l, len)| len / total / counts[l] as f64)
+                .sum()
+        })
+        .collect()
+}
+
+/// Candidate routes for every demand row on the topology `open`, priced at `nominal`.
+pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bool]) -> RouteSet {
+    let rc = &s.route_choice;
+    let by_demand = s
+        .demand
+        .iter()
+        .enumerate()
+        .map(|(d, dem)| {
+            let explicit: Vec<&crate::model::ExplicitRoute> = s
+                .routes
+                .iter()
+                .filter(|r| r.origin == dem.origin && r.destination == dem.destination)
+                .collect();
+            let paths: Vec<Vec<usize>> = if explicit.is_empty() {
+                let search = Search::new(s, arcs, nominal, open, nominal.vot_usd_per_t_h[d]);
+                search.k_shortest(dem.origin, dem.destination, rc.k_routes, rc.max_detour)
+            } else {
+                explicit
+                    .iter()
+                    .filter(|r| r.links.iter().all(|&(l, _)| open[l]))
+                    .filter_map(|r| {
+                        r.links
+                            .iter()
+                            .map(|&(l, fwd)| arcs.arc_for(l, fwd))
+                            .collect::<Option<Vec<usize>>>()
+                    })
+                    .collect()
+            };
+            let link_lists: Vec<Vec<usize>> = paths
+                .iter()
+                .map(|p| p.iter().map(|&a| arcs.arcs[a].link).collect())
+                .collect();
+            let lengths: Vec<Vec<f64>> = link_lists
+                .iter()
+                .map(|ls| ls.iter().map(|&l| nominal.links[l].length_km).collect())
+                .collect();
+            let ps = path_sizes(&lengths, &link_lists);
+            paths
+                .into_iter()
+                .zip(ps)
+                .map(|(path, ps)| {
+                    let (key, name, length_km) = describe(s, arcs, nominal, &path);
+                    Route {
+                        corridor: attribute_corridor(s, arcs, &path),
+                        ln_path_size: if rc.path_size { ps.ln() } else { 0.0 },
+                        arcs: path,
+                        length_km,
+                        key,
+                        name,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    RouteSet { by_demand }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_sizes;
+
+    #[test]
+    fn path_size_of_two_routes_sharing_half_their_length() {
+        // Routes A = {0, 1} and B = {0, 2}, every link 1 km: link 0 is shared.
+        // PS = (1/2)/2 + (1/2)/1 = 0.75 for both.
+        let ps = path_sizes(&[vec![1.0, 1.0], vec![1.0, 1.0]], &[vec![0, 1], vec![0, 2]]);
+        assert!((ps[0] - 0.75).abs() < 1e-12 && (ps[1] - 0.75).abs() < 1e-12);
+        // A distinct third route keeps PS = 1.
+        let ps = path_sizes(&[vec![2.0], vec![1.0, 1.0]], &[vec![3], vec![4, 5]]);
+        assert_eq!(ps, vec![1.0, 1.0]);
+    }
+}

@@ -1,0 +1,179 @@
+//! Merging a `base` chain: a scenario restates only what differs from its base.
+//!
+//! Rules: in single tables (`[scenario]`, `[route_choice]`, ...) each key written in the
+//! later file replaces the base's. In lists of items (`[[nodes]]`, `[[links]]`, ...) an
+//! item whose `id` matches a base item changes just the keys it writes; any other item
+//! is added. `base` itself is not inherited.
+
+use std::path::PathBuf;
+
+use toml::Spanned;
+
+use super::problem::Location;
+use super::raw::*;
+
+/// One parsed file of the chain.
+pub struct Layer {
+    pub file: PathBuf,
+    pub text: String,
+    pub raw: RawFile,
+}
+
+/// An item with where it was (last) written: its file, line and index in that file.
+#[derive(Debug, Clone)]
+pub struct Item<T> {
+    pub value: T,
+    pub location: Location,
+    pub index: usize,
+}
+
+/// The chain merged into one description, leaf file last.
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    pub settings: RawSettings,
+    pub route_choice: RawRouteChoice,
+    pub congestion: RawCongestion,
+    pub transfer_defaults: RawTransferCosts,
+    pub corridors: Vec<Item<RawCorridor>>,
+    pub nodes: Vec<Item<RawNode>>,
+    pub links: Vec<Item<RawLink>>,
+    pub demand: Vec<Item<RawDemand>>,
+    pub routes: Vec<Item<RawRoute>>,
+    pub events: Vec<Item<RawEvent>>,
+    /// The leaf file, where settings problems are reported.
+    pub leaf: Location,
+}
+
+/// Copies every `Some` field of `$src` over `$dst`.
+macro_rules! overlay {
+    ($dst:expr, $src:expr; $($f:ident),* $(,)?) => {
+        $( if $src.$f.is_some() { $dst.$f = $src.$f.clone(); } )*
+    };
+}
+
+/// Items that merge by `id`.
+trait Keyed: Clone {
+    fn id(&self) -> Option<&str>;
+    fn overlay(&mut self, other: &Self);
+}
+
+impl Keyed for RawCorridor {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; name, new);
+    }
+}
+
+impl Keyed for RawNode {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; name, lat, lon, country, kind, border_dwell_h, border_fee_usd_per_t,
+            transshipment_h, transshipment_usd_per_t, gauge_change_h, gauge_change_usd_per_t,
+            port_handling_h, port_handling_usd_per_t, source, note);
+    }
+}
+
+impl Keyed for RawLink {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; from, to, mode, length_km, capacity_tpy, tariff_usd_per_t,
+            tariff_usd_per_tkm, gauge_mm, corridor, two_way, open_from, open_until, bpr_alpha,
+            bpr_beta, enabled, source, note);
+        // Speed and fixed time are alternatives: writing one replaces the other.
+        if o.speed_kmh.is_some() {
+            self.speed_kmh = o.speed_kmh.clone();
+            self.time_h = None;
+        }
+        if o.time_h.is_some() {
+            self.time_h = o.time_h.clone();
+            self.speed_kmh = None;
+        }
+    }
+}
+
+impl Keyed for RawDemand {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; origin, destination, commodity, tonnes_per_year, growth_per_year,
+            value_of_time_usd_per_t_h, enabled, source, note);
+    }
+}
+
+impl Keyed for RawRoute {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; origin, destination, links);
+    }
+}
+
+impl Keyed for RawEvent {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; year, link, action, capacity_tpy, tariff_usd_per_t, tariff_usd_per_tkm,
+            speed_kmh, time_h, note);
+    }
+}
+
+fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &PathBuf, text: &str) {
+    for (index, spanned) in src.into_iter().enumerate() {
+        let location = Location::at(file.clone(), text, spanned.span().start);
+        let value = spanned.into_inner();
+        let existing = value
+            .id()
+            .and_then(|id| dst.iter().position(|it| it.value.id() == Some(id)));
+        match existing {
+            Some(i) => {
+                dst[i].value.overlay(&value);
+                dst[i].location = location;
+                dst[i].index = index;
+            }
+            None => dst.push(Item {
+                value,
+                location,
+                index,
+            }),
+        }
+    }
+}
+
+/// Merges layers given base first, leaf last.
+pub fn merge(layers: Vec<Layer>) -> Merged {
+    let mut m = Merged::default();
+    for layer in layers {
+        let Layer { file, text, raw } = layer;
+        let s = &raw.scenario;
+        overlay!(m.settings, s; name, title, description, first_year, last_year, base_year,
+            seed, replications);
+        let r = &raw.route_choice;
+        overlay!(m.route_choice, r; model, k_routes, max_detour, logit_scale_per_usd, path_size,
+            max_iterations, tolerance);
+        let c = &raw.congestion;
+        overlay!(m.congestion, c; alpha, beta, rail, road, ferry, sea);
+        let t = &raw.transfer_defaults;
+        overlay!(m.transfer_defaults, t; transshipment_h, transshipment_usd_per_t, gauge_change_h,
+            gauge_change_usd_per_t, port_handling_h, port_handling_usd_per_t);
+        merge_items(&mut m.corridors, raw.corridors, &file, &text);
+        merge_items(&mut m.nodes, raw.nodes, &file, &text);
+        merge_items(&mut m.links, raw.links, &file, &text);
+        merge_items(&mut m.demand, raw.demand, &file, &text);
+        merge_items(&mut m.routes, raw.routes, &file, &text);
+        merge_items(&mut m.events, raw.events, &file, &text);
+        m.leaf = Location {
+            file,
+            ..Location::default()
+        };
+    }
+    m
+}

@@ -1,0 +1,12 @@
+//! Scenario files: the serde mirror (`raw`), numbers-or-distributions (`num`), the
+//! `base` chain (`load`, `merge`), and validation into a `model::Scenario`.
+
+pub mod load;
+pub mod merge;
+pub mod num;
+pub mod problem;
+pub mod raw;
+pub mod suggest;
+pub mod validate;
+
+pub use load::{Loaded, ScenarioError, load};

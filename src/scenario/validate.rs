@@ -1,0 +1,1051 @@
+//! From the merged file to a `Scenario`: names resolved to dense indices, defaults
+//! applied, units and ranges checked. Every problem is collected, each with its file,
+//! line and key path, so that one run reports them all.
+
+use std::collections::HashMap;
+
+use super::merge::{Item, Merged};
+use super::num::{Num, Param, build_dist};
+use super::problem::{Location, Problems};
+use super::raw::*;
+use super::suggest::did_you_mean;
+use crate::model::*;
+
+/// What a numeric input may be.
+#[derive(Clone, Copy)]
+enum Range {
+    /// > 0
+    Positive,
+    /// >= 0
+    NonNegative,
+    /// a growth rate: > -1
+    Growth,
+    /// a calendar year
+    Year,
+}
+
+impl Range {
+    fn check(self, v: f64) -> Result<(), String> {
+        if !v.is_finite() {
+            return Err(format!("must be a finite number, found {v}"));
+        }
+        let ok = match self {
+            Range::Positive => v > 0.0,
+            Range::NonNegative => v >= 0.0,
+            Range::Growth => v > -1.0 && v < 10.0,
+            Range::Year => (1800.0..=2300.0).contains(&v) && v.fract() == 0.0,
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(match self {
+            Range::Positive => format!("must be greater than 0, found {v}"),
+            Range::NonNegative => format!("must be 0 or more, found {v}"),
+            Range::Growth => format!(
+                "is a yearly growth rate as a fraction (0.05 = 5%/yr), between -1 and 10; found {v}"
+            ),
+            Range::Year => format!("must be a whole year between 1800 and 2300, found {v}"),
+        })
+    }
+}
+
+struct Ctx<'a> {
+    problems: &'a mut Problems,
+    shares: HashMap<String, usize>,
+    n_draws: usize,
+}
+
+impl Ctx<'_> {
+    /// A numeric input: `None` when absent (the caller decides the default).
+    fn param(
+        &mut self,
+        num: &Option<Num>,
+        loc: &Location,
+        key: &str,
+        range: Range,
+    ) -> Option<Param> {
+        let num = num.as_ref()?;
+        match num {
+            Num::Fixed(v) => match range.check(*v) {
+                Ok(()) => Some(Param::Fixed(*v)),
+                Err(msg) => {
+                    self.problems.error(loc, key, msg);
+                    None
+                }
+            },
+            Num::Dist(raw) => match build_dist(raw) {
+                Ok(dist) => {
+                    let (lo, hi) = dist.support();
+                    let bad = [lo, hi]
+                        .into_iter()
+                        .filter(|v| v.is_finite())
+                        .find_map(|v| range.check(v).err());
+                    if let Some(msg) = bad {
+                        self.problems.error(
+                            loc,
+                            key,
+                            format!("the distribution can give a value that {msg}"),
+                        );
+                        return None;
+                    }
+                    if matches!(range, Range::Positive | Range::NonNegative | Range::Year)
+                        && lo == f64::NEG_INFINITY
+                    {
+                        self.problems.error(
+                            loc,
+                            key,
+                            "an untruncated normal can be negative here; add `min` (for example min = 0)",
+                        );
+                        return None;
+                    }
+                    let slot = match &raw.share {
+                        Some(name) => *self.shares.entry(name.clone()).or_insert_with(|| {
+                            self.n_draws += 1;
+                            self.n_draws - 1
+                        }),
+                        None => {
+                            self.n_draws += 1;
+                            self.n_draws - 1
+                        }
+                    };
+                    Some(Param::Random { dist, slot })
+                }
+                Err(msg) => {
+                    self.problems.error(loc, key, msg);
+                    None
+                }
+            },
+        }
+    }
+
+    fn required<T: Clone>(
+        &mut self,
+        v: &Option<T>,
+        loc: &Location,
+        key: &str,
+        what: &str,
+    ) -> Option<T> {
+        if v.is_none() {
+            self.problems
+                .error(loc, key, format!("missing required key; add {what}"));
+        }
+        v.clone()
+    }
+}
+
+fn resolve(
+    ids: &HashMap<String, usize>,
+    names: &[&str],
+    value: &Option<String>,
+    problems: &mut Problems,
+    loc: &Location,
+    key: &str,
+    what: &str,
+) -> Option<usize> {
+    let Some(v) = value else {
+        problems.error(loc, key, format!("missing required key; name a {what} id"));
+        return None;
+    };
+    match ids.get(v) {
+        Some(&i) => Some(i),
+        None => {
+            problems.error(
+                loc,
+                key,
+                format!("unknown {what} `{v}`{}", did_you_mean(v, names)),
+            );
+            None
+        }
+    }
+}
+
+fn index_ids<T>(
+    items: &[Item<T>],
+    id: impl Fn(&T) -> Option<&String>,
+    section: &str,
+    problems: &mut Problems,
+) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, it) in items.iter().enumerate() {
+        let key = format!("{section}[{}].id", it.index);
+        match id(&it.value) {
+            None => problems.error(&it.location, key, "missing required key `id`"),
+            Some(s) if s.trim().is_empty() => problems.error(&it.location, key, "`id` is empty"),
+            Some(s) => {
+                if map.insert(s.clone(), i).is_some() {
+                    problems.error(&it.location, key, format!("duplicate id `{s}`"));
+                }
+            }
+        }
+    }
+    map
+}
+
+/// Great-circle distance in km (haversine, mean Earth radius 6,371 km).
+pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * a.sqrt().asin()
+}
+
+/// Validates a merged chain. Returns `None` when errors make a scenario impossible.
+pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
+    let mut cx = Ctx {
+        problems,
+        shares: HashMap::new(),
+        n_draws: 0,
+    };
+    let leaf = m.leaf.clone();
+    let s = &m.settings;
+
+    let name = s.name.clone().unwrap_or_else(|| {
+        leaf.file
+            .file_stem()
+            .map(|x| x.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into())
+    });
+    if name.trim().is_empty() {
+        cx.problems
+            .error(&leaf, "scenario.name", "the name is empty");
+    }
+    let first_year = cx.required(
+        &s.first_year,
+        &leaf,
+        "scenario.first_year",
+        "`first_year = 2025` under [scenario]",
+    );
+    let last_year = cx.required(
+        &s.last_year,
+        &leaf,
+        "scenario.last_year",
+        "`last_year = 2045` under [scenario]",
+    );
+    if let (Some(f), Some(l)) = (first_year, last_year) {
+        if l < f {
+            cx.problems.error(
+                &leaf,
+                "scenario.last_year",
+                format!("the horizon ends ({l}) before it starts ({f}); swap the two years"),
+            );
+        } else if l - f > 200 || !(1800..=2300).contains(&f) {
+            cx.problems.error(
+                &leaf,
+                "scenario.last_year",
+                format!("the horizon {f}-{l} is not plausible; use years between 1800 and 2300, at most 200 apart"),
+            );
+        }
+    }
+    let base_year = s.base_year.or(first_year);
+    if let (Some(b), Some(f)) = (base_year, first_year)
+        && b > f
+    {
+        cx.problems.error(
+            &leaf,
+            "scenario.base_year",
+            format!("the demand base year {b} is after the first year {f}; demand is grown forward from the base year"),
+        );
+    }
+    let replications = s.replications.unwrap_or(1);
+    if replications == 0 {
+        cx.problems
+            .error(&leaf, "scenario.replications", "must be at least 1");
+    }
+    if replications > crate::MAX_REPLICATIONS {
+        cx.problems.error(
+            &leaf,
+            "scenario.replications",
+            format!(
+                "{replications} is more than the {} replications one run supports",
+                crate::MAX_REPLICATIONS
+            ),
+        );
+    }
+
+    // Route choice.
+    let rc = &m.route_choice;
+    let model = match rc.model.as_deref() {
+        None | Some("logit") => ChoiceModel::Logit,
+        Some("deterministic") => ChoiceModel::Deterministic,
+        Some(other) => {
+            cx.problems.error(
+                &leaf,
+                "route_choice.model",
+                format!(
+                    "unknown model `{other}`{}; use `logit` or `deterministic`",
+                    did_you_mean(other, &["logit", "deterministic"])
+                ),
+            );
+            ChoiceModel::Logit
+        }
+    };
+    let k_routes = rc.k_routes.unwrap_or(5) as usize;
+    if !(1..=50).contains(&k_routes) {
+        cx.problems.error(
+            &leaf,
+            "route_choice.k_routes",
+            format!("must be between 1 and 50, found {k_routes}"),
+        );
+    }
+    let max_detour = rc.max_detour.unwrap_or(1.5);
+    if !(max_detour.is_finite() && max_detour >= 1.0) {
+        cx.problems.error(
+            &leaf,
+            "route_choice.max_detour",
+            format!(
+                "is a ratio to the cheapest route's cost and must be 1 or more, found {max_detour}"
+            ),
+        );
+    }
+    let theta = rc.logit_scale_per_usd.unwrap_or(0.05);
+    if !(theta.is_finite() && theta > 0.0) {
+        cx.problems.error(
+            &leaf,
+            "route_choice.logit_scale_per_usd",
+            format!("must be greater than 0, found {theta}"),
+        );
+    }
+    let max_iterations = rc.max_iterations.unwrap_or(500) as usize;
+    if !(1..=100_000).contains(&max_iterations) {
+        cx.problems.error(
+            &leaf,
+            "route_choice.max_iterations",
+            format!("must be between 1 and 100000, found {max_iterations}"),
+        );
+    }
+    let tolerance = rc.tolerance.unwrap_or(1e-4);
+    if !(tolerance.is_finite() && tolerance > 0.0 && tolerance < 1.0) {
+        cx.problems.error(
+            &leaf,
+            "route_choice.tolerance",
+            format!("must be between 0 and 1 (a relative gap), found {tolerance}"),
+        );
+    }
+    let route_choice = RouteChoice {
+        model,
+        k_routes,
+        max_detour,
+        logit_scale_per_usd: theta,
+        path_size: rc.path_size.unwrap_or(true),
+        max_iterations,
+        tolerance,
+    };
+
+    // Congestion defaults per mode.
+    let c = &m.congestion;
+    let base_bpr = Bpr {
+        alpha: c.alpha.unwrap_or(0.15),
+        beta: c.beta.unwrap_or(4.0),
+    };
+    check_bpr(cx.problems, &leaf, "congestion", base_bpr);
+    let mut mode_bpr = [base_bpr; 4];
+    for (i, over) in [c.rail, c.road, c.ferry, c.sea].iter().enumerate() {
+        if let Some(o) = over {
+            mode_bpr[i] = Bpr {
+                alpha: o.alpha.unwrap_or(base_bpr.alpha),
+                beta: o.beta.unwrap_or(base_bpr.beta),
+            };
+            check_bpr(
+                cx.problems,
+                &leaf,
+                &format!("congestion.{}", Mode::NAMES[i]),
+                mode_bpr[i],
+            );
+        }
+    }
+
+    // Transfer defaults.
+    let t = &m.transfer_defaults;
+    let zero = Param::Fixed(0.0);
+    let mut td = |num: &Option<Num>, key: &str| {
+        cx_param_or(
+            &mut cx,
+            num,
+            &leaf,
+            &format!("transfer_defaults.{key}"),
+            Range::NonNegative,
+            &zero,
+        )
+    };
+    let default_costs = NodeCosts {
+        border_dwell_h: zero.clone(),
+        border_fee_usd_per_t: zero.clone(),
+        transshipment_h: td(&t.transshipment_h, "transshipment_h"),
+        transshipment_usd_per_t: td(&t.transshipment_usd_per_t, "transshipment_usd_per_t"),
+        gauge_change_h: td(&t.gauge_change_h, "gauge_change_h"),
+        gauge_change_usd_per_t: td(&t.gauge_change_usd_per_t, "gauge_change_usd_per_t"),
+        port_handling_h: td(&t.port_handling_h, "port_handling_h"),
+        port_handling_usd_per_t: td(&t.port_handling_usd_per_t, "port_handling_usd_per_t"),
+    };
+
+    // Corridors.
+    let corridor_ids = index_ids(&m.corridors, |c| c.id.as_ref(), "corridors", cx.problems);
+    let corridors: Vec<Corridor> = m
+        .corridors
+        .iter()
+        .map(|it| {
+            let id = it.value.id.clone().unwrap_or_default();
+            Corridor {
+                name: it.value.name.clone().unwrap_or_else(|| id.clone()),
+                id,
+                new: it.value.new.unwrap_or(false),
+            }
+        })
+        .collect();
+    let corridor_names: Vec<&str> = corridors.iter().map(|c| c.id.as_str()).collect();
+
+    // Nodes.
+    let node_ids = index_ids(&m.nodes, |n| n.id.as_ref(), "nodes", cx.problems);
+    let mut nodes = Vec::with_capacity(m.nodes.len());
+    for it in &m.nodes {
+        let (n, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("nodes[{}].{f}", it.index);
+        let lat = n.lat.unwrap_or(f64::NAN);
+        let lon = n.lon.unwrap_or(f64::NAN);
+        if n.lat.is_none() || n.lon.is_none() {
+            cx.problems.error(
+                loc,
+                k(if n.lat.is_none() { "lat" } else { "lon" }),
+                "missing required key; nodes need `lat` and `lon` in decimal degrees (WGS84)",
+            );
+        } else if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            cx.problems.error(loc, k("lat"), format!("coordinates ({lat}, {lon}) are outside -90..90 latitude, -180..180 longitude; check the order: lat first, then lon"));
+        }
+        let kind = match n.kind.as_deref() {
+            None => NodeKind::City,
+            Some(s) => NodeKind::parse(s).unwrap_or_else(|| {
+                cx.problems.error(
+                    loc,
+                    k("kind"),
+                    format!(
+                        "unknown node kind `{s}`{}; use one of {}",
+                        did_you_mean(s, &NodeKind::NAMES),
+                        NodeKind::NAMES.join(", ")
+                    ),
+                );
+                NodeKind::City
+            }),
+        };
+        let d = &default_costs;
+        let mut p = |num: &Option<Num>, f: &str, dflt: &Param| {
+            cx_param_or(&mut cx, num, loc, &k(f), Range::NonNegative, dflt)
+        };
+        let costs = NodeCosts {
+            border_dwell_h: p(&n.border_dwell_h, "border_dwell_h", &d.border_dwell_h),
+            border_fee_usd_per_t: p(
+                &n.border_fee_usd_per_t,
+                "border_fee_usd_per_t",
+                &d.border_fee_usd_per_t,
+            ),
+            transshipment_h: p(&n.transshipment_h, "transshipment_h", &d.transshipment_h),
+            transshipment_usd_per_t: p(
+                &n.transshipment_usd_per_t,
+                "transshipment_usd_per_t",
+                &d.transshipment_usd_per_t,
+            ),
+            gauge_change_h: p(&n.gauge_change_h, "gauge_change_h", &d.gauge_change_h),
+            gauge_change_usd_per_t: p(
+                &n.gauge_change_usd_per_t,
+                "gauge_change_usd_per_t",
+                &d.gauge_change_usd_per_t,
+            ),
+            port_handling_h: p(&n.port_handling_h, "port_handling_h", &d.port_handling_h),
+            port_handling_usd_per_t: p(
+                &n.port_handling_usd_per_t,
+                "port_handling_usd_per_t",
+                &d.port_handling_usd_per_t,
+            ),
+        };
+        if kind != NodeKind::Border
+            && (n.border_dwell_h.is_some() || n.border_fee_usd_per_t.is_some())
+        {
+            cx.problems.warning(loc, k("border_dwell_h"), "border dwell and fee apply only to nodes of kind \"border\"; set `kind = \"border\"` or remove them");
+        }
+        nodes.push(Node {
+            id: n.id.clone().unwrap_or_default(),
+            name: n.name.clone().or_else(|| n.id.clone()).unwrap_or_default(),
+            lat,
+            lon,
+            country: n.country.clone().unwrap_or_default(),
+            kind,
+            costs,
+        });
+    }
+    let node_names: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+
+    // Links.
+    let enabled_links: Vec<&Item<RawLink>> = m
+        .links
+        .iter()
+        .filter(|l| l.value.enabled != Some(false))
+        .collect();
+    let link_ids = {
+        let owned: Vec<Item<RawLink>> = enabled_links.iter().map(|&i| i.clone()).collect();
+        index_ids(&owned, |l| l.id.as_ref(), "links", cx.problems)
+    };
+    let mut links = Vec::with_capacity(enabled_links.len());
+    for it in &enabled_links {
+        let (l, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("links[{}].{f}", it.index);
+        let from = resolve(
+            &node_ids,
+            &node_names,
+            &l.from,
+            cx.problems,
+            loc,
+            &k("from"),
+            "node",
+        );
+        let to = resolve(
+            &node_ids,
+            &node_names,
+            &l.to,
+            cx.problems,
+            loc,
+            &k("to"),
+            "node",
+        );
+        if from.is_some() && from == to {
+            cx.problems
+                .error(loc, k("to"), "a link cannot start and end at the same node");
+        }
+        let mode = match l.mode.as_deref() {
+            None => {
+                cx.problems.error(
+                    loc,
+                    k("mode"),
+                    "missing required key; use one of rail, road, ferry, sea",
+                );
+                None
+            }
+            Some(s) => Mode::parse(s).or_else(|| {
+                cx.problems.error(
+                    loc,
+                    k("mode"),
+                    format!(
+                        "unknown mode `{s}`{}; use one of {}",
+                        did_you_mean(s, &Mode::NAMES),
+                        Mode::NAMES.join(", ")
+                    ),
+                );
+                None
+            }),
+        };
+        let length_km = cx.param(&l.length_km, loc, &k("length_km"), Range::Positive);
+        if l.length_km.is_none() {
+            cx.problems.error(
+                loc,
+                k("length_km"),
+                "missing required key; give the link's length in km",
+            );
+        }
+        let running = match (&l.speed_kmh, &l.time_h) {
+            (Some(_), Some(_)) => {
+                cx.problems.error(
+                    loc,
+                    k("time_h"),
+                    "give either `speed_kmh` or `time_h`, not both",
+                );
+                None
+            }
+            (Some(_), None) => cx
+                .param(&l.speed_kmh, loc, &k("speed_kmh"), Range::Positive)
+                .map(Running::SpeedKmh),
+            (None, Some(_)) => cx
+                .param(&l.time_h, loc, &k("time_h"), Range::NonNegative)
+                .map(Running::FixedH),
+            (None, None) => {
+                cx.problems.error(loc, k("speed_kmh"), "missing running time; add `speed_kmh` (average, including stops) or a fixed `time_h`");
+                None
+            }
+        };
+        let capacity_tpy = match &l.capacity_tpy {
+            None => Some(Param::Fixed(f64::INFINITY)),
+            Some(_) => cx.param(&l.capacity_tpy, loc, &k("capacity_tpy"), Range::Positive),
+        };
+        let tariff_usd_per_t = cx_param_or(
+            &mut cx,
+            &l.tariff_usd_per_t,
+            loc,
+            &k("tariff_usd_per_t"),
+            Range::NonNegative,
+            &zero,
+        );
+        let tariff_usd_per_tkm = cx_param_or(
+            &mut cx,
+            &l.tariff_usd_per_tkm,
+            loc,
+            &k("tariff_usd_per_tkm"),
+            Range::NonNegative,
+            &zero,
+        );
+        if let Some(g) = l.gauge_mm
+            && !(600..=2000).contains(&g)
+        {
+            cx.problems.error(
+                loc,
+                k("gauge_mm"),
+                format!("a track gauge in mm such as 1520 or 1435, found {g}"),
+            );
+        }
+        if l.gauge_mm.is_some() && mode.is_some() && mode != Some(Mode::Rail) {
+            cx.problems
+                .warning(loc, k("gauge_mm"), "a gauge is only used on rail links");
+        }
+        let corridor = resolve(
+            &corridor_ids,
+            &corridor_names,
+            &l.corridor,
+            cx.problems,
+            loc,
+            &k("corridor"),
+            "corridor",
+        );
+        let open_from = cx.param(&l.open_from, loc, &k("open_from"), Range::Year);
+        let open_until = cx.param(&l.open_until, loc, &k("open_until"), Range::Year);
+        if let (Some(a), Some(b)) = (&open_from, &open_until)
+            && a.support().0 > b.support().1
+        {
+            cx.problems.error(loc, k("open_until"), "the link closes before it opens; `open_until` must not be earlier than `open_from`");
+        }
+        let bpr = Bpr {
+            alpha: l
+                .bpr_alpha
+                .unwrap_or(mode.map_or(base_bpr.alpha, |m| mode_bpr[m as usize].alpha)),
+            beta: l
+                .bpr_beta
+                .unwrap_or(mode.map_or(base_bpr.beta, |m| mode_bpr[m as usize].beta)),
+        };
+        check_bpr(cx.problems, loc, &format!("links[{}]", it.index), bpr);
+        // Plausibility warnings.
+        if let (Some(f), Some(t), Some(len)) = (from, to, &length_km) {
+            let (a, b) = (&nodes[f], &nodes[t]);
+            if a.lat.is_finite() && b.lat.is_finite() {
+                let crow = great_circle_km(a.lat, a.lon, b.lat, b.lon);
+                let len = len.nominal();
+                if len < 0.8 * crow - 5.0 {
+                    cx.problems.warning(loc, k("length_km"), format!("{len} km is shorter than the straight line between {} and {} ({crow:.0} km); check the length or the coordinates", a.id, b.id));
+                } else if len > 3.0 * crow + 100.0 && !matches!(mode, Some(Mode::Sea)) {
+                    cx.problems.warning(loc, k("length_km"), format!("{len} km is more than three times the straight line between {} and {} ({crow:.0} km); check the unit (km)", a.id, b.id));
+                }
+            }
+        }
+        if let (Some(Running::SpeedKmh(v)), Some(md)) = (&running, mode) {
+            let limit = match md {
+                Mode::Road => 130.0,
+                Mode::Rail => 200.0,
+                Mode::Ferry | Mode::Sea => 60.0,
+            };
+            if v.nominal() > limit {
+                cx.problems.warning(loc, k("speed_kmh"), format!("{} km/h is fast for freight by {}; speeds are averages in km/h including stops", v.nominal(), md.name()));
+            }
+        }
+        if let (
+            Some(from),
+            Some(to),
+            Some(mode),
+            Some(length_km),
+            Some(running),
+            Some(capacity_tpy),
+            Some(corridor),
+        ) = (from, to, mode, length_km, running, capacity_tpy, corridor)
+        {
+            links.push(Link {
+                id: l.id.clone().unwrap_or_default(),
+                from,
+                to,
+                mode,
+                length_km,
+                running,
+                capacity_tpy,
+                tariff_usd_per_t,
+                tariff_usd_per_tkm,
+                gauge_mm: l.gauge_mm,
+                corridor,
+                two_way: l.two_way.unwrap_or(true),
+                open_from,
+                open_until,
+                bpr,
+            });
+        }
+    }
+    let link_names: Vec<&str> = enabled_links
+        .iter()
+        .filter_map(|l| l.value.id.as_deref())
+        .collect();
+
+    // Demand.
+    let enabled_demand: Vec<&Item<RawDemand>> = m
+        .demand
+        .iter()
+        .filter(|d| d.value.enabled != Some(false))
+        .collect();
+    let mut demand = Vec::with_capacity(enabled_demand.len());
+    let mut demand_seen: HashMap<String, ()> = HashMap::new();
+    for it in &enabled_demand {
+        let (d, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("demand[{}].{f}", it.index);
+        let origin = resolve(
+            &node_ids,
+            &node_names,
+            &d.origin,
+            cx.problems,
+            loc,
+            &k("origin"),
+            "node",
+        );
+        let destination = resolve(
+            &node_ids,
+            &node_names,
+            &d.destination,
+            cx.problems,
+            loc,
+            &k("destination"),
+            "node",
+        );
+        if origin.is_some() && origin == destination {
+            cx.problems.error(
+                loc,
+                k("destination"),
+                "origin and destination are the same node",
+            );
+        }
+        let commodity = d.commodity.clone().unwrap_or_else(|| "general".into());
+        let tonnes = cx.param(
+            &d.tonnes_per_year,
+            loc,
+            &k("tonnes_per_year"),
+            Range::NonNegative,
+        );
+        if d.tonnes_per_year.is_none() {
+            cx.problems.error(
+                loc,
+                k("tonnes_per_year"),
+                "missing required key; give the base-year flow in tonnes per year",
+            );
+        }
+        let growth = cx_param_or(
+            &mut cx,
+            &d.growth_per_year,
+            loc,
+            &k("growth_per_year"),
+            Range::Growth,
+            &zero,
+        );
+        let vot = cx.param(
+            &d.value_of_time_usd_per_t_h,
+            loc,
+            &k("value_of_time_usd_per_t_h"),
+            Range::NonNegative,
+        );
+        if d.value_of_time_usd_per_t_h.is_none() {
+            cx.problems.error(loc, k("value_of_time_usd_per_t_h"), "missing required key; give the value of time in USD per tonne-hour (for example 0.5 for containers)");
+        }
+        if let Some(Param::Fixed(v)) = &vot
+            && *v == 0.0
+        {
+            cx.problems.warning(
+                loc,
+                k("value_of_time_usd_per_t_h"),
+                "a value of time of 0 makes transit time irrelevant to route choice",
+            );
+        }
+        let id = d.id.clone().unwrap_or_else(|| {
+            format!(
+                "{}-{}-{}",
+                d.origin.as_deref().unwrap_or("?"),
+                d.destination.as_deref().unwrap_or("?"),
+                commodity
+            )
+        });
+        if demand_seen.insert(id.clone(), ()).is_some() {
+            cx.problems.error(
+                loc,
+                k("id"),
+                format!("duplicate demand `{id}`; give each flow a distinct `id` or commodity"),
+            );
+        }
+        if let (Some(origin), Some(destination), Some(tonnes), Some(vot)) =
+            (origin, destination, tonnes, vot)
+        {
+            demand.push(Demand {
+                id,
+                origin,
+                destination,
+                commodity,
+                tonnes_per_year: tonnes,
+                growth_per_year: growth,
+                value_of_time_usd_per_t_h: vot,
+            });
+        }
+    }
+
+    // Explicit routes.
+    let mut routes = Vec::new();
+    for it in &m.routes {
+        let (r, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("routes[{}].{f}", it.index);
+        let origin = resolve(
+            &node_ids,
+            &node_names,
+            &r.origin,
+            cx.problems,
+            loc,
+            &k("origin"),
+            "node",
+        );
+        let destination = resolve(
+            &node_ids,
+            &node_names,
+            &r.destination,
+            cx.problems,
+            loc,
+            &k("destination"),
+            "node",
+        );
+        let Some(list) = &r.links else {
+            cx.problems.error(
+                loc,
+                k("links"),
+                "missing required key; list the route's link ids in travel order",
+            );
+            continue;
+        };
+        let (Some(origin), Some(destination)) = (origin, destination) else {
+            continue;
+        };
+        let mut at = origin;
+        let mut resolved = Vec::with_capacity(list.len());
+        let mut ok = true;
+        for (j, lid) in list.iter().enumerate() {
+            let Some(&li) = link_ids.get(lid) else {
+                cx.problems.error(
+                    loc,
+                    format!("routes[{}].links[{j}]", it.index),
+                    format!("unknown link `{lid}`{}", did_you_mean(lid, &link_names)),
+                );
+                ok = false;
+                break;
+            };
+            let Some(link) = links.get(li) else {
+                ok = false;
+                break;
+            };
+            if link.from == at {
+                resolved.push((li, true));
+                at = link.to;
+            } else if link.to == at && link.two_way {
+                resolved.push((li, false));
+                at = link.from;
+            } else {
+                cx.problems.error(
+                    loc,
+                    format!("routes[{}].links[{j}]", it.index),
+                    format!(
+                        "link `{lid}` does not continue the route from node `{}`",
+                        nodes[at].id
+                    ),
+                );
+                ok = false;
+                break;
+            }
+        }
+        if ok && at != destination {
+            cx.problems.error(
+                loc,
+                k("links"),
+                format!(
+                    "the route ends at `{}`, not at its destination `{}`",
+                    nodes[at].id, nodes[destination].id
+                ),
+            );
+            ok = false;
+        }
+        if ok {
+            routes.push(ExplicitRoute {
+                id: r
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("route-{}", it.index)),
+                origin,
+                destination,
+                links: resolved,
+            });
+        }
+    }
+
+    // Events.
+    let mut events = Vec::new();
+    for it in &m.events {
+        let (e, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("events[{}].{f}", it.index);
+        let year = cx.param(&e.year, loc, &k("year"), Range::Year);
+        if e.year.is_none() {
+            cx.problems.error(
+                loc,
+                k("year"),
+                "missing required key; give the year the change takes effect",
+            );
+        }
+        let link = resolve(
+            &link_ids,
+            &link_names,
+            &e.link,
+            cx.problems,
+            loc,
+            &k("link"),
+            "link",
+        );
+        const ACTIONS: [&str; 3] = ["open", "close", "change"];
+        let action = match e.action.as_deref() {
+            Some("open") => Some(EventAction::Open),
+            Some("close") => Some(EventAction::Close),
+            Some("change") | None => Some(EventAction::Change),
+            Some(other) => {
+                cx.problems.error(
+                    loc,
+                    k("action"),
+                    format!(
+                        "unknown action `{other}`{}; use open, close or change",
+                        did_you_mean(other, &ACTIONS)
+                    ),
+                );
+                None
+            }
+        };
+        let capacity_tpy = cx.param(&e.capacity_tpy, loc, &k("capacity_tpy"), Range::Positive);
+        let tariff_usd_per_t = cx.param(
+            &e.tariff_usd_per_t,
+            loc,
+            &k("tariff_usd_per_t"),
+            Range::NonNegative,
+        );
+        let tariff_usd_per_tkm = cx.param(
+            &e.tariff_usd_per_tkm,
+            loc,
+            &k("tariff_usd_per_tkm"),
+            Range::NonNegative,
+        );
+        let speed_kmh = cx.param(&e.speed_kmh, loc, &k("speed_kmh"), Range::Positive);
+        let time_h = cx.param(&e.time_h, loc, &k("time_h"), Range::NonNegative);
+        let changes = e.capacity_tpy.is_some()
+            || e.tariff_usd_per_t.is_some()
+            || e.tariff_usd_per_tkm.is_some()
+            || e.speed_kmh.is_some()
+            || e.time_h.is_some();
+        if action == Some(EventAction::Change) && !changes {
+            cx.problems.error(loc, k("action"), "a change event needs at least one of capacity_tpy, tariff_usd_per_t, tariff_usd_per_tkm, speed_kmh, time_h (or action = \"open\" / \"close\")");
+        }
+        if let (Some(year), Some(link), Some(action)) = (year, link, action) {
+            events.push(Event {
+                id: e
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("event-{}", it.index)),
+                year,
+                link,
+                action,
+                capacity_tpy,
+                tariff_usd_per_t,
+                tariff_usd_per_tkm,
+                speed_kmh,
+                time_h,
+            });
+        }
+    }
+
+    // Demand between places that no link ever connects.
+    if !cx.problems.has_errors() {
+        let reach = |from: usize| -> Vec<bool> {
+            let mut seen = vec![false; nodes.len()];
+            let mut stack = vec![from];
+            seen[from] = true;
+            while let Some(n) = stack.pop() {
+                for l in &links {
+                    let next = if l.from == n {
+                        Some(l.to)
+                    } else if l.two_way && l.to == n {
+                        Some(l.from)
+                    } else {
+                        None
+                    };
+                    if let Some(x) = next
+                        && !seen[x]
+                    {
+                        seen[x] = true;
+                        stack.push(x);
+                    }
+                }
+            }
+            seen
+        };
+        for (d, it) in demand.iter().zip(enabled_demand.iter()) {
+            if !reach(d.origin)[d.destination] {
+                cx.problems.error(
+                    &it.location,
+                    format!("demand[{}]", it.index),
+                    format!(
+                        "no link ever connects `{}` to `{}`; add links or remove this flow",
+                        nodes[d.origin].id, nodes[d.destination].id
+                    ),
+                );
+            }
+        }
+    }
+
+    let n_draws = cx.n_draws;
+    if cx.problems.has_errors() {
+        return None;
+    }
+    Some(Scenario {
+        name,
+        title: s.title.clone().unwrap_or_default(),
+        description: s.description.clone().unwrap_or_default(),
+        first_year: first_year?,
+        last_year: last_year?,
+        base_year: base_year?,
+        seed: s.seed.unwrap_or(1),
+        replications,
+        route_choice,
+        corridors,
+        nodes,
+        links,
+        demand,
+        routes,
+        events,
+        n_draws,
+    })
+}
+
+fn cx_param_or(
+    cx: &mut Ctx,
+    num: &Option<Num>,
+    loc: &Location,
+    key: &str,
+    range: Range,
+    default: &Param,
+) -> Param {
+    if num.is_none() {
+        return default.clone();
+    }
+    cx.param(num, loc, key, range)
+        .unwrap_or_else(|| default.clone())
+}
+
+fn check_bpr(problems: &mut Problems, loc: &Location, key: &str, bpr: Bpr) {
+    if !(bpr.alpha.is_finite() && bpr.alpha >= 0.0) {
+        problems.error(
+            loc,
+            format!("{key}.alpha"),
+            format!("the BPR alpha must be 0 or more, found {}", bpr.alpha),
+        );
+    }
+    if !(bpr.beta.is_finite() && (0.0..=20.0).contains(&bpr.beta)) {
+        problems.error(
+            loc,
+            format!("{key}.beta"),
+            format!("the BPR beta must be between 0 and 20, found {}", bpr.beta),
+        );
+    }
+}
