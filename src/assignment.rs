@@ -259,8 +259,11 @@ fn solve_logit(
             a.converged = true;
             break;
         }
-        // Self-regulated averaging: a large step while the error falls.
-        beta += if err >= prev_err { 1.5 } else { 0.25 };
+        // Self-regulated averaging: the first step is a full one; later steps shrink
+        // fast only when the error grows.
+        if it > 1 {
+            beta += if err >= prev_err { 1.5 } else { 0.25 };
+        }
         prev_err = err;
         let step = 1.0 / beta;
         for (f, yv) in a.route_flow_t.iter_mut().zip(&y) {
