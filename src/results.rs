@@ -109,6 +109,9 @@ impl Collector {
                 y,
                 std::slice::from_ref(&yf.convergence),
             );
+            let d = yf.disruption;
+            let scaled = [d[0], d[1] / 1e6, d[2] / 1e6, d[3]];
+            push_rows(&mut self.disruptions, y, std::slice::from_ref(&scaled));
             for rf in &yf.routes {
                 let sketched = self.sketched;
                 let acc = self.routes.entry((y, rf.gid)).or_insert_with(|| {
