@@ -73,12 +73,15 @@ pub struct RouteInfo {
     pub corridor: usize,
 }
 
+/// A topology's candidate routes and their global ids.
+type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
+
 /// Immutable model plus the shared caches: candidate routes per topology.
 pub struct Engine<'a> {
     pub scenario: &'a Scenario,
     pub arcs: Arcs,
     pub nominal: Instance,
-    route_sets: Mutex<HashMap<Vec<bool>, Shared<RouteSet>>>,
+    route_sets: Mutex<HashMap<Vec<bool>, RouteEntry>>,
     registry: Mutex<Registry>,
 }
 
@@ -101,22 +104,27 @@ impl<'a> Engine<'a> {
 
     /// Candidate routes for a topology, computed once and shared. Each route's `gid`
     /// is looked up (or made) in the registry; ids are only names, never an order.
-    fn route_set(&self, open: &[bool]) -> (Shared<RouteSet>, Shared<Vec<usize>>) {
-        if let Some(rs) = self.lock_sets().get(open) {
-            return (rs.clone(), self.gids(rs));
+    fn route_set(&self, open: &[bool]) -> RouteEntry {
+        if let Some(e) = self.lock_sets().get(open) {
+            return e.clone();
         }
+        // Built outside the lock; if another thread won the race its set is kept.
         let rs = Shared::new(build_route_set(
             self.scenario,
             &self.arcs,
             &self.nominal,
             open,
         ));
-        let rs = self.lock_sets().entry(open.to_vec()).or_insert(rs).clone();
-        let gids = self.gids(&rs);
-        (rs, gids)
+        let mut sets = self.lock_sets();
+        if let Some(e) = sets.get(open) {
+            return e.clone();
+        }
+        let entry = (rs.clone(), self.gids(&rs));
+        sets.insert(open.to_vec(), entry.clone());
+        entry
     }
 
-    fn lock_sets(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<bool>, Shared<RouteSet>>> {
+    fn lock_sets(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<bool>, RouteEntry>> {
         self.route_sets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -333,7 +341,7 @@ impl YearAcc {
             row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
         }
         let (mut cost, mut time) = (0.0, 0.0);
-        for r in 0..routes.arcs.len() {
+        for r in 0..routes.paths.len() {
             let f = a.route_flow_t[r];
             self.route_t[r] += w * f;
             self.route_cost_t[r] += w * f * a.route_cost_usd[r];
@@ -484,35 +492,34 @@ fn route_data(
     state: &YearState,
     rs: &RouteSet,
 ) -> RouteData {
+    let n = rs.paths.len();
     let mut rd = RouteData {
-        start: Vec::with_capacity(rs.by_demand.len() + 1),
-        ..RouteData::default()
+        start: rs.start.clone(),
+        paths: rs.paths.clone(),
+        fixed_usd: Vec::with_capacity(n),
+        fixed_h: Vec::with_capacity(n),
+        ln_path_size: rs.ln_path_size.clone(),
+        available: Vec::with_capacity(n),
     };
-    rd.start.push(0);
-    for cands in &rs.by_demand {
-        for route in cands {
-            let (mut usd, mut h) = (0.0, 0.0);
-            let mut prev = None;
-            for &a in &route.arcs {
-                let arc = &arcs.arcs[a];
-                let st = node_step(s, &nodes[arc.tail], prev, Some(arc));
-                usd += st.usd + state.links[arc.link].charge_usd_per_t();
-                h += st.h;
-                prev = Some(arc);
-            }
-            if let Some(last) = prev {
-                let st = node_step(s, &nodes[last.head], Some(last), None);
-                usd += st.usd;
-                h += st.h;
-            }
-            rd.arcs.push(route.arcs.clone());
-            rd.fixed_usd.push(usd);
-            rd.fixed_h.push(h);
-            rd.ln_path_size.push(route.ln_path_size);
-            rd.available
-                .push(route.arcs.iter().all(|&a| state.open[arcs.arcs[a].link]));
+    for path in rs.paths.iter() {
+        let (mut usd, mut h) = (0.0, 0.0);
+        let mut prev = None;
+        for &a in path {
+            let arc = &arcs.arcs[a as usize];
+            let st = node_step(s, &nodes[arc.tail], prev, Some(arc));
+            usd += st.usd + state.links[arc.link].charge_usd_per_t();
+            h += st.h;
+            prev = Some(arc);
         }
-        rd.start.push(rd.arcs.len());
+        if let Some(last) = prev {
+            let st = node_step(s, &nodes[last.head], Some(last), None);
+            usd += st.usd;
+            h += st.h;
+        }
+        rd.fixed_usd.push(usd);
+        rd.fixed_h.push(h);
+        rd.available
+            .push(path.iter().all(|&a| state.open[arcs.arcs[a as usize].link]));
     }
     rd
 }
