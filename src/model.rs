@@ -230,6 +230,11 @@ pub struct Scenario {
     pub disruptions: Vec<Disruption>,
     /// How many uniform numbers one replication draws (one per random input or share group).
     pub n_draws: usize,
+    /// The name of each draw (`links.<id>.<key>` or `share.<name>`): a replication's
+    /// uniform for a draw depends on (seed, replication, name) only, so the same input
+    /// takes the same value in every scenario run with the same seed (common random
+    /// numbers, which make base-versus-policy differences paired).
+    pub draw_keys: Vec<String>,
 }
 
 impl Scenario {

@@ -187,10 +187,41 @@ fn shared_draws_move_together() {
 }
 
 #[test]
-fn replication_streams_depend_only_on_seed_and_index() {
-    let a = corridor_sim::runner::uniforms(7, 3, 5);
-    assert_eq!(a, corridor_sim::runner::uniforms(7, 3, 5));
-    assert_ne!(a, corridor_sim::runner::uniforms(7, 4, 5));
-    assert_ne!(a, corridor_sim::runner::uniforms(8, 3, 5));
-    assert!(a.iter().all(|u| (0.0..1.0).contains(u)));
+fn replication_draws_depend_on_seed_index_and_name_only() {
+    let s = load_text(&stochastic_scenario());
+    let u = |seed, rep| corridor_sim::runner::uniforms(&s, seed, rep);
+    let a = u(7, 3);
+    assert_eq!(a.len(), s.n_uniforms());
+    assert_eq!(a, u(7, 3));
+    assert_ne!(a, u(7, 4));
+    assert_ne!(a, u(8, 3));
+    assert!(a.iter().all(|x| (0.0..1.0).contains(x)));
+}
+
+#[test]
+fn scenarios_sharing_an_input_share_its_draws() {
+    // The policy adds a random tariff on a new link before the demand: the demand's
+    // growth draw must not move (common random numbers across scenarios).
+    let base = load_text(&stochastic_scenario());
+    let policy = load_text(
+        &(stochastic_scenario()
+            + &link(
+                "c",
+                "A",
+                "B",
+                "c3",
+                9.0,
+                "tariff_usd_per_t = { dist = \"uniform\", min = 1, max = 9 }",
+            )),
+    );
+    let growth = |s: &corridor_sim::model::Scenario| {
+        let slot = s
+            .draw_keys
+            .iter()
+            .position(|k| k == "demand.AB.growth_per_year")
+            .unwrap();
+        corridor_sim::runner::uniforms(s, 11, 5)[slot]
+    };
+    assert_eq!(growth(&base), growth(&policy));
+    assert_eq!(policy.n_draws, base.n_draws + 1);
 }

@@ -59,6 +59,10 @@ struct Ctx<'a> {
     problems: &'a mut Problems,
     shares: HashMap<String, usize>,
     n_draws: usize,
+    /// The item being validated (`links.<id>`): names draws for common random numbers.
+    item: String,
+    /// One name per draw slot.
+    draw_keys: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -104,16 +108,26 @@ impl Ctx<'_> {
                         );
                         return None;
                     }
+                    let field = key.rsplit('.').next().unwrap_or(key);
+                    let name = match &raw.share {
+                        Some(share) => format!("share.{share}"),
+                        None => format!("{}.{field}", self.item),
+                    };
                     let slot = match &raw.share {
-                        Some(name) => *self.shares.entry(name.clone()).or_insert_with(|| {
-                            self.n_draws += 1;
-                            self.n_draws - 1
-                        }),
+                        Some(share) => match self.shares.get(share) {
+                            Some(&slot) => slot,
+                            None => {
+                                self.shares.insert(share.clone(), self.draw_keys.len());
+                                self.draw_keys.push(name);
+                                self.draw_keys.len() - 1
+                            }
+                        },
                         None => {
-                            self.n_draws += 1;
-                            self.n_draws - 1
+                            self.draw_keys.push(name);
+                            self.draw_keys.len() - 1
                         }
                     };
+                    self.n_draws = self.draw_keys.len();
                     Some(Param::Random { dist, slot })
                 }
                 Err(msg) => {
@@ -202,6 +216,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         problems,
         shares: HashMap::new(),
         n_draws: 0,
+        item: String::new(),
+        draw_keys: Vec::new(),
     };
     let leaf = m.leaf.clone();
     let s = &m.settings;
@@ -363,6 +379,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
 
     // Transfer defaults.
     let t = &m.transfer_defaults;
+    cx.item = "transfer_defaults".to_string();
     let zero = Param::Fixed(0.0);
     let mut td = |num: &Option<Num>, key: &str| {
         cx_param_or(
@@ -407,6 +424,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &m.nodes {
         let (n, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("nodes[{}].{f}", it.index);
+        cx.item = format!("nodes.{}", n.id.as_deref().unwrap_or("?"));
         let lat = n.lat.unwrap_or(f64::NAN);
         let lon = n.lon.unwrap_or(f64::NAN);
         if n.lat.is_none() || n.lon.is_none() {
@@ -494,6 +512,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &enabled_links {
         let (l, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("links[{}].{f}", it.index);
+        cx.item = format!("links.{}", l.id.as_deref().unwrap_or("?"));
         let from = resolve(
             &node_ids,
             &node_names,
@@ -692,6 +711,15 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &enabled_demand {
         let (d, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("demand[{}].{f}", it.index);
+        cx.item = format!(
+            "demand.{}",
+            d.id.clone().unwrap_or_else(|| format!(
+                "{}-{}-{}",
+                d.origin.as_deref().unwrap_or("?"),
+                d.destination.as_deref().unwrap_or("?"),
+                d.commodity.as_deref().unwrap_or("general")
+            ))
+        );
         let origin = resolve(
             &node_ids,
             &node_names,
@@ -886,6 +914,11 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &m.events {
         let (e, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("events[{}].{f}", it.index);
+        cx.item = format!(
+            "events.{}",
+            e.id.clone()
+                .unwrap_or_else(|| format!("event-{}", it.index))
+        );
         let year = cx.param(&e.year, loc, &k("year"), Range::Year);
         if e.year.is_none() {
             cx.problems.error(
@@ -970,6 +1003,11 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     {
         let (d, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("disruptions[{}].{f}", it.index);
+        cx.item = format!(
+            "disruptions.{}",
+            d.id.clone()
+                .unwrap_or_else(|| format!("disruption-{}", it.index))
+        );
         let id =
             d.id.clone()
                 .unwrap_or_else(|| format!("disruption-{}", it.index));
@@ -1177,6 +1215,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     }
 
     let n_draws = cx.n_draws;
+    let draw_keys = std::mem::take(&mut cx.draw_keys);
     if cx.problems.has_errors() {
         return None;
     }
@@ -1198,6 +1237,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         events,
         disruptions,
         n_draws,
+        draw_keys,
     })
 }
 
