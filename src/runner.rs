@@ -71,6 +71,45 @@ pub fn uniforms(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
     u
 }
 
+/// Runs replications `0..reps` of `one` on a pool of `threads` (0: all cores) in
+/// chunks, and hands each result to `fold` in replication order.
+pub fn replicate<T: Send>(
+    reps: u64,
+    threads: Option<usize>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    one: impl Fn(u64) -> T + Sync,
+    mut fold: impl FnMut(T) + Send,
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    pool.install(|| {
+        let mut done = 0;
+        while done < reps {
+            let end = (done + CHUNK).min(reps);
+            let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
+            chunk.into_iter().for_each(&mut fold);
+            done = end;
+            progress(done, reps);
+        }
+    });
+    Ok(())
+}
+
+/// Replications to simulate: those requested, or one when nothing is uncertain.
+pub fn replications(s: &Scenario, opts: &RunOptions) -> u64 {
+    if s.is_stochastic() {
+        opts.replications.unwrap_or(s.replications)
+    } else {
+        1
+    }
+}
+
+/// One replication's uniforms, or none for a scenario without uncertainty.
+pub fn draws(s: &Scenario, seed: u64, rep: u64) -> Option<Vec<f64>> {
+    s.is_stochastic().then(|| uniforms(s, seed, rep))
+}
+
 /// Runs the study and returns its tables. `progress` is called with the number of
 /// replications done so far, from the calling thread.
 pub fn run(
@@ -79,34 +118,14 @@ pub fn run(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
-    let requested = opts.replications.unwrap_or(s.replications);
-    // Without uncertain inputs every replication is the same: simulate one.
-    let reps = if s.is_stochastic() { requested } else { 1 };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()?;
     let engine = Engine::new(s);
     let mut collector = Collector::new(s);
-    pool.install(|| {
-        let mut done = 0;
-        while done < reps {
-            let end = (done + CHUNK).min(reps);
-            let chunk: Vec<_> = (done..end)
-                .into_par_iter()
-                .map(|rep| {
-                    if s.is_stochastic() {
-                        engine.run(Some(&uniforms(s, seed, rep)))
-                    } else {
-                        engine.run(None)
-                    }
-                })
-                .collect();
-            for figs in &chunk {
-                collector.add(figs);
-            }
-            done = end;
-            progress(done, reps);
-        }
-    });
+    replicate(
+        replications(s, opts),
+        opts.threads,
+        progress,
+        |rep| engine.run(draws(s, seed, rep).as_deref()),
+        |figs| collector.add(&figs),
+    )?;
     Ok(collector.finish(s, &engine.route_info()))
 }

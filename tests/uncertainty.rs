@@ -225,3 +225,36 @@ fn scenarios_sharing_an_input_share_its_draws() {
     assert_eq!(growth(&base), growth(&policy));
     assert_eq!(policy.n_draws, base.n_draws + 1);
 }
+
+#[test]
+fn a_comparison_pairs_replications_and_its_changes_conserve_tonnes() {
+    // The policy opens a third, faster route: its gain is exactly what the others lose
+    // in every replication (same demand draws), so the changes sum to zero with no band.
+    let base = load_text(&stochastic_scenario());
+    let policy = load_text(
+        &(stochastic_scenario() + &link("c", "A", "B", "c3", 6.0, "capacity_tpy = 600")),
+    );
+    let opts = corridor_sim::runner::RunOptions {
+        replications: Some(64),
+        seed: Some(5),
+        threads: Some(2),
+    };
+    let c = corridor_sim::compare::compare(&base, &policy, &opts, &mut |_, _| {}).unwrap();
+    let t = &c.corridors;
+    let m = t.metric("tonnes_change").unwrap();
+    for year in c.years.iter().map(|y| y.to_string()) {
+        let rows: Vec<_> = t.rows.iter().filter(|r| r.keys[0] == year).collect();
+        let sum: f64 = rows.iter().map(|r| r.stats[m].mean).sum();
+        assert!(sum.abs() < 1e-6, "{year}: {sum}");
+        let gain = rows.iter().find(|r| r.keys[1] == "c3").unwrap().stats[m];
+        assert!(gain.p[0] > 0.0, "the new route always gains in {year}");
+    }
+    // Paired: with identical inputs, base and policy runs of a shared scenario match.
+    let same = corridor_sim::compare::compare(&base, &base, &opts, &mut |_, _| {}).unwrap();
+    for row in &same.corridors.rows {
+        assert_eq!(row.stats[m].p[0], 0.0);
+        assert_eq!(row.stats[m].p[4], 0.0);
+    }
+    let cost = same.od.metric("cost_change_usd_per_t").unwrap();
+    assert!(same.od.rows.iter().all(|r| r.stats[cost].mean == 0.0));
+}

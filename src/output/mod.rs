@@ -91,6 +91,24 @@ pub fn render(
     files
 }
 
+/// Every file of a comparison: the change tables as CSV and `summary.json`.
+pub fn render_comparison(
+    base: &crate::model::Scenario,
+    policy: &crate::model::Scenario,
+    c: &crate::compare::Comparison,
+    seed: u64,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = [&c.corridors, &c.od]
+        .iter()
+        .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
+        .collect();
+    let doc = summary::comparison_summary(base, policy, c, seed);
+    let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    json.push(b'\n');
+    files.push((PathBuf::from("summary.json"), json));
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
