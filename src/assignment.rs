@@ -120,21 +120,13 @@ pub fn assign(
                 };
             }
         } else {
-            let mut y = vec![0.0; r.len()];
+            let y = &mut a.route_flow_t[r.clone()];
             match rc.model {
-                ChoiceModel::Logit => logit(
-                    rc,
-                    routes,
-                    &a.route_cost_usd,
-                    r.clone(),
-                    demand_t[d],
-                    &mut y,
-                ),
+                ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
                 ChoiceModel::Deterministic => {
-                    cheapest(routes, &a.route_cost_usd, r.clone(), demand_t[d], &mut y)
+                    cheapest(routes, &a.route_cost_usd, r, demand_t[d], y)
                 }
             }
-            a.route_flow_t[r].copy_from_slice(&y);
         }
     }
     load_arcs(arcs, routes, &mut a);

@@ -1,8 +1,6 @@
 //! Results: figures of every replication collected in replication order, then
 //! summarised into tables (one row per year and item, columns per metric and statistic).
 
-use std::collections::BTreeMap;
-
 use crate::model::Scenario;
 use crate::simulate::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
@@ -66,15 +64,72 @@ impl Results {
     }
 }
 
+/// Figures of a fixed layout: one row of `width` values per replication, stored row
+/// after row (one copy per replication), or one sketch per figure past the budget.
+#[derive(Debug, Clone)]
+enum Columns {
+    Exact { width: usize, data: Vec<f64> },
+    Sketched(Vec<Acc>),
+}
+
+impl Columns {
+    fn new(width: usize) -> Columns {
+        Columns::Exact {
+            width,
+            data: Vec::new(),
+        }
+    }
+
+    fn push_row(&mut self, row: &[f64]) {
+        match self {
+            Columns::Exact { data, .. } => data.extend_from_slice(row),
+            Columns::Sketched(accs) => {
+                for (acc, v) in accs.iter_mut().zip(row) {
+                    acc.push(*v);
+                }
+            }
+        }
+    }
+
+    fn to_sketch(&mut self) {
+        if let Columns::Exact { width, data } = self {
+            let mut accs = vec![Acc::default(); *width];
+            for row in data.chunks_exact((*width).max(1)) {
+                for (acc, v) in accs.iter_mut().zip(row) {
+                    acc.push(*v);
+                }
+            }
+            accs.iter_mut().for_each(Acc::to_sketch);
+            *self = Columns::Sketched(accs);
+        }
+    }
+
+    /// Summaries of figures `at..at + n`.
+    fn summaries(&mut self, at: usize, n: usize) -> Vec<Summary> {
+        match self {
+            Columns::Exact { width, data } => (at..at + n)
+                .map(|f| {
+                    let mut column: Vec<f64> =
+                        data.iter().skip(f).step_by(*width).copied().collect();
+                    Summary::of(&mut column)
+                })
+                .collect(),
+            Columns::Sketched(accs) => accs[at..at + n].iter_mut().map(Acc::summary).collect(),
+        }
+    }
+}
+
 /// Collects figures replication by replication (call `add` in replication order).
 pub struct Collector {
     n_years: usize,
-    links: Vec<Acc>,
-    corridors: Vec<Acc>,
-    demand: Vec<Acc>,
-    convergence: Vec<Acc>,
-    disruptions: Vec<Acc>,
-    routes: BTreeMap<(usize, usize), [Acc; 4]>,
+    links: Columns,
+    corridors: Columns,
+    demand: Columns,
+    convergence: Columns,
+    disruptions: Columns,
+    /// Per year, per global route id.
+    routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
+    row: Vec<f64>,
     /// Values held exactly; past `EXACT_BUDGET` everything switches to sketches.
     stored: usize,
     sketched: bool,
@@ -86,12 +141,13 @@ impl Collector {
         let ny = s.n_years();
         Collector {
             n_years: ny,
-            links: vec![Acc::default(); ny * s.links.len() * LINK_METRICS.len()],
-            corridors: vec![Acc::default(); ny * (s.corridors.len() + 1) * CORRIDOR_METRICS.len()],
-            demand: vec![Acc::default(); ny * s.demand.len() * DEMAND_METRICS.len()],
-            convergence: vec![Acc::default(); ny * CONVERGENCE_METRICS.len()],
-            disruptions: vec![Acc::default(); ny * DISRUPTION_METRICS.len()],
-            routes: BTreeMap::new(),
+            links: Columns::new(ny * s.links.len() * LINK_METRICS.len()),
+            corridors: Columns::new(ny * (s.corridors.len() + 1) * CORRIDOR_METRICS.len()),
+            demand: Columns::new(ny * s.demand.len() * DEMAND_METRICS.len()),
+            convergence: Columns::new(ny * CONVERGENCE_METRICS.len()),
+            disruptions: Columns::new(ny * DISRUPTION_METRICS.len()),
+            routes: vec![Vec::new(); ny],
+            row: Vec::new(),
             stored: 0,
             sketched: false,
             reps: 0,
@@ -100,23 +156,49 @@ impl Collector {
 
     pub fn add(&mut self, years: &[YearFigures]) {
         debug_assert_eq!(years.len(), self.n_years);
+        let row = &mut self.row;
+        push_flat(
+            &mut self.links,
+            row,
+            years.iter().map(|y| y.links.as_slice()),
+        );
+        push_flat(
+            &mut self.corridors,
+            row,
+            years.iter().map(|y| y.corridors.as_slice()),
+        );
+        push_flat(
+            &mut self.demand,
+            row,
+            years.iter().map(|y| y.demand.as_slice()),
+        );
+        push_flat(
+            &mut self.convergence,
+            row,
+            years.iter().map(|y| std::slice::from_ref(&y.convergence)),
+        );
+        let scaled: Vec<[f64; 4]> = years
+            .iter()
+            .map(|y| {
+                let d = y.disruption;
+                [d[0], d[1] / 1e6, d[2] / 1e6, d[3]]
+            })
+            .collect();
+        push_flat(
+            &mut self.disruptions,
+            row,
+            scaled.iter().map(std::slice::from_ref),
+        );
+        let mut route_values = 0;
         for (y, yf) in years.iter().enumerate() {
-            push_rows(&mut self.links, y, &yf.links);
-            push_rows(&mut self.corridors, y, &yf.corridors);
-            push_rows(&mut self.demand, y, &yf.demand);
-            push_rows(
-                &mut self.convergence,
-                y,
-                std::slice::from_ref(&yf.convergence),
-            );
-            let d = yf.disruption;
-            let scaled = [d[0], d[1] / 1e6, d[2] / 1e6, d[3]];
-            push_rows(&mut self.disruptions, y, std::slice::from_ref(&scaled));
+            let slots = &mut self.routes[y];
             for rf in &yf.routes {
-                let sketched = self.sketched;
-                let acc = self.routes.entry((y, rf.gid)).or_insert_with(|| {
-                    let mut a: [Acc; 4] = Default::default();
-                    if sketched {
+                if slots.len() <= rf.gid {
+                    slots.resize(rf.gid + 1, None);
+                }
+                let acc = slots[rf.gid].get_or_insert_with(|| {
+                    let mut a: Box<[Acc; 4]> = Box::default();
+                    if self.sketched {
                         a.iter_mut().for_each(Acc::to_sketch);
                     }
                     a
@@ -125,37 +207,46 @@ impl Collector {
                     acc[m].push(*v);
                 }
             }
+            route_values += 4 * yf.routes.len();
         }
         self.reps += 1;
         if !self.sketched {
-            self.stored += years
-                .iter()
-                .map(|y| {
-                    4 * (y.links.len() + y.routes.len())
-                        + 5 * (y.corridors.len() + y.demand.len())
-                        + 7
-                })
-                .sum::<usize>();
+            self.stored += route_values + self.row_width();
             if self.stored > EXACT_BUDGET {
                 self.sketch_all();
             }
         }
     }
 
+    fn row_width(&self) -> usize {
+        [
+            &self.links,
+            &self.corridors,
+            &self.demand,
+            &self.convergence,
+            &self.disruptions,
+        ]
+        .iter()
+        .map(|c| match c {
+            Columns::Exact { width, .. } => *width,
+            Columns::Sketched(a) => a.len(),
+        })
+        .sum()
+    }
+
     /// Switches every figure to a bounded-memory sketch.
     fn sketch_all(&mut self) {
         self.sketched = true;
-        for acc in self
-            .links
-            .iter_mut()
-            .chain(&mut self.corridors)
-            .chain(&mut self.demand)
-            .chain(&mut self.convergence)
-            .chain(&mut self.disruptions)
-        {
-            acc.to_sketch();
+        for c in [
+            &mut self.links,
+            &mut self.corridors,
+            &mut self.demand,
+            &mut self.convergence,
+            &mut self.disruptions,
+        ] {
+            c.to_sketch();
         }
-        for accs in self.routes.values_mut() {
+        for accs in self.routes.iter_mut().flatten().flatten() {
             accs.iter_mut().for_each(Acc::to_sketch);
         }
     }
@@ -169,8 +260,6 @@ impl Collector {
     pub fn finish(mut self, s: &Scenario, info: &[RouteInfo]) -> Results {
         let years: Vec<String> = s.years().map(|y| y.to_string()).collect();
         let reps = self.reps as usize;
-        let summarize =
-            |accs: &mut [Acc]| -> Vec<Summary> { accs.iter_mut().map(Acc::summary).collect() };
 
         let mut links = table(
             "links",
@@ -190,7 +279,7 @@ impl Collector {
                         link.mode.name().to_string(),
                         s.corridors[link.corridor].id.clone(),
                     ],
-                    stats: summarize(&mut self.links[at..at + LINK_METRICS.len()]),
+                    stats: self.links.summaries(at, LINK_METRICS.len()),
                 });
             }
         }
@@ -210,7 +299,7 @@ impl Collector {
                 let at = (y * nc + c) * CORRIDOR_METRICS.len();
                 corridors.rows.push(Row {
                     keys: vec![year.clone(), id, name],
-                    stats: summarize(&mut self.corridors[at..at + CORRIDOR_METRICS.len()]),
+                    stats: self.corridors.summaries(at, CORRIDOR_METRICS.len()),
                 });
             }
         }
@@ -232,7 +321,7 @@ impl Collector {
                         s.nodes[dem.destination].id.clone(),
                         dem.commodity.clone(),
                     ],
-                    stats: summarize(&mut self.demand[at..at + DEMAND_METRICS.len()]),
+                    stats: self.demand.summaries(at, DEMAND_METRICS.len()),
                 });
             }
         }
@@ -242,7 +331,7 @@ impl Collector {
             let at = y * CONVERGENCE_METRICS.len();
             convergence.rows.push(Row {
                 keys: vec![year.clone()],
-                stats: summarize(&mut self.convergence[at..at + CONVERGENCE_METRICS.len()]),
+                stats: self.convergence.summaries(at, CONVERGENCE_METRICS.len()),
             });
         }
 
@@ -252,7 +341,7 @@ impl Collector {
                 let at = y * DISRUPTION_METRICS.len();
                 t.rows.push(Row {
                     keys: vec![year.clone()],
-                    stats: summarize(&mut self.disruptions[at..at + DISRUPTION_METRICS.len()]),
+                    stats: self.disruptions.summaries(at, DISRUPTION_METRICS.len()),
                 });
             }
             t
@@ -260,28 +349,31 @@ impl Collector {
 
         // Routes: a replication without the route (another topology) carried 0 tonnes on it.
         let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
-        for ((y, gid), mut acc) in std::mem::take(&mut self.routes) {
-            let ri = &info[gid];
-            for a in acc.iter_mut().take(2) {
-                a.pad_zeros(reps);
+        for (y, slots) in std::mem::take(&mut self.routes).into_iter().enumerate() {
+            for (gid, acc) in slots.into_iter().enumerate() {
+                let Some(mut acc) = acc else { continue };
+                let ri = &info[gid];
+                for a in acc.iter_mut().take(2) {
+                    a.pad_zeros(reps);
+                }
+                let dem = &s.demand[ri.demand];
+                route_rows.push((
+                    (y, ri.demand, ri.key.clone()),
+                    Row {
+                        keys: vec![
+                            years[y].clone(),
+                            dem.id.clone(),
+                            s.nodes[dem.origin].id.clone(),
+                            s.nodes[dem.destination].id.clone(),
+                            dem.commodity.clone(),
+                            ri.key.clone(),
+                            ri.name.clone(),
+                            s.corridors[ri.corridor].id.clone(),
+                        ],
+                        stats: acc.iter_mut().map(Acc::summary).collect(),
+                    },
+                ));
             }
-            let dem = &s.demand[ri.demand];
-            route_rows.push((
-                (y, ri.demand, ri.key.clone()),
-                Row {
-                    keys: vec![
-                        years[y].clone(),
-                        dem.id.clone(),
-                        s.nodes[dem.origin].id.clone(),
-                        s.nodes[dem.destination].id.clone(),
-                        dem.commodity.clone(),
-                        ri.key.clone(),
-                        ri.name.clone(),
-                        s.corridors[ri.corridor].id.clone(),
-                    ],
-                    stats: summarize(&mut acc),
-                },
-            ));
         }
         route_rows.sort_by(|a, b| a.0.cmp(&b.0));
         let mut routes = table(
@@ -313,13 +405,17 @@ impl Collector {
     }
 }
 
-fn push_rows<const M: usize>(accs: &mut [Acc], y: usize, rows: &[[f64; M]]) {
-    let base = y * rows.len() * M;
-    for (i, row) in rows.iter().enumerate() {
-        for (m, v) in row.iter().enumerate() {
-            accs[base + i * M + m].push(*v);
-        }
+/// Appends one replication's figures (year after year, row after row) as one row.
+fn push_flat<'a, const M: usize>(
+    cols: &mut Columns,
+    row: &mut Vec<f64>,
+    years: impl Iterator<Item = &'a [[f64; M]]>,
+) {
+    row.clear();
+    for rows in years {
+        row.extend(rows.iter().flatten());
     }
+    cols.push_row(row);
 }
 
 fn table(name: &'static str, keys: &[&'static str], metrics: &[&'static str]) -> Table {

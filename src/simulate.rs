@@ -2,6 +2,7 @@
 //! its candidate routes (shared across replications), solve the equilibrium and record
 //! the figures.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex};
 
@@ -214,14 +215,14 @@ impl<'a> Engine<'a> {
     /// that strikes, each weighted by its share of the year. Disruptions of one year are
     /// taken not to overlap; if their days add up to more than a year they are scaled
     /// down to fit.
-    fn periods(
+    fn periods<'s>(
         &self,
-        inst: &Instance,
-        state: &YearState,
+        inst: &'s Instance,
+        state: &'s YearState,
         year: i32,
         yi: usize,
         uniforms: Option<&[f64]>,
-    ) -> Vec<Period> {
+    ) -> Vec<Period<'s>> {
         let s = self.scenario;
         let mut struck: Vec<(usize, f64)> = Vec::new();
         if let Some(u) = uniforms {
@@ -243,8 +244,8 @@ impl<'a> Engine<'a> {
         let mut periods = vec![Period {
             weight: 1.0 - total * scale / 365.0,
             days: 0.0,
-            state: state.clone(),
-            nodes: inst.nodes.clone(),
+            state: Cow::Borrowed(state),
+            nodes: Cow::Borrowed(&inst.nodes),
             disruption: None,
         }];
         for (k, days) in struck {
@@ -269,8 +270,8 @@ impl<'a> Engine<'a> {
             periods.push(Period {
                 weight: days * scale / 365.0,
                 days: days * scale,
-                state: st,
-                nodes,
+                state: Cow::Owned(st),
+                nodes: Cow::Owned(nodes),
                 disruption: Some(k),
             });
         }
@@ -278,12 +279,12 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// One part of a year with its own network.
-struct Period {
+/// One part of a year with its own network (borrowed for the normal period).
+struct Period<'s> {
     weight: f64,
     days: f64,
-    state: YearState,
-    nodes: Vec<NodeValues>,
+    state: Cow<'s, YearState>,
+    nodes: Cow<'s, [NodeValues]>,
     disruption: Option<usize>,
 }
 
