@@ -163,7 +163,7 @@ pub fn compare(
                 corr_acc
                     .iter_mut()
                     .chain(od_acc.iter_mut())
-                    .for_each(Acc::into_sketch_mode);
+                    .for_each(Acc::switch_to_sketch);
             }
         },
     )?;

@@ -91,7 +91,7 @@ impl Columns {
         }
     }
 
-    fn into_sketch_mode(&mut self) {
+    fn switch_to_sketch(&mut self) {
         if let Columns::Exact { width, data } = self {
             let mut accs = vec![Acc::default(); *width];
             for row in data.chunks_exact((*width).max(1)) {
@@ -99,7 +99,7 @@ impl Columns {
                     acc.push(*v);
                 }
             }
-            accs.iter_mut().for_each(Acc::into_sketch_mode);
+            accs.iter_mut().for_each(Acc::switch_to_sketch);
             *self = Columns::Sketched(accs);
         }
     }
@@ -199,7 +199,7 @@ impl Collector {
                 let acc = slots[rf.gid].get_or_insert_with(|| {
                     let mut a: Box<[Acc; 4]> = Box::default();
                     if self.sketched {
-                        a.iter_mut().for_each(Acc::into_sketch_mode);
+                        a.iter_mut().for_each(Acc::switch_to_sketch);
                     }
                     a
                 });
@@ -244,10 +244,10 @@ impl Collector {
             &mut self.convergence,
             &mut self.disruptions,
         ] {
-            c.into_sketch_mode();
+            c.switch_to_sketch();
         }
         for accs in self.routes.iter_mut().flatten().flatten() {
-            accs.iter_mut().for_each(Acc::into_sketch_mode);
+            accs.iter_mut().for_each(Acc::switch_to_sketch);
         }
     }
 

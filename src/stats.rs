@@ -108,7 +108,7 @@ impl Acc {
     }
 
     /// Turns exact storage into a sketch, feeding the values in the order they came.
-    pub fn into_sketch_mode(&mut self) {
+    pub fn switch_to_sketch(&mut self) {
         if let Acc::Exact(values) = self {
             let mut sk = Sketch::default();
             for &v in values.iter() {
@@ -267,7 +267,7 @@ mod tests {
             .collect();
         let mut exact = Acc::Exact(values.clone());
         let mut sketch = Acc::Exact(values.clone());
-        sketch.into_sketch_mode();
+        sketch.switch_to_sketch();
         let (e, s) = (exact.summary(), sketch.summary());
         for (a, b) in e.p.iter().zip(s.p) {
             assert!(
