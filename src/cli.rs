@@ -29,18 +29,25 @@ Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv and summary.json. A folder argument runs every *.toml file in it."
     )]
     Run(RunArgs),
+    /// Compare a policy scenario with a base: changes by corridor and by flow, with bands
+    #[command(
+        after_help = "Example:\n  corridor compare scenarios/baseline.toml scenarios/tripp-opens.toml\n\n\
+Runs both scenarios replication by replication with the same seed (inputs they share take the \
+same draws), and writes DIR/compare-<base>-vs-<policy>/ with corridor_change.csv (each \
+corridor's tonnes in both and the change: where the new corridor's freight comes from), \
+od_change.csv (the change in cost and transit time of each flow) and summary.json."
+    )]
+    Compare(CompareArgs),
     /// Check scenario files and report every problem, without simulating
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
     Validate(ValidateArgs),
 }
 
+/// How replications are run: shared by `run` and `compare`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario files, or folders of them
-    #[arg(required = true, value_name = "SCENARIO")]
-    pub scenarios: Vec<PathBuf>,
-    /// Folder that receives one sub-folder per scenario
+pub struct RunFlags {
+    /// Folder that receives one sub-folder per scenario or comparison
     #[arg(long, default_value = "output", value_name = "DIR")]
     pub out: PathBuf,
     /// Replications (overrides the scenario's `replications`)
@@ -55,6 +62,27 @@ pub struct RunArgs {
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The reference scenario (for example without the new corridor)
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+    /// The scenario to compare with it
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files, or folders of them
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub flags: RunFlags,
 }
 
 #[derive(Debug, Args)]

@@ -73,7 +73,22 @@ pub fn bpr_time_h(t0_h: f64, flow_tpy: f64, capacity_tpy: f64, bpr: Bpr) -> f64 
     if bpr.alpha == 0.0 || !capacity_tpy.is_finite() || flow_tpy <= 0.0 {
         return t0_h;
     }
-    t0_h * (1.0 + bpr.alpha * (flow_tpy / capacity_tpy).powf(bpr.beta))
+    t0_h * (1.0 + bpr.alpha * pow(flow_tpy / capacity_tpy, bpr.beta))
+}
+
+/// x^e, with multiplications for the small whole exponents BPR functions use.
+#[inline]
+fn pow(x: f64, e: f64) -> f64 {
+    if e == 4.0 {
+        let x2 = x * x;
+        x2 * x2
+    } else if e == 1.0 {
+        x
+    } else if e == e.trunc() && (0.0..=16.0).contains(&e) {
+        x.powi(e as i32)
+    } else {
+        x.powf(e)
+    }
 }
 
 /// d t / d x of the BPR function, for Newton-type flow shifts.
@@ -82,7 +97,7 @@ pub fn bpr_derivative(t0_h: f64, flow_tpy: f64, capacity_tpy: f64, bpr: Bpr) -> 
     if bpr.alpha == 0.0 || !capacity_tpy.is_finite() || flow_tpy <= 0.0 || bpr.beta == 0.0 {
         return 0.0;
     }
-    t0_h * bpr.alpha * bpr.beta * (flow_tpy / capacity_tpy).powf(bpr.beta - 1.0) / capacity_tpy
+    t0_h * bpr.alpha * bpr.beta * pow(flow_tpy / capacity_tpy, bpr.beta - 1.0) / capacity_tpy
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! The library never prints; `main.rs` owns the terminal and the exit codes.
 
 pub mod assignment;
+pub mod compare;
 pub mod cost;
 pub mod distributions;
 pub mod model;

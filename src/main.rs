@@ -13,7 +13,7 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, RunArgs};
+use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Run(args) => run(&args),
+        Command::Compare(args) => compare(&args),
         Command::Validate(args) => validate(&args.scenarios),
     };
     ExitCode::from(code)
@@ -105,6 +106,43 @@ fn validate(paths: &[PathBuf]) -> u8 {
     if bad { BAD_INPUT } else { 0 }
 }
 
+/// Checks the flags shared by `run` and `compare`.
+fn check_flags(f: &RunFlags) -> Result<RunOptions, String> {
+    if f.threads == Some(0) {
+        return Err("--threads must be at least 1".into());
+    }
+    if let Some(n) = f.replications
+        && !(1..=corridor_sim::MAX_REPLICATIONS).contains(&n)
+    {
+        return Err(format!(
+            "--replications must be between 1 and {}",
+            corridor_sim::MAX_REPLICATIONS
+        ));
+    }
+    Ok(RunOptions {
+        replications: f.replications,
+        seed: f.seed,
+        threads: f.threads,
+    })
+}
+
+/// A progress bar on a terminal, nothing otherwise or with --quiet.
+fn progress_bar(quiet: bool, len: u64, label: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len);
+    b.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, ~{eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    b.set_message(label.to_string());
+    b
+}
+
 fn run(args: &RunArgs) -> u8 {
     let files = match expand(&args.scenarios) {
         Ok(f) => f,
@@ -113,19 +151,13 @@ fn run(args: &RunArgs) -> u8 {
             return BAD_INPUT;
         }
     };
-    if args.threads == Some(0) {
-        eprintln!("error: --threads must be at least 1");
-        return BAD_INPUT;
-    }
-    if let Some(n) = args.replications
-        && !(1..=corridor_sim::MAX_REPLICATIONS).contains(&n)
-    {
-        eprintln!(
-            "error: --replications must be between 1 and {}",
-            corridor_sim::MAX_REPLICATIONS
-        );
-        return BAD_INPUT;
-    }
+    let opts = match check_flags(&args.flags) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
     let (loaded, bad) = load_all(&files);
     let mut code = if bad { BAD_INPUT } else { 0 };
     let mut names: Vec<String> = Vec::new();
@@ -141,7 +173,8 @@ fn run(args: &RunArgs) -> u8 {
             continue;
         }
         names.push(dir_name.clone());
-        if let Err(e) = run_one(&path, &l, args, &args.out.join(&dir_name)) {
+        let dest = args.flags.out.join(&dir_name);
+        if let Err(e) = run_one(&path, &l, &opts, args.flags.quiet, &dest) {
             eprintln!("{}: error: {e}", path.display());
             code = code.max(FAILURE);
         }
@@ -149,30 +182,18 @@ fn run(args: &RunArgs) -> u8 {
     code
 }
 
-fn run_one(path: &Path, l: &Loaded, args: &RunArgs, dest: &Path) -> Result<(), String> {
+fn run_one(
+    path: &Path,
+    l: &Loaded,
+    opts: &RunOptions,
+    quiet: bool,
+    dest: &Path,
+) -> Result<(), String> {
     let s = &l.scenario;
-    let opts = RunOptions {
-        replications: args.replications,
-        seed: args.seed,
-        threads: args.threads,
-    };
     let requested = opts.replications.unwrap_or(s.replications);
     let seed = opts.seed.unwrap_or(s.seed);
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::new(requested);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} replications, {elapsed} elapsed, ~{eta} left",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        b.set_message(s.name.clone());
-        b
-    };
-    let results = runner::run(s, &opts, &mut |done, total| {
+    let bar = progress_bar(quiet, runner::replications(s, opts), &s.name);
+    let results = runner::run(s, opts, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })
@@ -181,7 +202,7 @@ fn run_one(path: &Path, l: &Loaded, args: &RunArgs, dest: &Path) -> Result<(), S
     let files = output::render(s, &results, seed, requested, &l.warnings);
     output::write_folder(dest, &files)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    if !args.quiet {
+    if !quiet {
         eprintln!(
             "{}: {} replication{} of {}-{} written to {}",
             path.display(),
@@ -193,4 +214,67 @@ fn run_one(path: &Path, l: &Loaded, args: &RunArgs, dest: &Path) -> Result<(), S
         );
     }
     Ok(())
+}
+
+fn compare(args: &CompareArgs) -> u8 {
+    let opts = match check_flags(&args.flags) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let (loaded, bad) = load_all(&[args.base.clone(), args.policy.clone()]);
+    if bad || loaded.len() != 2 {
+        return BAD_INPUT;
+    }
+    let (base, policy) = (&loaded[0].1.scenario, &loaded[1].1.scenario);
+    let seed = opts.seed.unwrap_or(base.seed);
+    let label = format!("{} vs {}", base.name, policy.name);
+    let bar = progress_bar(
+        args.flags.quiet,
+        opts.replications
+            .unwrap_or(base.replications.max(policy.replications)),
+        &label,
+    );
+    let result = corridor_sim::compare::compare(base, policy, &opts, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let c = match result {
+        Ok(c) => c,
+        Err(e @ corridor_sim::compare::CompareError::NoCommonYear(..)) => {
+            eprintln!(
+                "error: cannot compare {} with {}: {e}",
+                args.base.display(),
+                args.policy.display()
+            );
+            return BAD_INPUT;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let dest = args.flags.out.join(output::safe_dir_name(&format!(
+        "compare-{}-vs-{}",
+        base.name, policy.name
+    )));
+    let files = output::render_comparison(base, policy, &c, seed);
+    if let Err(e) = output::write_folder(&dest, &files) {
+        eprintln!("error: cannot write {}: {e}", dest.display());
+        return FAILURE;
+    }
+    if !args.flags.quiet {
+        eprintln!(
+            "{} vs {}: {} paired replication{} written to {}",
+            base.name,
+            policy.name,
+            c.base.replications,
+            if c.base.replications == 1 { "" } else { "s" },
+            dest.display()
+        );
+    }
+    0
 }

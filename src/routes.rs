@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use crate::cost::node_step;
 use crate::model::Scenario;
@@ -34,6 +35,63 @@ pub struct Route {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RouteSet {
     pub by_demand: Vec<Vec<Route>>,
+    /// The same routes flattened for the assignment: routes of row d are
+    /// `start[d]..start[d + 1]`.
+    pub start: Arc<Vec<usize>>,
+    pub paths: Arc<Paths>,
+    pub ln_path_size: Arc<Vec<f64>>,
+}
+
+/// Routes as arc sequences in one flat array (compressed rows): route r is
+/// `arcs[offsets[r]..offsets[r + 1]]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paths {
+    pub offsets: Vec<usize>,
+    pub arcs: Vec<u32>,
+}
+
+impl Paths {
+    #[inline]
+    pub fn path(&self, r: usize) -> &[u32] {
+        &self.arcs[self.offsets[r]..self.offsets[r + 1]]
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.len()).map(|r| self.path(r))
+    }
+}
+
+impl RouteSet {
+    pub fn new(by_demand: Vec<Vec<Route>>) -> RouteSet {
+        let mut start = vec![0];
+        let mut paths = Paths {
+            offsets: vec![0],
+            arcs: Vec::new(),
+        };
+        let mut ln_ps = Vec::new();
+        for routes in &by_demand {
+            for r in routes {
+                paths.arcs.extend(r.arcs.iter().map(|&a| a as u32));
+                paths.offsets.push(paths.arcs.len());
+                ln_ps.push(r.ln_path_size);
+            }
+            start.push(ln_ps.len());
+        }
+        RouteSet {
+            by_demand,
+            start: Arc::new(start),
+            paths: Arc::new(paths),
+            ln_path_size: Arc::new(ln_ps),
+        }
+    }
 }
 
 #[derive(Copy, Clone, PartialEq)]
@@ -387,7 +445,7 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
                 .collect()
         })
         .collect();
-    RouteSet { by_demand }
+    RouteSet::new(by_demand)
 }
 
 #[cfg(test)]

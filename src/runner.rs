@@ -1,8 +1,8 @@
 //! Replications in parallel, reproducible to the bit.
 //!
-//! Replication `i` draws its uniforms from ChaCha8 seeded with the scenario seed and
-//! set to stream `i`, so each replication's inputs depend only on (seed, i), never on
-//! which thread ran it. Replications run in chunks on a rayon pool; each chunk's
+//! Replication `i` draws each named input's uniform from ChaCha8 seeded with the seed
+//! and the input's name, on stream `i`, so each replication's inputs depend only on
+//! (seed, i), never on which thread ran it. Replications run in chunks on a rayon pool; each chunk's
 //! results are collected in index order and folded into the `Collector` sequentially,
 //! so every sum and percentile is computed in the same order whatever the thread count.
 
@@ -28,11 +28,86 @@ pub struct RunOptions {
 /// Replications handled per parallel chunk: bounds the memory held before folding.
 const CHUNK: u64 = 256;
 
-/// The uniforms of replication `rep`: stream `rep` of ChaCha8 seeded with `seed`.
-pub fn uniforms(seed: u64, rep: u64, n: usize) -> Vec<f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+/// FNV-1a, a stable 64-bit hash of a draw's name.
+fn fnv1a(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The generator of the draw named `name`: ChaCha8 seeded with the run seed mixed with
+/// the name's hash, on stream `rep`.
+fn generator(seed: u64, name: &str, rep: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(name));
     rng.set_stream(rep);
-    (0..n).map(|_| rng.random::<f64>()).collect()
+    rng
+}
+
+/// The uniforms of replication `rep`: first one per named input (`Scenario::draw_keys`),
+/// then for every year of the horizon and every disruption one for whether it strikes
+/// and one for how long. Each depends only on (seed, replication, name, calendar year),
+/// so runs are reproducible whatever the threads, and two scenarios run with the same
+/// seed share the draws of the inputs they have in common.
+pub fn uniforms(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
+    let mut u = Vec::with_capacity(s.n_uniforms());
+    u.extend(
+        s.draw_keys
+            .iter()
+            .map(|name| generator(seed, name, rep).random::<f64>()),
+    );
+    let mut per_disruption: Vec<ChaCha8Rng> = s
+        .disruptions
+        .iter()
+        .map(|d| generator(seed, &format!("disruptions.{}", d.id), rep))
+        .collect();
+    for year in s.years() {
+        for rng in per_disruption.iter_mut() {
+            // Two f64 draws (four 32-bit words) per calendar year since 1800.
+            rng.set_word_pos(u128::from((year - 1800).max(0) as u32) * 4);
+            u.push(rng.random::<f64>());
+            u.push(rng.random::<f64>());
+        }
+    }
+    u
+}
+
+/// Runs replications `0..reps` of `one` on a pool of `threads` (0: all cores) in
+/// chunks, and hands each result to `fold` in replication order.
+pub fn replicate<T: Send>(
+    reps: u64,
+    threads: Option<usize>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    one: impl Fn(u64) -> T + Sync,
+    mut fold: impl FnMut(T) + Send,
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    pool.install(|| {
+        let mut done = 0;
+        while done < reps {
+            let end = (done + CHUNK).min(reps);
+            let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
+            chunk.into_iter().for_each(&mut fold);
+            done = end;
+            progress(done, reps);
+        }
+    });
+    Ok(())
+}
+
+/// Replications to simulate: those requested, or one when nothing is uncertain.
+pub fn replications(s: &Scenario, opts: &RunOptions) -> u64 {
+    if s.is_stochastic() {
+        opts.replications.unwrap_or(s.replications)
+    } else {
+        1
+    }
+}
+
+/// One replication's uniforms, or none for a scenario without uncertainty.
+pub fn draws(s: &Scenario, seed: u64, rep: u64) -> Option<Vec<f64>> {
+    s.is_stochastic().then(|| uniforms(s, seed, rep))
 }
 
 /// Runs the study and returns its tables. `progress` is called with the number of
@@ -43,34 +118,14 @@ pub fn run(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
-    let requested = opts.replications.unwrap_or(s.replications);
-    // Without uncertain inputs every replication is the same: simulate one.
-    let reps = if s.is_stochastic() { requested } else { 1 };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()?;
     let engine = Engine::new(s);
     let mut collector = Collector::new(s);
-    pool.install(|| {
-        let mut done = 0;
-        while done < reps {
-            let end = (done + CHUNK).min(reps);
-            let chunk: Vec<_> = (done..end)
-                .into_par_iter()
-                .map(|rep| {
-                    if s.is_stochastic() {
-                        engine.run(Some(&uniforms(seed, rep, s.n_draws)))
-                    } else {
-                        engine.run(None)
-                    }
-                })
-                .collect();
-            for figs in &chunk {
-                collector.add(figs);
-            }
-            done = end;
-            progress(done, reps);
-        }
-    });
+    replicate(
+        replications(s, opts),
+        opts.threads,
+        progress,
+        |rep| engine.run(draws(s, seed, rep).as_deref()),
+        |figs| collector.add(&figs),
+    )?;
     Ok(collector.finish(s, &engine.route_info()))
 }

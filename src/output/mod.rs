@@ -71,20 +71,6 @@ pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
     result
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_cannot_escape() {
-        assert_eq!(safe_dir_name("../../etc"), "etc");
-        assert_eq!(safe_dir_name("/abs/path"), "abs-path");
-        assert_eq!(safe_dir_name("a b/c"), "a-b-c");
-        assert_eq!(safe_dir_name(".."), "scenario");
-        assert_eq!(safe_dir_name("tripp-opens"), "tripp-opens");
-    }
-}
-
 /// Every file of a run, rendered to bytes: the tables as CSV and `summary.json`.
 pub fn render(
     s: &crate::model::Scenario,
@@ -103,4 +89,36 @@ pub fn render(
     json.push(b'\n');
     files.push((PathBuf::from("summary.json"), json));
     files
+}
+
+/// Every file of a comparison: the change tables as CSV and `summary.json`.
+pub fn render_comparison(
+    base: &crate::model::Scenario,
+    policy: &crate::model::Scenario,
+    c: &crate::compare::Comparison,
+    seed: u64,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = [&c.corridors, &c.od]
+        .iter()
+        .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
+        .collect();
+    let doc = summary::comparison_summary(base, policy, c, seed);
+    let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    json.push(b'\n');
+    files.push((PathBuf::from("summary.json"), json));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_escape() {
+        assert_eq!(safe_dir_name("../../etc"), "etc");
+        assert_eq!(safe_dir_name("/abs/path"), "abs-path");
+        assert_eq!(safe_dir_name("a b/c"), "a-b-c");
+        assert_eq!(safe_dir_name(".."), "scenario");
+        assert_eq!(safe_dir_name("tripp-opens"), "tripp-opens");
+    }
 }

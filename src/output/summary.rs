@@ -93,7 +93,46 @@ pub fn summary(
             "years_not_converged": not_converged,
             "largest_gap_p95": num(max_gap),
         },
+        "percentiles": if r.sketched {
+            format!("sketched, within {}% of the exact order statistics", crate::stats::SKETCH_ACCURACY * 100.0)
+        } else {
+            "exact (linear interpolation between order statistics, type 7)".to_string()
+        },
         "corridors": corridors,
         "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    })
+}
+
+/// The summary of a comparison: both scenarios' identities and the change in each
+/// corridor's tonnes by year (mean and 5-95% band of the paired difference).
+pub fn comparison_summary(
+    base: &Scenario,
+    policy: &Scenario,
+    c: &crate::compare::Comparison,
+    seed: u64,
+) -> Value {
+    let t = &c.corridors;
+    let ch = t.metric("tonnes_change").unwrap_or(2);
+    let mut corridors = Map::new();
+    for row in &t.rows {
+        let entry = corridors
+            .entry(row.keys[1].clone())
+            .or_insert_with(|| json!({"name": row.keys[2], "tonnes_change": {}, "tonnes_change_p5": {}, "tonnes_change_p95": {}}));
+        let st = &row.stats[ch];
+        entry["tonnes_change"][&row.keys[0]] = num(st.mean);
+        entry["tonnes_change_p5"][&row.keys[0]] = num(st.p[0]);
+        entry["tonnes_change_p95"][&row.keys[0]] = num(st.p[4]);
+    }
+    json!({
+        "tool": "corridor-sim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "base": {"scenario": base.name, "title": base.title, "scenario_sha256": scenario_hash(base)},
+        "policy": {"scenario": policy.name, "title": policy.title, "scenario_sha256": scenario_hash(policy)},
+        "seed": seed,
+        "replications_simulated": c.base.replications,
+        "first_year": c.years.first(),
+        "last_year": c.years.last(),
+        "pairing": "replication by replication with common random numbers for shared inputs",
+        "corridors": corridors,
     })
 }

@@ -5,7 +5,7 @@
 //! item whose `id` matches a base item changes just the keys it writes; any other item
 //! is added. `base` itself is not inherited.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
@@ -40,6 +40,7 @@ pub struct Merged {
     pub demand: Vec<Item<RawDemand>>,
     pub routes: Vec<Item<RawRoute>>,
     pub events: Vec<Item<RawEvent>>,
+    pub disruptions: Vec<Item<RawDisruption>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -126,9 +127,20 @@ impl Keyed for RawEvent {
     }
 }
 
-fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &PathBuf, text: &str) {
+impl Keyed for RawDisruption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; links, nodes, corridors, annual_probability, duration_days,
+            capacity_loss, season_months, added_dwell_h, first_year, last_year, enabled, source,
+            note);
+    }
+}
+
+fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Path, text: &str) {
     for (index, spanned) in src.into_iter().enumerate() {
-        let location = Location::at(file.clone(), text, spanned.span().start);
+        let location = Location::at(file.to_path_buf(), text, spanned.span().start);
         let value = spanned.into_inner();
         let existing = value
             .id()
@@ -170,6 +182,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.demand, raw.demand, &file, &text);
         merge_items(&mut m.routes, raw.routes, &file, &text);
         merge_items(&mut m.events, raw.events, &file, &text);
+        merge_items(&mut m.disruptions, raw.disruptions, &file, &text);
         m.leaf = Location {
             file,
             ..Location::default()

@@ -22,6 +22,8 @@ enum Range {
     Growth,
     /// a calendar year
     Year,
+    /// a probability or a share: 0..1
+    Fraction,
 }
 
 impl Range {
@@ -34,6 +36,7 @@ impl Range {
             Range::NonNegative => v >= 0.0,
             Range::Growth => v > -1.0 && v < 10.0,
             Range::Year => (1800.0..=2300.0).contains(&v) && v.fract() == 0.0,
+            Range::Fraction => (0.0..=1.0).contains(&v),
         };
         if ok {
             return Ok(());
@@ -45,6 +48,9 @@ impl Range {
                 "is a yearly growth rate as a fraction (0.05 = 5%/yr), between -1 and 10; found {v}"
             ),
             Range::Year => format!("must be a whole year between 1800 and 2300, found {v}"),
+            Range::Fraction => {
+                format!("must lie between 0 and 1 (a probability or share, 0.3 = 30%), found {v}")
+            }
         })
     }
 }
@@ -53,6 +59,10 @@ struct Ctx<'a> {
     problems: &'a mut Problems,
     shares: HashMap<String, usize>,
     n_draws: usize,
+    /// The item being validated (`links.<id>`): names draws for common random numbers.
+    item: String,
+    /// One name per draw slot.
+    draw_keys: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -98,16 +108,26 @@ impl Ctx<'_> {
                         );
                         return None;
                     }
+                    let field = key.rsplit('.').next().unwrap_or(key);
+                    let name = match &raw.share {
+                        Some(share) => format!("share.{share}"),
+                        None => format!("{}.{field}", self.item),
+                    };
                     let slot = match &raw.share {
-                        Some(name) => *self.shares.entry(name.clone()).or_insert_with(|| {
-                            self.n_draws += 1;
-                            self.n_draws - 1
-                        }),
+                        Some(share) => match self.shares.get(share) {
+                            Some(&slot) => slot,
+                            None => {
+                                self.shares.insert(share.clone(), self.draw_keys.len());
+                                self.draw_keys.push(name);
+                                self.draw_keys.len() - 1
+                            }
+                        },
                         None => {
-                            self.n_draws += 1;
-                            self.n_draws - 1
+                            self.draw_keys.push(name);
+                            self.draw_keys.len() - 1
                         }
                     };
+                    self.n_draws = self.draw_keys.len();
                     Some(Param::Random { dist, slot })
                 }
                 Err(msg) => {
@@ -196,6 +216,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         problems,
         shares: HashMap::new(),
         n_draws: 0,
+        item: String::new(),
+        draw_keys: Vec::new(),
     };
     let leaf = m.leaf.clone();
     let s = &m.settings;
@@ -357,6 +379,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
 
     // Transfer defaults.
     let t = &m.transfer_defaults;
+    cx.item = "transfer_defaults".to_string();
     let zero = Param::Fixed(0.0);
     let mut td = |num: &Option<Num>, key: &str| {
         cx_param_or(
@@ -401,6 +424,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &m.nodes {
         let (n, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("nodes[{}].{f}", it.index);
+        cx.item = format!("nodes.{}", n.id.as_deref().unwrap_or("?"));
         let lat = n.lat.unwrap_or(f64::NAN);
         let lon = n.lon.unwrap_or(f64::NAN);
         if n.lat.is_none() || n.lon.is_none() {
@@ -488,6 +512,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &enabled_links {
         let (l, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("links[{}].{f}", it.index);
+        cx.item = format!("links.{}", l.id.as_deref().unwrap_or("?"));
         let from = resolve(
             &node_ids,
             &node_names,
@@ -686,6 +711,15 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &enabled_demand {
         let (d, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("demand[{}].{f}", it.index);
+        cx.item = format!(
+            "demand.{}",
+            d.id.clone().unwrap_or_else(|| format!(
+                "{}-{}-{}",
+                d.origin.as_deref().unwrap_or("?"),
+                d.destination.as_deref().unwrap_or("?"),
+                d.commodity.as_deref().unwrap_or("general")
+            ))
+        );
         let origin = resolve(
             &node_ids,
             &node_names,
@@ -880,6 +914,11 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     for it in &m.events {
         let (e, loc) = (&it.value, &it.location);
         let k = |f: &str| format!("events[{}].{f}", it.index);
+        cx.item = format!(
+            "events.{}",
+            e.id.clone()
+                .unwrap_or_else(|| format!("event-{}", it.index))
+        );
         let year = cx.param(&e.year, loc, &k("year"), Range::Year);
         if e.year.is_none() {
             cx.problems.error(
@@ -955,6 +994,187 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         }
     }
 
+    // Disruptions.
+    let mut disruptions = Vec::new();
+    for it in m
+        .disruptions
+        .iter()
+        .filter(|d| d.value.enabled != Some(false))
+    {
+        let (d, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("disruptions[{}].{f}", it.index);
+        cx.item = format!(
+            "disruptions.{}",
+            d.id.clone()
+                .unwrap_or_else(|| format!("disruption-{}", it.index))
+        );
+        let id =
+            d.id.clone()
+                .unwrap_or_else(|| format!("disruption-{}", it.index));
+        let mut target_links: Vec<usize> = Vec::new();
+        let mut target_nodes: Vec<usize> = Vec::new();
+        for (j, lid) in d.links.iter().flatten().enumerate() {
+            if let Some(l) = resolve(
+                &link_ids,
+                &link_names,
+                &Some(lid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].links[{j}]", it.index),
+                "link",
+            ) {
+                target_links.push(l);
+            }
+        }
+        for (j, nid) in d.nodes.iter().flatten().enumerate() {
+            if let Some(n) = resolve(
+                &node_ids,
+                &node_names,
+                &Some(nid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].nodes[{j}]", it.index),
+                "node",
+            ) {
+                target_nodes.push(n);
+                target_links.extend(
+                    links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.from == n || l.to == n)
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        for (j, cid) in d.corridors.iter().flatten().enumerate() {
+            if let Some(c) = resolve(
+                &corridor_ids,
+                &corridor_names,
+                &Some(cid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].corridors[{j}]", it.index),
+                "corridor",
+            ) {
+                target_links.extend(
+                    links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.corridor == c)
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        target_links.sort_unstable();
+        target_links.dedup();
+        if d.links.is_none() && d.nodes.is_none() && d.corridors.is_none() {
+            cx.problems.error(
+                loc,
+                k("links"),
+                "a disruption needs a target: `links`, `nodes` or `corridors` (lists of ids)",
+            );
+        }
+        let probability = cx.param(
+            &d.annual_probability,
+            loc,
+            &k("annual_probability"),
+            Range::Fraction,
+        );
+        if d.annual_probability.is_none() {
+            cx.problems.error(loc, k("annual_probability"), "missing required key; give the chance it strikes in a given year, 0..1 (0.1 = once in ten years)");
+        }
+        let duration = match &d.duration_days {
+            None => {
+                cx.problems.error(loc, k("duration_days"), "missing required key; give how many days it lasts (a number or a distribution)");
+                None
+            }
+            Some(Num::Fixed(v)) => match Range::Positive.check(*v) {
+                Ok(()) => Some(crate::distributions::Dist::Uniform { min: *v, max: *v }),
+                Err(msg) => {
+                    cx.problems.error(loc, k("duration_days"), msg);
+                    None
+                }
+            },
+            Some(Num::Dist(raw)) => match build_dist(raw) {
+                Ok(dist) if dist.support().0 < 0.0 => {
+                    cx.problems.error(loc, k("duration_days"), "the duration distribution can be negative; add `min = 0` or use a lognormal");
+                    None
+                }
+                Ok(dist) => Some(dist),
+                Err(msg) => {
+                    cx.problems.error(loc, k("duration_days"), msg);
+                    None
+                }
+            },
+        };
+        let capacity_loss = cx_param_or(
+            &mut cx,
+            &d.capacity_loss,
+            loc,
+            &k("capacity_loss"),
+            Range::Fraction,
+            &Param::Fixed(1.0),
+        );
+        let added_dwell_h = cx_param_or(
+            &mut cx,
+            &d.added_dwell_h,
+            loc,
+            &k("added_dwell_h"),
+            Range::NonNegative,
+            &zero,
+        );
+        let mut max_days = 365.0;
+        if let Some(months) = &d.season_months {
+            const DAYS: [f64; 12] = [
+                31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
+            ];
+            let mut seen = [false; 12];
+            for &mo in months {
+                if !(1..=12).contains(&mo) {
+                    cx.problems.error(
+                        loc,
+                        k("season_months"),
+                        format!("months are numbered 1 (January) to 12 (December), found {mo}"),
+                    );
+                } else {
+                    seen[mo as usize - 1] = true;
+                }
+            }
+            if months.is_empty() {
+                cx.problems.error(loc, k("season_months"), "the season is empty; list its months, for example [11, 12] for November and December");
+            }
+            max_days = seen
+                .iter()
+                .zip(DAYS)
+                .filter(|(s, _)| **s)
+                .map(|(_, d)| d)
+                .sum();
+        }
+        let first = d.first_year.or(first_year).unwrap_or(i32::MIN);
+        let last = d.last_year.or(last_year).unwrap_or(i32::MAX);
+        if first > last {
+            cx.problems.error(
+                loc,
+                k("last_year"),
+                format!("the disruption's years end ({last}) before they start ({first})"),
+            );
+        }
+        if let (Some(p), Some(dur)) = (probability, duration) {
+            disruptions.push(Disruption {
+                id,
+                links: target_links,
+                nodes: target_nodes,
+                annual_probability: p,
+                duration_days: dur,
+                capacity_loss,
+                added_dwell_h,
+                max_days,
+                first_year: first,
+                last_year: last,
+            });
+        }
+    }
+
     // Demand between places that no link ever connects.
     if !cx.problems.has_errors() {
         let reach = |from: usize| -> Vec<bool> {
@@ -995,6 +1215,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     }
 
     let n_draws = cx.n_draws;
+    let draw_keys = std::mem::take(&mut cx.draw_keys);
     if cx.problems.has_errors() {
         return None;
     }
@@ -1014,7 +1235,9 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         demand,
         routes,
         events,
+        disruptions,
         n_draws,
+        draw_keys,
     })
 }
 
