@@ -231,9 +231,8 @@ fn a_comparison_pairs_replications_and_its_changes_conserve_tonnes() {
     // The policy opens a third, faster route: its gain is exactly what the others lose
     // in every replication (same demand draws), so the changes sum to zero with no band.
     let base = load_text(&stochastic_scenario());
-    let policy = load_text(
-        &(stochastic_scenario() + &link("c", "A", "B", "c3", 6.0, "capacity_tpy = 600")),
-    );
+    let policy =
+        load_text(&(stochastic_scenario() + &link("c", "A", "B", "c3", 6.0, "capacity_tpy = 600")));
     let opts = corridor_sim::runner::RunOptions {
         replications: Some(64),
         seed: Some(5),
