@@ -205,6 +205,8 @@ pub struct RouteChoice {
     pub max_detour: f64,
     pub logit_scale_per_usd: f64,
     pub path_size: bool,
+    /// Keep only the cheapest candidate per sequence of corridors.
+    pub distinct_corridors: bool,
     pub max_iterations: usize,
     pub tolerance: f64,
 }

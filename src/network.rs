@@ -93,6 +93,8 @@ impl LinkValues {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EventValues {
+    /// Position in `Scenario::events`.
+    pub index: usize,
     pub year: i32,
     pub link: usize,
     pub action: EventAction,
@@ -167,7 +169,9 @@ impl Instance {
         let mut events: Vec<EventValues> = s
             .events
             .iter()
-            .map(|e| EventValues {
+            .enumerate()
+            .map(|(index, e)| EventValues {
+                index,
                 year: year_of(v(&e.year)),
                 link: e.link,
                 action: e.action,
@@ -208,6 +212,26 @@ impl Instance {
         self.demand_base_t[d] * (1.0 + self.demand_growth[d]).powi(year - base_year)
     }
 
+    /// Which events (by position in `Scenario::events`) have happened by `year`.
+    pub fn active_events(&self, year: i32) -> Vec<bool> {
+        let mut active = vec![false; self.events.len()];
+        for e in self.events.iter().take_while(|e| e.year <= year) {
+            active[e.index] = true;
+        }
+        active
+    }
+
+    /// These values with the given events applied (in their year order), whatever
+    /// their years: the nominal network that a replication's candidate routes are
+    /// built on.
+    pub fn with_events(&self, active: &[bool]) -> Instance {
+        let mut out = self.clone();
+        for e in self.events.iter().filter(|e| active[e.index]) {
+            e.apply(&mut out.links[e.link]);
+        }
+        out
+    }
+
     /// The network in `year`: which links are open and their values after events.
     pub fn year_state(&self, year: i32) -> YearState {
         let mut open: Vec<bool> = (0..self.links.len())
@@ -215,29 +239,35 @@ impl Instance {
             .collect();
         let mut links = self.links.clone();
         for e in self.events.iter().take_while(|e| e.year <= year) {
-            let l = &mut links[e.link];
             match e.action {
                 EventAction::Open => open[e.link] = true,
                 EventAction::Close => open[e.link] = false,
                 EventAction::Change => {}
             }
-            if let Some(c) = e.capacity_tpy {
-                l.capacity_tpy = c;
-            }
-            if let Some(t) = e.tariff_usd_per_t {
-                l.tariff_usd_per_t = t;
-            }
-            if let Some(t) = e.tariff_usd_per_tkm {
-                l.tariff_usd_per_tkm = t;
-            }
-            if let Some(s) = e.speed_kmh {
-                l.t0_h = l.length_km / s;
-            }
-            if let Some(t) = e.time_h {
-                l.t0_h = t;
-            }
+            e.apply(&mut links[e.link]);
         }
         YearState { open, links }
+    }
+}
+
+impl EventValues {
+    /// Sets the link values this event changes.
+    fn apply(&self, l: &mut LinkValues) {
+        if let Some(c) = self.capacity_tpy {
+            l.capacity_tpy = c;
+        }
+        if let Some(t) = self.tariff_usd_per_t {
+            l.tariff_usd_per_t = t;
+        }
+        if let Some(t) = self.tariff_usd_per_tkm {
+            l.tariff_usd_per_tkm = t;
+        }
+        if let Some(s) = self.speed_kmh {
+            l.t0_h = l.length_km / s;
+        }
+        if let Some(t) = self.time_h {
+            l.t0_h = t;
+        }
     }
 }
 

@@ -260,8 +260,28 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// Yen's k shortest loopless routes, cut at `max_detour` x the cheapest cost.
-    fn k_shortest(&self, origin: usize, dest: usize, k: usize, max_detour: f64) -> Vec<Vec<usize>> {
+    /// The corridors a route traverses, consecutive repeats merged.
+    fn corridor_sequence(&self, path: &[usize]) -> Vec<usize> {
+        let mut seq: Vec<usize> = path
+            .iter()
+            .map(|&a| self.s.links[self.arcs.arcs[a].link].corridor)
+            .collect();
+        seq.dedup();
+        seq
+    }
+
+    /// Yen's k shortest loopless routes, cut at `max_detour` x the cheapest cost. With
+    /// `distinct`, a route that traverses the same sequence of corridors as a cheaper
+    /// one is a near-duplicate: Yen still branches from it, but it is not kept, and the
+    /// search goes on (up to 25 k routes examined) to find k distinct ones.
+    fn k_shortest(
+        &self,
+        origin: usize,
+        dest: usize,
+        k: usize,
+        max_detour: f64,
+        distinct: bool,
+    ) -> Vec<Vec<usize>> {
         let n_arcs = self.arcs.arcs.len();
         let n_nodes = self.s.nodes.len();
         let no_arcs = vec![false; n_arcs];
@@ -273,11 +293,13 @@ impl<'a> Search<'a> {
             return Vec::new();
         }
         let best = self.route_cost(&first);
+        let mut kept_sequences = vec![self.corridor_sequence(&first)];
+        let mut kept: Vec<Vec<usize>> = vec![first.clone()];
         let mut accepted: Vec<Vec<usize>> = vec![first];
         let mut candidates: Vec<(f64, Vec<usize>)> = Vec::new();
         let mut banned_arcs = vec![false; n_arcs];
         let mut banned_nodes = vec![false; n_nodes];
-        while accepted.len() < k {
+        while kept.len() < k && accepted.len() < 25 * k {
             let last = accepted.last().cloned().unwrap_or_default();
             for i in 0..last.len() {
                 let root = &last[..i];
@@ -326,9 +348,14 @@ impl<'a> Search<'a> {
             if cost > max_detour * best + 1e-9 {
                 break;
             }
+            let seq = self.corridor_sequence(&path);
+            if !distinct || !kept_sequences.contains(&seq) {
+                kept_sequences.push(seq);
+                kept.push(path.clone());
+            }
             accepted.push(path);
         }
-        accepted
+        kept
     }
 }
 
@@ -406,7 +433,13 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
                 .collect();
             let paths: Vec<Vec<usize>> = if explicit.is_empty() {
                 let search = Search::new(s, arcs, nominal, open, nominal.vot_usd_per_t_h[d]);
-                search.k_shortest(dem.origin, dem.destination, rc.k_routes, rc.max_detour)
+                search.k_shortest(
+                    dem.origin,
+                    dem.destination,
+                    rc.k_routes,
+                    rc.max_detour,
+                    rc.distinct_corridors,
+                )
             } else {
                 explicit
                     .iter()

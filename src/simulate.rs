@@ -105,23 +105,23 @@ impl<'a> Engine<'a> {
 
     /// Candidate routes for a topology, computed once and shared. Each route's `gid`
     /// is looked up (or made) in the registry; ids are only names, never an order.
-    fn route_set(&self, open: &[bool]) -> RouteEntry {
-        if let Some(e) = self.lock_sets().get(open) {
+    /// Candidate routes for a network state: the open links and the events that have
+    /// happened (a faster or cheaper link can bring new routes in), priced at nominal
+    /// values. Computed once per state and shared.
+    fn route_set(&self, open: &[bool], active: &[bool]) -> RouteEntry {
+        let key: Vec<bool> = open.iter().chain(active).copied().collect();
+        if let Some(e) = self.lock_sets().get(&key) {
             return e.clone();
         }
         // Built outside the lock; if another thread won the race its set is kept.
-        let rs = Shared::new(build_route_set(
-            self.scenario,
-            &self.arcs,
-            &self.nominal,
-            open,
-        ));
+        let nominal = self.nominal.with_events(active);
+        let rs = Shared::new(build_route_set(self.scenario, &self.arcs, &nominal, open));
         let mut sets = self.lock_sets();
-        if let Some(e) = sets.get(open) {
+        if let Some(e) = sets.get(&key) {
             return e.clone();
         }
         let entry = (rs.clone(), self.gids(&rs));
-        sets.insert(open.to_vec(), entry.clone());
+        sets.insert(key, entry.clone());
         entry
     }
 
@@ -173,7 +173,7 @@ impl<'a> Engine<'a> {
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         for (yi, year) in s.years().enumerate() {
             let state = inst.year_state(year);
-            let (rs, gids) = self.route_set(&state.open);
+            let (rs, gids) = self.route_set(&state.open, &inst.active_events(year));
             let demand_t: Vec<f64> = (0..s.demand.len())
                 .map(|d| inst.demand_t(d, s.base_year, year))
                 .collect();
@@ -305,7 +305,9 @@ struct YearAcc {
     converged: bool,
     /// Disruption figures: days, added cost (USD), added time (t h), added unserved (t).
     disruption: [f64; 4],
-    normal_totals: [f64; 3],
+    /// Each flow's mean cost and time per served tonne in the normal period.
+    normal_rows: Vec<(f64, f64)>,
+    normal_unserved: f64,
 }
 
 impl YearAcc {
@@ -325,7 +327,8 @@ impl YearAcc {
             gap: 0.0,
             converged: true,
             disruption: [0.0; 4],
-            normal_totals: [0.0; 3],
+            normal_rows: Vec::new(),
+            normal_unserved: 0.0,
         }
     }
 
@@ -341,14 +344,11 @@ impl YearAcc {
             }
             row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
         }
-        let (mut cost, mut time) = (0.0, 0.0);
         for r in 0..routes.paths.len() {
             let f = a.route_flow_t[r];
             self.route_t[r] += w * f;
             self.route_cost_t[r] += w * f * a.route_cost_usd[r];
             self.route_time_t[r] += w * f * a.route_time_h[r];
-            cost += f * a.route_cost_usd[r];
-            time += f * a.route_time_h[r];
             if p.disruption.is_none() {
                 self.route_avail[r] = routes.available[r];
                 if routes.available[r] {
@@ -357,20 +357,42 @@ impl YearAcc {
                 }
             }
         }
-        let unserved: f64 = a.unserved_t.iter().sum();
         for (u, x) in self.unserved.iter_mut().zip(&a.unserved_t) {
             *u += w * x;
         }
         self.iterations += a.iterations as f64;
         self.gap = self.gap.max(a.gap);
         self.converged &= a.converged;
+        // Per flow: served tonnes and their mean cost and time in this period.
+        let rows = (0..routes.n_rows()).map(|d| {
+            let r = routes.rows(d);
+            let served: f64 = a.route_flow_t[r.clone()].iter().sum();
+            let cost: f64 = r
+                .clone()
+                .map(|i| a.route_flow_t[i] * a.route_cost_usd[i])
+                .sum();
+            let time: f64 = r.map(|i| a.route_flow_t[i] * a.route_time_h[i]).sum();
+            (served, cost, time)
+        });
         match p.disruption {
-            None => self.normal_totals = [cost, time, unserved],
+            None => {
+                self.normal_rows = rows
+                    .map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) })
+                    .collect();
+                self.normal_unserved = a.unserved_t.iter().sum();
+            }
             Some(_) => {
+                // The freight that still moves pays the difference in its own flow's
+                // mean cost and time; stranded freight is counted as added unserved.
                 self.disruption[0] += p.days;
-                self.disruption[1] += w * (cost - self.normal_totals[0]);
-                self.disruption[2] += w * (time - self.normal_totals[1]);
-                self.disruption[3] += w * (unserved - self.normal_totals[2]);
+                for ((served, cost, time), (c0, h0)) in rows.zip(&self.normal_rows) {
+                    if served > 0.0 {
+                        self.disruption[1] += w * (cost - c0 * served);
+                        self.disruption[2] += w * (time - h0 * served);
+                    }
+                }
+                let unserved: f64 = a.unserved_t.iter().sum();
+                self.disruption[3] += w * (unserved - self.normal_unserved);
             }
         }
     }

@@ -317,3 +317,45 @@ fn a_scenario_extends_its_base_changing_only_what_it_writes() {
     );
     assert_eq!(s.first_year, 2025);
 }
+
+#[test]
+fn an_event_that_makes_a_link_cheaper_brings_it_into_the_candidate_routes() {
+    // Link b is beyond the detour limit until a 2026 upgrade cuts its time from 100 h to 8 h.
+    let text = header(2025, 2026, "k_routes = 2\nmax_detour = 2")
+        + &link("a", "A", "B", "c1", 10.0, "")
+        + &link("b", "A", "B", "c2", 100.0, "")
+        + &demand(1000.0, 1.0, "")
+        + "\n[[events]]\nyear = 2026\nlink = \"b\"\ntime_h = 8\n";
+    let r = run(&load_text(&text), 1, 1);
+    assert_eq!(value(&r.corridors, &["2025", "c2"], "tonnes"), 0.0);
+    let p = 1.0 / (1.0 + (-0.05_f64 * 2.0).exp());
+    assert!((value(&r.corridors, &["2026", "c2"], "share") - p).abs() < 1e-9);
+}
+
+#[test]
+fn near_duplicate_routes_through_the_same_corridors_are_kept_once() {
+    // Two parallel A-M links of one corridor make two routes with the same corridor
+    // sequence; with distinct_corridors (the default) only the cheaper is a candidate,
+    // leaving room for the direct route of another corridor.
+    let net = |distinct: bool| {
+        header(
+            2025,
+            2025,
+            &format!("k_routes = 2\nmax_detour = 5\ndistinct_corridors = {distinct}"),
+        ) + &link("am1", "A", "M", "c1", 5.0, "")
+            + &link("am2", "A", "M", "c1", 5.5, "")
+            + &link("mb", "M", "B", "c1", 5.0, "")
+            + &link("ab", "A", "B", "c2", 12.0, "")
+            + &demand(100.0, 1.0, "")
+    };
+    let keys = |distinct| {
+        run(&load_text(&net(distinct)), 1, 1)
+            .routes
+            .rows
+            .iter()
+            .map(|r| r.keys[5].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(keys(true), vec!["ab", "am1>mb"]);
+    assert_eq!(keys(false), vec!["am1>mb", "am2>mb"]);
+}

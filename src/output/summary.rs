@@ -85,6 +85,7 @@ pub fn summary(
             "max_detour": rc.max_detour,
             "logit_scale_per_usd": rc.logit_scale_per_usd,
             "path_size": rc.path_size,
+            "distinct_corridors": rc.distinct_corridors,
             "max_iterations": rc.max_iterations,
             "tolerance": rc.tolerance,
         },

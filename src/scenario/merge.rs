@@ -169,7 +169,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         overlay!(m.settings, s; name, title, description, first_year, last_year, base_year,
             seed, replications);
         let r = &raw.route_choice;
-        overlay!(m.route_choice, r; model, k_routes, max_detour, logit_scale_per_usd, path_size,
+        overlay!(m.route_choice, r; model, k_routes, max_detour, logit_scale_per_usd, path_size, distinct_corridors,
             max_iterations, tolerance);
         let c = &raw.congestion;
         overlay!(m.congestion, c; alpha, beta, rail, road, ferry, sea);

@@ -62,6 +62,7 @@ pub struct RawRouteChoice {
     pub max_detour: Option<f64>,
     pub logit_scale_per_usd: Option<f64>,
     pub path_size: Option<bool>,
+    pub distinct_corridors: Option<bool>,
     pub max_iterations: Option<u32>,
     pub tolerance: Option<f64>,
 }

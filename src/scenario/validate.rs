@@ -350,6 +350,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         max_detour,
         logit_scale_per_usd: theta,
         path_size: rc.path_size.unwrap_or(true),
+        distinct_corridors: rc.distinct_corridors.unwrap_or(true),
         max_iterations,
         tolerance,
     };
