@@ -106,3 +106,26 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.toml"));
 }
+
+/// The example scenario in the README (the first ```toml block) loads against the seed.
+#[test]
+fn the_readme_example_scenario_is_valid() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml block in the README");
+    let text = block.replace(
+        "../seeds/south-caucasus.toml",
+        &format!("{root}/seeds/south-caucasus.toml"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("example.toml");
+    std::fs::write(&path, text).unwrap();
+    let loaded = corridor_sim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.scenario.name, "tripp-late-storms");
+    assert_eq!(loaded.scenario.disruptions.len(), 1);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
