@@ -146,6 +146,15 @@ fn run(args: &RunArgs) -> u8 {
             code = code.max(FAILURE);
         }
     }
+    if args.out.is_dir()
+        && let Err(e) = output::write_runs_index(&args.out)
+    {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.out.join("index.html").display()
+        );
+        code = code.max(FAILURE);
+    }
     code
 }
 
@@ -178,7 +187,8 @@ fn run_one(path: &Path, l: &Loaded, args: &RunArgs, dest: &Path) -> Result<(), S
     })
     .map_err(|e| format!("cannot start worker threads: {e}"))?;
     bar.finish_and_clear();
-    let files = output::render(s, &results, seed, requested, &l.warnings);
+    let files =
+        output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
     output::write_folder(dest, &files)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if !args.quiet {
