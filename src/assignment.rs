@@ -16,6 +16,9 @@
 //! Both warm-start from the flows of the previous year when the candidate routes are
 //! the same, which cuts iterations sharply over a horizon.
 
+// Parallel arrays indexed by demand row and route read more clearly with index loops.
+#![allow(clippy::needless_range_loop)]
+
 use crate::cost::{bpr_derivative, bpr_time_h};
 use crate::model::{Bpr, ChoiceModel, RouteChoice};
 

@@ -192,8 +192,8 @@ impl Collector {
         let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
         for ((y, gid), mut acc) in std::mem::take(&mut self.routes) {
             let ri = &info[gid];
-            for m in 0..2 {
-                acc[m].resize(reps, 0.0);
+            for figure in acc.iter_mut().take(2) {
+                figure.resize(reps, 0.0);
             }
             let dem = &s.demand[ri.demand];
             route_rows.push((

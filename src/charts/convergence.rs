@@ -12,7 +12,7 @@ use crate::stats::Summary;
 
 /// "10⁻⁶" for powers of ten, "3×10⁻⁶" otherwise.
 pub fn fmt_power(v: f64) -> String {
-    if !(v > 0.0) || !v.is_finite() {
+    if v.is_nan() || v <= 0.0 || !v.is_finite() {
         return String::new();
     }
     let e = v.log10().floor();
@@ -123,6 +123,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
         .max(floor_at)
         .max(1e-300);
     let hi = 10f64.powf((max_v * 10.0).log10().ceil());
+    let hi = if hi > lo * 10.0 { hi } else { lo * 1e6 };
     let floor = |v: f64| if v > lo { v } else { lo };
     let mut chart = ChartBuilder::on(&upper)
         .margin_top(8)

@@ -161,10 +161,9 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     if bands {
         items.push(LegendItem::Gap);
         items.push(LegendItem::Entry(
-            Swatch::Outlined {
-                fill: RGBColor(204, 204, 204),
-                border: INK,
-                width: 1,
+            Swatch::Band {
+                color: BLACK,
+                opacity: 0.2,
             },
             format!(
                 "{}: 5–95% range of its share (between dashed lines)",

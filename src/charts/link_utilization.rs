@@ -24,7 +24,18 @@ pub struct Layout {
     pub height: u32,
 }
 
-const ROW_H: u32 = 34;
+/// Rows are 34 pixels high, taller (up to 60) when there are few links.
+fn row_height(n: usize) -> u32 {
+    if n == 0 {
+        34
+    } else {
+        (480 / n as u32).clamp(34, 60)
+    }
+}
+/// Canvas height the legend needs besides one line per corridor: title and subtitle,
+/// heading, colour bar, two entries, corridor heading, source note, some slack.
+const LEGEND_FIXED_H: u32 = 160 + 33 + BAR_H as u32 + 36 + 74 + 16 + 33 + 44 + 24;
+const BAR_H: i32 = 240;
 const LEGEND_W: u32 = 330;
 
 /// Per (link id, year): utilization, tonnes, open.
@@ -68,7 +79,11 @@ pub fn layout(s: &Scenario, r: &Results) -> Layout {
         links.push(i);
     }
     links.sort_by_key(|&i| (s.links[i].corridor, i));
-    let height = (330 + ROW_H * links.len() as u32).clamp(640, 4200);
+    let mut corridors: Vec<usize> = links.iter().map(|&i| s.links[i].corridor).collect();
+    corridors.dedup();
+    let height = (330 + row_height(links.len()) * links.len() as u32)
+        .max(LEGEND_FIXED_H + 37 * corridors.len() as u32)
+        .min(4200);
     Layout {
         links,
         idle,
@@ -82,7 +97,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     let figs = figures(r);
     let names = node_names(s);
     let mut subtitle = vec![format!(
-        "Flow in the busiest direction as a share of capacity{}. Outlined cells: 90% or more (bottlenecks).",
+        "Flow in the busiest direction as a share of capacity{}. Outlined cells: 90% or more (bottlenecks). Square left of each link: its corridor.",
         if r.replications > 1 {
             format!(", mean of {} replications", r.replications)
         } else {
@@ -153,7 +168,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     let ny = years.len().max(1) as i32;
     let col_w = ((x1 - x0) / ny).max(1);
     let x1 = x0 + col_w * ny;
-    let row_h = ROW_H as i32;
+    let row_h = row_height(lay.links.len()) as i32;
     let y0 = gy0 + 4;
     let rows = lay.links.len() as i32;
     let y1 = (y0 + row_h * rows).min(gy0 + bh as i32 - 80);
@@ -189,10 +204,11 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
             if cell_text && u.mean.is_finite() {
                 let style = if hot { bold(NOTE) } else { font(NOTE) };
                 let pct = (u.mean * 100.0).round();
+                let sign = if col_w >= 60 { "%" } else { "" };
                 let label = if pct > 999.0 {
-                    ">999".to_string()
+                    format!(">999{sign}")
                 } else {
-                    format!("{pct:.0}")
+                    format!("{pct:.0}{sign}")
                 };
                 text(
                     root,
@@ -246,7 +262,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     let year_style = anchored(font(TICK), HPos::Center, VPos::Top);
     let yb = y0 + rows * row_h;
     for (ci, y) in years.iter().enumerate() {
-        if !labelled.contains(&(*y as f64)) && !(col_w >= 64) {
+        if !labelled.contains(&(*y as f64)) && col_w < 64 {
             continue;
         }
         let xc = x0 + ci as i32 * col_w + col_w / 2;
@@ -265,13 +281,8 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
 
     // Legend.
     let side = side.margin(4, 0, 24, 0);
-    let used = legend(
-        &side,
-        &[LegendItem::Heading(
-            "Utilization (flow ÷ capacity, busiest direction)".into(),
-        )],
-    )?;
-    let bar_h = 300.min(bh as i32 - used - 200).max(120);
+    let used = legend(&side, &[LegendItem::Heading("Utilization".into())])?;
+    let bar_h = BAR_H;
     utilization_bar(&side, used + 6, bar_h)?;
     let rest = side.margin(used + bar_h + 36, 0, 0, 0);
     let mut corridors: Vec<usize> = lay.links.iter().map(|&i| s.links[i].corridor).collect();
@@ -294,7 +305,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
             "Closed that year".into(),
         ),
         LegendItem::Gap,
-        LegendItem::Heading("Corridor (square left of each link)".into()),
+        LegendItem::Heading("Corridor".into()),
     ];
     for c in corridors {
         items.push(LegendItem::Entry(

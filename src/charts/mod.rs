@@ -252,7 +252,8 @@ pub fn render_charts(
     s: &Scenario,
     r: &Results,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, ChartError> {
-    let rendered: Vec<Result<[(PathBuf, Vec<u8>); 2], ChartError>> = charts
+    type Pair = [(PathBuf, Vec<u8>); 2];
+    let rendered: Vec<Result<Pair, ChartError>> = charts
         .par_iter()
         .map(|c| {
             let svg = render_svg(c, s, r)?;

@@ -35,6 +35,8 @@ fn width(t: f64, t_max: f64) -> u32 {
 
 /// A rectangle in pixels: (x0, y0, x1, y1).
 type Boxed = (i32, i32, i32, i32);
+/// A link as drawn: its two ends and its width, in pixels.
+type Drawn3 = ((i32, i32), (i32, i32), i32);
 
 fn overlaps(a: Boxed, b: Boxed) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -50,7 +52,7 @@ fn kind_name(k: NodeKind) -> &'static str {
 }
 
 /// Whether a thick segment passes through a rectangle (sampled every few pixels).
-fn crosses(line: ((i32, i32), (i32, i32), i32), b: Boxed) -> bool {
+fn crosses(line: Drawn3, b: Boxed) -> bool {
     let ((x0, y0), (x1, y1), w) = line;
     let grown = (b.0 - w / 2, b.1 - w / 2, b.2 + w / 2, b.3 + w / 2);
     let len = (((x1 - x0).pow(2) + (y1 - y0).pow(2)) as f64).sqrt();
@@ -65,7 +67,7 @@ fn crosses(line: ((i32, i32), (i32, i32), i32), b: Boxed) -> bool {
 
 /// A round number of about `v`: 1, 2 or 5 times a power of ten, not above `v`.
 fn nice_floor(v: f64) -> f64 {
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         return 0.0;
     }
     let p = 10f64.powf(v.log10().floor());
@@ -248,7 +250,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
             .then(a.cmp(&b))
     });
     // Used links as drawn (ends and width), for label placement.
-    let mut drawn: Vec<((i32, i32), (i32, i32), i32)> = Vec::new();
+    let mut drawn: Vec<Drawn3> = Vec::new();
     let mut any_uncapped = false;
     let mut any_closed = false;
     let mut any_idle = false;
@@ -259,7 +261,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
         if open <= 0.0 {
             any_closed = true;
             dashed_line(root, p, q, IDLE.stroke_width(2), 9, 6)?;
-        } else if !(tonnes > 0.0) {
+        } else if tonnes.is_nan() || tonnes <= 0.0 {
             any_idle = true;
             root.draw(&PathElement::new(vec![p, q], IDLE.stroke_width(2)))?;
         } else {

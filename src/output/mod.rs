@@ -71,20 +71,6 @@ pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
     result
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_cannot_escape() {
-        assert_eq!(safe_dir_name("../../etc"), "etc");
-        assert_eq!(safe_dir_name("/abs/path"), "abs-path");
-        assert_eq!(safe_dir_name("a b/c"), "a-b-c");
-        assert_eq!(safe_dir_name(".."), "scenario");
-        assert_eq!(safe_dir_name("tripp-opens"), "tripp-opens");
-    }
-}
-
 /// Every file of a run, rendered to bytes: the tables as CSV, `summary.json`,
 /// `network.geojson`, the charts under `charts/` (SVG and PNG) and `index.html`.
 pub fn render(
@@ -160,4 +146,18 @@ pub fn write_runs_index(out: &Path) -> io::Result<()> {
     fs::rename(&tmp, out.join("index.html")).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_escape() {
+        assert_eq!(safe_dir_name("../../etc"), "etc");
+        assert_eq!(safe_dir_name("/abs/path"), "abs-path");
+        assert_eq!(safe_dir_name("a b/c"), "a-b-c");
+        assert_eq!(safe_dir_name(".."), "scenario");
+        assert_eq!(safe_dir_name("tripp-opens"), "tripp-opens");
+    }
 }

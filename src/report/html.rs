@@ -228,9 +228,9 @@ pub fn scenario_index(
                 escape(&c.name)
             );
             b.push_str("<table>\n<tr><th>Year</th>");
-            let _ = write!(
+            let _ = writeln!(
                 b,
-                "<th class=\"num\">Freight carried ({} per year)</th><th class=\"num\">Share of demand</th></tr>\n",
+                "<th class=\"num\">Freight carried ({} per year)</th><th class=\"num\">Share of demand</th></tr>",
                 unit.short
             );
             for y in &years {

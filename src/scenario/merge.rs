@@ -5,7 +5,7 @@
 //! item whose `id` matches a base item changes just the keys it writes; any other item
 //! is added. `base` itself is not inherited.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
@@ -126,9 +126,9 @@ impl Keyed for RawEvent {
     }
 }
 
-fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &PathBuf, text: &str) {
+fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Path, text: &str) {
     for (index, spanned) in src.into_iter().enumerate() {
-        let location = Location::at(file.clone(), text, spanned.span().start);
+        let location = Location::at(file.to_path_buf(), text, spanned.span().start);
         let value = spanned.into_inner();
         let existing = value
             .id()
