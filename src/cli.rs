@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
     about = "Simulate freight flows over a new transit corridor against the routes it competes with",
     long_about = "Reads scenario files (TOML: network, demand, costs, events over the years, \
 uncertainty), solves a capacity-constrained route-choice equilibrium for every year, and \
-writes tables and a summary under output/<scenario>/.\n\nExit codes: 0 success, 2 bad input \
+writes tables, a summary, charts, a GeoJSON network and an HTML report under \
+output/<scenario>/.\n\nExit codes: 0 success, 2 bad input \
 or usage, 1 any other failure."
 )]
 pub struct Cli {
@@ -26,7 +27,9 @@ pub enum Command {
         after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
 corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
-convergence.csv and summary.json. A folder argument runs every *.toml file in it."
+convergence.csv, summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
+and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
+every *.toml file in it."
     )]
     Run(RunArgs),
     /// Compare a policy scenario with a base: changes by corridor and by flow, with bands

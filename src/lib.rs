@@ -6,7 +6,8 @@
 //! replication's values, the state of a year) -> `routes` (k shortest candidate routes
 //! per topology, path-size factors) -> `assignment` (path-size logit SUE or Wardrop
 //! equilibrium with BPR congestion) -> `simulate` (one replication over the horizon) ->
-//! `runner` (replications in parallel) -> `results` (summaries) -> `output` (bytes).
+//! `runner` (replications in parallel) -> `results` (summaries) -> `charts` and `report`
+//! (charts, GeoJSON, HTML pages) -> `output` (the files of a run, written atomically).
 //!
 //! # Determinism
 //! The same scenario and seed give byte-identical tables whatever the thread count:
@@ -17,12 +18,14 @@
 //! The library never prints; `main.rs` owns the terminal and the exit codes.
 
 pub mod assignment;
+pub mod charts;
 pub mod compare;
 pub mod cost;
 pub mod distributions;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod report;
 pub mod results;
 pub mod routes;
 pub mod runner;

@@ -179,6 +179,15 @@ fn run(args: &RunArgs) -> u8 {
             code = code.max(FAILURE);
         }
     }
+    if args.flags.out.is_dir()
+        && let Err(e) = output::write_runs_index(&args.flags.out)
+    {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.flags.out.join("index.html").display()
+        );
+        code = code.max(FAILURE);
+    }
     code
 }
 
@@ -199,7 +208,8 @@ fn run_one(
     })
     .map_err(|e| format!("cannot start worker threads: {e}"))?;
     bar.finish_and_clear();
-    let files = output::render(s, &results, seed, requested, &l.warnings);
+    let files =
+        output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
     output::write_folder(dest, &files)
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if !quiet {

@@ -12,7 +12,10 @@ fn rendered(
     threads: usize,
 ) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     let r = run(s, reps, threads);
-    corridor_sim::output::render(s, &r, s.seed, reps, &[])
+    r.tables()
+        .iter()
+        .map(|t| (t.name.into(), corridor_sim::output::csv::to_csv(t)))
+        .collect()
 }
 
 /// A two-route scenario with uncertain growth, tariffs, opening year and a disruption.

@@ -71,14 +71,15 @@ pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
     result
 }
 
-/// Every file of a run, rendered to bytes: the tables as CSV and `summary.json`.
+/// Every file of a run, rendered to bytes: the tables as CSV, `summary.json`,
+/// `network.geojson`, the charts under `charts/` (SVG and PNG) and `index.html`.
 pub fn render(
     s: &crate::model::Scenario,
     r: &crate::results::Results,
     seed: u64,
     requested: u64,
     warnings: &[crate::scenario::problem::Problem],
-) -> Vec<(PathBuf, Vec<u8>)> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = r
         .tables()
         .iter()
@@ -88,7 +89,63 @@ pub fn render(
     let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     json.push(b'\n');
     files.push((PathBuf::from("summary.json"), json));
-    files
+    files.push((
+        PathBuf::from("network.geojson"),
+        crate::report::geojson::to_bytes(s, r),
+    ));
+    let charts = crate::charts::plan(s, r);
+    files.extend(crate::charts::render_charts(&charts, s, r)?);
+    let facts = crate::report::html::RunFacts {
+        seed,
+        replications_requested: requested,
+        warnings: warnings.iter().map(|w| w.to_string()).collect(),
+    };
+    let names: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let page = crate::report::html::scenario_index(s, r, &facts, &charts, &names);
+    files.push((PathBuf::from("index.html"), page.into_bytes()));
+    Ok(files)
+}
+
+/// The runs found in an output folder: each sub-folder holding a `summary.json`, with
+/// the title, description and horizon read from it. Folders being written (hidden ones)
+/// are skipped; a summary that cannot be read still lists its folder.
+pub fn find_runs(out: &Path) -> io::Result<Vec<crate::report::html::RunEntry>> {
+    let mut runs = Vec::new();
+    for entry in fs::read_dir(out)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let summary_path = entry.path().join("summary.json");
+        if name.starts_with('.') || !entry.path().is_dir() || !summary_path.is_file() {
+            continue;
+        }
+        let doc: serde_json::Value = fs::read(&summary_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let text = |k: &str| doc[k].as_str().unwrap_or_default().to_string();
+        let horizon = match (doc["first_year"].as_i64(), doc["last_year"].as_i64()) {
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            _ => String::new(),
+        };
+        runs.push(crate::report::html::RunEntry {
+            dir: name,
+            title: text("title"),
+            description: text("description"),
+            horizon,
+        });
+    }
+    runs.sort();
+    Ok(runs)
+}
+
+/// Writes (or refreshes) `out/index.html` listing every run in `out`, atomically.
+pub fn write_runs_index(out: &Path) -> io::Result<()> {
+    let page = crate::report::html::runs_index(&find_runs(out)?);
+    let tmp = out.join(format!(".index.html.partial-{}", std::process::id()));
+    fs::write(&tmp, page)?;
+    fs::rename(&tmp, out.join("index.html")).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 /// Every file of a comparison: the change tables as CSV and `summary.json`.

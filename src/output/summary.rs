@@ -14,7 +14,8 @@ pub fn scenario_hash(s: &Scenario) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn num(v: f64) -> Value {
+/// A number as JSON, rounded as in the CSV files; `null` when not finite.
+pub(crate) fn num(v: f64) -> Value {
     if v.is_finite() {
         // Round-trip through the CSV formatting so JSON and CSV agree.
         crate::output::csv::fmt_num(v)

@@ -1,0 +1,469 @@
+//! `index.html` of a run, and the `index.html` listing the runs of an output folder.
+//!
+//! Self-contained pages: inline CSS, relative links only, nothing fetched from the
+//! network, no JavaScript. A run's page has the scenario's title and description, a
+//! table of key numbers for the new corridor with 5-95% bands, every chart, and links to
+//! the tables, the summary and the GeoJSON network.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::charts::Chart;
+use crate::charts::style::{self as cs, fmt_pct, tonne_unit};
+use crate::model::Scenario;
+use crate::results::Results;
+use crate::stats::Summary;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative path as a URL path (forward slashes, each segment percent-encoded where
+/// needed).
+pub fn href(p: &Path) -> String {
+    p.components()
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+const CSS: &str = "
+body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; color: #222; margin: 0; background: #fff; line-height: 1.45; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 1.9em; margin: 0.2em 0 0.3em; }
+h2 { font-size: 1.35em; margin: 1.8em 0 0.5em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+p.lead { font-size: 1.1em; color: #333; max-width: 60em; }
+p.meta, p.note, figcaption, footer { color: #555; font-size: 0.92em; }
+table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.97em; }
+th, td { border-bottom: 1px solid #ddd; padding: 6px 14px 6px 0; text-align: left; vertical-align: top; }
+th { font-weight: bold; border-bottom: 2px solid #999; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td .band { color: #666; font-size: 0.88em; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
+figure { margin: 1.2em 0 2.2em; }
+figure img { width: 100%; height: auto; border: 1px solid #e4e4e4; }
+ul.files li { margin: 0.2em 0; }
+.warn { background: #fff6e5; border-left: 4px solid #e69f00; padding: 8px 14px; }
+a { color: #0060a8; }
+footer { margin-top: 3em; border-top: 1px solid #ddd; padding-top: 0.8em; }
+";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// What the page says about how the run was made.
+#[derive(Debug, Clone, Default)]
+pub struct RunFacts {
+    pub seed: u64,
+    pub replications_requested: u64,
+    /// Warnings about the scenario, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// The years of the key-numbers table: 2030, 2035 and 2040 where in the horizon,
+/// otherwise the first year, the new corridor's opening year and the last year.
+pub fn milestone_years(s: &Scenario, r: &Results) -> Vec<i32> {
+    let years: Vec<i32> = [2030, 2035, 2040]
+        .into_iter()
+        .filter(|y| (s.first_year..=s.last_year).contains(y))
+        .collect();
+    if years.is_empty() {
+        cs::key_years(s, r)
+    } else {
+        years
+    }
+}
+
+fn stat_in(ser: &[(i32, Summary)], year: i32) -> Option<Summary> {
+    ser.iter().find(|(y, _)| *y == year).map(|(_, st)| *st)
+}
+
+/// Formats numbers of a table column with the same decimals (two significant digits
+/// for the largest value, at most two decimals), thousands separated.
+fn column_format(max: f64, div: f64) -> impl Fn(f64) -> String {
+    let m = if max.is_finite() { max / div } else { 0.0 };
+    let decimals = if m >= 100.0 {
+        0
+    } else if m >= 10.0 {
+        1
+    } else {
+        2
+    };
+    move |v: f64| {
+        let v = v / div;
+        let s = format!("{v:.decimals$}");
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}.{frac}")
+        }
+    }
+}
+
+/// "4.2 [3.1–5.0]" cell content; the mean alone for one replication or when the
+/// range is a single value.
+fn cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool) -> String {
+    match st {
+        Some(st) if st.mean.is_finite() => {
+            if bands && fmt(st.p[0]) != fmt(st.p[4]) {
+                format!(
+                    "{} <span class=\"band\">[{}–{}]</span>",
+                    escape(&fmt(st.mean)),
+                    escape(&fmt(st.p[0])),
+                    escape(&fmt(st.p[4]))
+                )
+            } else {
+                escape(&fmt(st.mean))
+            }
+        }
+        _ => "–".into(),
+    }
+}
+
+/// The run's page. `charts` are the charts rendered for it and `files` every file of
+/// the run folder (relative paths), for the list of data files.
+pub fn scenario_index(
+    s: &Scenario,
+    r: &Results,
+    facts: &RunFacts,
+    charts: &[Chart],
+    files: &[PathBuf],
+) -> String {
+    let title = if s.title.is_empty() {
+        &s.name
+    } else {
+        &s.title
+    };
+    let bands = r.replications > 1;
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", escape(title));
+    if !s.description.is_empty() {
+        let _ = writeln!(b, "<p class=\"lead\">{}</p>", escape(&s.description));
+    }
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">Scenario <code>{}</code> · {}–{} · {} replication{} simulated \
+         ({} requested) · seed {} · {} route choice</p>",
+        escape(&s.name),
+        s.first_year,
+        s.last_year,
+        r.replications,
+        if r.replications == 1 { "" } else { "s" },
+        facts.replications_requested,
+        facts.seed,
+        match s.route_choice.model {
+            crate::model::ChoiceModel::Logit => "path-size logit",
+            crate::model::ChoiceModel::Deterministic => "deterministic (Wardrop)",
+        }
+    );
+    if !facts.warnings.is_empty() {
+        b.push_str("<div class=\"warn\"><strong>Warnings about the scenario</strong><ul>\n");
+        for w in &facts.warnings {
+            let _ = writeln!(b, "<li>{}</li>", escape(w));
+        }
+        b.push_str("</ul></div>\n");
+    }
+
+    // Key numbers.
+    let years = milestone_years(s, r);
+    b.push_str("<h2>Key numbers</h2>\n");
+    let band_note = if bands {
+        format!(
+            "Mean of {} replications, with the 5–95% range in brackets.",
+            r.replications
+        )
+    } else {
+        "One replication (the scenario has no uncertain inputs).".into()
+    };
+    match cs::new_corridor(s) {
+        Some(nc) => {
+            let c = &s.corridors[nc];
+            let tonnes = cs::corridor_series(r, &c.id, "tonnes");
+            let share = cs::corridor_series(r, &c.id, "share");
+            let max_t = cs::max_of(tonnes.iter(), |(_, st)| st.p[4]);
+            let unit = tonne_unit(max_t);
+            let fmt_t = column_format(max_t, unit.div);
+            let _ = writeln!(
+                b,
+                "<p>The new corridor: <strong>{}</strong>. {band_note}</p>",
+                escape(&c.name)
+            );
+            b.push_str("<table>\n<tr><th>Year</th>");
+            let _ = writeln!(
+                b,
+                "<th class=\"num\">Freight carried ({} per year)</th><th class=\"num\">Share of demand</th></tr>",
+                unit.short
+            );
+            for y in &years {
+                let _ = writeln!(
+                    b,
+                    "<tr><td>{y}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    cell(stat_in(&tonnes, *y), &fmt_t, bands),
+                    cell(stat_in(&share, *y), &fmt_pct, bands)
+                );
+            }
+            b.push_str("</table>\n");
+            match cs::opening_year(s, r) {
+                Some(y) => {
+                    let _ = writeln!(
+                        b,
+                        "<p class=\"note\">First year in which it carries freight in at least half of the replications: {y}.</p>"
+                    );
+                }
+                None => b.push_str(
+                    "<p class=\"note\">It carries no freight in any year of the horizon.</p>\n",
+                ),
+            }
+        }
+        None => {
+            let _ = writeln!(
+                b,
+                "<p>No corridor is marked <code>new = true</code> in this scenario. {band_note}</p>"
+            );
+        }
+    }
+
+    // All corridors in the milestone years.
+    let mut ids: Vec<(String, String)> = s
+        .corridors
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    ids.push(("unserved".into(), "Unserved demand".into()));
+    let all_max = cs::max_of(
+        ids.iter()
+            .flat_map(|(id, _)| cs::corridor_series(r, id, "tonnes")),
+        |(_, st)| st.p[4],
+    );
+    let unit = tonne_unit(all_max);
+    let fmt_t = column_format(all_max, unit.div);
+    b.push_str("<h3>Freight and share of demand by corridor</h3>\n");
+    b.push_str("<table>\n<tr><th rowspan=\"2\">Corridor</th>");
+    for y in &years {
+        let _ = write!(b, "<th class=\"num\" colspan=\"2\">{y}</th>");
+    }
+    b.push_str("</tr>\n<tr>");
+    for _ in &years {
+        let _ = write!(
+            b,
+            "<th class=\"num\">{} per year</th><th class=\"num\">Share</th>",
+            unit.short
+        );
+    }
+    b.push_str("</tr>\n");
+    for (id, name) in &ids {
+        let tonnes = cs::corridor_series(r, id, "tonnes");
+        let share = cs::corridor_series(r, id, "share");
+        let _ = write!(b, "<tr><td>{}</td>", escape(name));
+        for y in &years {
+            let _ = write!(
+                b,
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                cell(stat_in(&tonnes, *y), &fmt_t, bands),
+                cell(stat_in(&share, *y), &fmt_pct, false)
+            );
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table>\n");
+
+    // Convergence in one sentence.
+    let conv = &r.convergence;
+    if let Some(m) = conv.metric("converged") {
+        let bad: Vec<String> = conv
+            .rows
+            .iter()
+            .filter(|row| row.stats[m].mean < 1.0)
+            .map(|row| row.keys[0].clone())
+            .collect();
+        if bad.is_empty() {
+            b.push_str("<p class=\"note\">The route-choice equilibrium converged in every year and replication.</p>\n");
+        } else {
+            let _ = writeln!(
+                b,
+                "<p class=\"warn\">The equilibrium did not converge in every replication in {}: read those years with care (see the convergence chart).</p>",
+                escape(&bad.join(", "))
+            );
+        }
+    }
+
+    // Charts.
+    b.push_str("<h2>Charts</h2>\n");
+    for c in charts {
+        let (svg, png) = (href(&c.svg_path()), href(&c.png_path()));
+        let _ = writeln!(
+            b,
+            "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
+             <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>",
+            id = escape(&c.stem),
+            alt = escape(&c.caption),
+            w = c.width,
+            h = c.height,
+        );
+    }
+
+    // Data files.
+    b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
+    let describe = |name: &str| match name {
+        "corridors.csv" => "tonnes, share, tonne-km, cost and time per corridor and year",
+        "routes.csv" => "flow, share, cost and time per route and year",
+        "links.csv" => "tonnes, utilization, delay and opening per link and year",
+        "od.csv" => "demand, served and unserved tonnes per flow and year",
+        "convergence.csv" => "equilibrium iterations and gap per year",
+        "summary.json" => "run metadata and headline figures",
+        "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
+        _ => "",
+    };
+    let mut data: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            p.parent().is_none_or(|d| d.as_os_str().is_empty())
+                && p.extension()
+                    .is_some_and(|e| e == "csv" || e == "json" || e == "geojson")
+        })
+        .collect();
+    data.sort();
+    for p in data {
+        let name = p.to_string_lossy();
+        let _ = writeln!(
+            b,
+            "<li><a href=\"{}\">{}</a> {}</li>",
+            href(p),
+            escape(&name),
+            escape(describe(&name))
+        );
+    }
+    b.push_str("</ul>\n");
+    b.push_str(
+        "<p class=\"note\">CSV columns: key columns, then for each figure its mean, <code>_sd</code> and the percentiles <code>_p5</code> to <code>_p95</code> over replications.</p>\n",
+    );
+    let _ = writeln!(
+        b,
+        "<footer>Made by corridor-sim {}. <a href=\"../index.html\">All runs in this folder</a>.</footer>",
+        env!("CARGO_PKG_VERSION")
+    );
+    page(&format!("{title} · corridor-sim"), &b)
+}
+
+/// One run in an output folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RunEntry {
+    /// Folder name inside the output folder.
+    pub dir: String,
+    pub title: String,
+    pub description: String,
+    /// Horizon, e.g. "2025–2045"; may be empty.
+    pub horizon: String,
+}
+
+/// The page listing the runs of an output folder (`DIR/index.html`).
+pub fn runs_index(runs: &[RunEntry]) -> String {
+    let mut b = String::new();
+    b.push_str("<h1>corridor-sim runs</h1>\n");
+    if runs.is_empty() {
+        b.push_str("<p>No runs in this folder yet.</p>\n");
+    } else {
+        b.push_str(
+            "<table>\n<tr><th>Run</th><th>Years</th><th>Description</th><th>Data</th></tr>\n",
+        );
+        let mut sorted = runs.to_vec();
+        sorted.sort();
+        for run in &sorted {
+            let dir = href(Path::new(&run.dir));
+            let title = if run.title.is_empty() {
+                &run.dir
+            } else {
+                &run.title
+            };
+            let _ = writeln!(
+                b,
+                "<tr><td><a href=\"{dir}/index.html\">{}</a><br><code>{}</code></td><td class=\"nowrap\">{}</td><td>{}</td>\
+                 <td><a href=\"{dir}/summary.json\">summary</a></td></tr>",
+                escape(title),
+                escape(&run.dir),
+                escape(&run.horizon),
+                escape(&run.description)
+            );
+        }
+        b.push_str("</table>\n");
+    }
+    let _ = writeln!(
+        b,
+        "<footer>Made by corridor-sim {}; refreshed after each <code>corridor run</code>.</footer>",
+        env!("CARGO_PKG_VERSION")
+    );
+    page("corridor-sim runs", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_links() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            href(Path::new("charts/map_2030.svg")),
+            "charts/map_2030.svg"
+        );
+        assert_eq!(href(Path::new("a b/c#d.html")), "a%20b/c%23d.html");
+        let f = column_format(12_345_678.0, 1e6);
+        assert_eq!(
+            (f(12_345_678.0), f(1_000_000.0)),
+            ("12.3".into(), "1.0".into())
+        );
+        assert_eq!(column_format(5e6, 1.0)(1_234_567.0), "1,234,567");
+    }
+
+    #[test]
+    fn runs_page_lists_runs_with_relative_links() {
+        let page = runs_index(&[RunEntry {
+            dir: "tripp-opens".into(),
+            title: "TRIPP <opens>".into(),
+            description: String::new(),
+            horizon: "2025–2045".into(),
+        }]);
+        assert!(page.contains("href=\"tripp-opens/index.html\""));
+        assert!(page.contains("TRIPP &lt;opens&gt;"));
+        assert!(!page.contains("http"));
+    }
+}
