@@ -124,39 +124,42 @@ pub fn compare(
                 ep.run(draws(policy, seed, rep).as_deref()),
             )
         },
-        |(fb, fp): (Vec<YearFigures>, Vec<YearFigures>)| {
-            for y in 0..years.len() {
-                let (b, p) = (&fb[yb + y], &fp[yp + y]);
-                let mut rows = vec![[0.0; 5]; nc];
-                for (c, fig) in b.corridors.iter().enumerate() {
-                    let r = &mut rows[cb[c]];
-                    r[0] += fig[0];
-                    r[3] -= fig[1];
-                    r[4] -= if fig[2].is_nan() { 0.0 } else { fig[2] };
-                }
-                for (c, fig) in p.corridors.iter().enumerate() {
-                    let r = &mut rows[cp[c]];
-                    r[1] += fig[0];
-                    r[3] += fig[1];
-                    r[4] += if fig[2].is_nan() { 0.0 } else { fig[2] };
-                }
-                for (c, r) in rows.iter_mut().enumerate() {
-                    r[2] = r[1] - r[0];
-                    let at = (y * nc + c) * CORRIDOR_CHANGE_METRICS.len();
-                    for (m, v) in r.iter().enumerate() {
-                        corr_acc[at + m].push(*v);
+        |chunk: Vec<(Vec<YearFigures>, Vec<YearFigures>)>| {
+            for (fb, fp) in &chunk {
+                for y in 0..years.len() {
+                    let (b, p) = (&fb[yb + y], &fp[yp + y]);
+                    let mut rows = vec![[0.0; 5]; nc];
+                    for (c, fig) in b.corridors.iter().enumerate() {
+                        let r = &mut rows[cb[c]];
+                        r[0] += fig[0];
+                        r[3] -= fig[1];
+                        r[4] -= if fig[2].is_nan() { 0.0 } else { fig[2] };
+                    }
+                    for (c, fig) in p.corridors.iter().enumerate() {
+                        let r = &mut rows[cp[c]];
+                        r[1] += fig[0];
+                        r[3] += fig[1];
+                        r[4] += if fig[2].is_nan() { 0.0 } else { fig[2] };
+                    }
+                    for (c, r) in rows.iter_mut().enumerate() {
+                        r[2] = r[1] - r[0];
+                        let at = (y * nc + c) * CORRIDOR_CHANGE_METRICS.len();
+                        for (m, v) in r.iter().enumerate() {
+                            corr_acc[at + m].push(*v);
+                        }
+                    }
+                    for (k, (_, i, j)) in common_demand.iter().enumerate() {
+                        let (db, dp) = (&b.demand[*i], &p.demand[*j]);
+                        let at = (y * common_demand.len() + k) * OD_CHANGE_METRICS.len();
+                        od_acc[at].push(dp[3] - db[3]);
+                        od_acc[at + 1].push(dp[4] - db[4]);
+                        od_acc[at + 2].push(dp[2] - db[2]);
                     }
                 }
-                for (k, (_, i, j)) in common_demand.iter().enumerate() {
-                    let (db, dp) = (&b.demand[*i], &p.demand[*j]);
-                    let at = (y * common_demand.len() + k) * OD_CHANGE_METRICS.len();
-                    od_acc[at].push(dp[3] - db[3]);
-                    od_acc[at + 1].push(dp[4] - db[4]);
-                    od_acc[at + 2].push(dp[2] - db[2]);
-                }
             }
-            colb.add(&fb);
-            colp.add(&fp);
+            let (bases, policies): (Vec<_>, Vec<_>) = chunk.into_iter().unzip();
+            colb.add_chunk(&bases);
+            colp.add_chunk(&policies);
             // Bounded memory: past the budget every change is sketched.
             let held = corr_acc.first().map_or(0, Acc::len) * (corr_acc.len() + od_acc.len());
             if held > crate::stats::EXACT_BUDGET {

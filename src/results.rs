@@ -1,6 +1,8 @@
 //! Results: figures of every replication collected in replication order, then
 //! summarised into tables (one row per year and item, columns per metric and statistic).
 
+use rayon::prelude::*;
+
 use crate::model::Scenario;
 use crate::simulate::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
@@ -80,14 +82,14 @@ impl Columns {
         }
     }
 
-    fn push_row(&mut self, row: &[f64]) {
+    fn push_rows(&mut self, rows: &[Vec<f64>]) {
         match self {
-            Columns::Exact { data, .. } => data.extend_from_slice(row),
-            Columns::Sketched(accs) => {
-                for (acc, v) in accs.iter_mut().zip(row) {
-                    acc.push(*v);
+            Columns::Exact { data, .. } => rows.iter().for_each(|r| data.extend_from_slice(r)),
+            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each(|(f, acc)| {
+                for row in rows {
+                    acc.push(row[f]);
                 }
-            }
+            }),
         }
     }
 
@@ -108,13 +110,17 @@ impl Columns {
     fn summaries(&mut self, at: usize, n: usize) -> Vec<Summary> {
         match self {
             Columns::Exact { width, data } => (at..at + n)
+                .into_par_iter()
                 .map(|f| {
                     let mut column: Vec<f64> =
                         data.iter().skip(f).step_by(*width).copied().collect();
                     Summary::of(&mut column)
                 })
                 .collect(),
-            Columns::Sketched(accs) => accs[at..at + n].iter_mut().map(Acc::summary).collect(),
+            Columns::Sketched(accs) => accs[at..at + n]
+                .par_iter_mut()
+                .map(|a| a.summary())
+                .collect(),
         }
     }
 }
@@ -129,7 +135,6 @@ pub struct Collector {
     disruptions: Columns,
     /// Per year, per global route id.
     routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
-    row: Vec<f64>,
     /// Values held exactly; past `EXACT_BUDGET` everything switches to sketches.
     stored: usize,
     sketched: bool,
@@ -147,71 +152,78 @@ impl Collector {
             convergence: Columns::new(ny * CONVERGENCE_METRICS.len()),
             disruptions: Columns::new(ny * DISRUPTION_METRICS.len()),
             routes: vec![Vec::new(); ny],
-            row: Vec::new(),
             stored: 0,
             sketched: false,
             reps: 0,
         }
     }
 
+    /// Adds one replication's figures.
     pub fn add(&mut self, years: &[YearFigures]) {
-        debug_assert_eq!(years.len(), self.n_years);
-        let row = &mut self.row;
-        push_flat(
-            &mut self.links,
-            row,
-            years.iter().map(|y| y.links.as_slice()),
-        );
-        push_flat(
-            &mut self.corridors,
-            row,
-            years.iter().map(|y| y.corridors.as_slice()),
-        );
-        push_flat(
-            &mut self.demand,
-            row,
-            years.iter().map(|y| y.demand.as_slice()),
-        );
-        push_flat(
-            &mut self.convergence,
-            row,
-            years.iter().map(|y| std::slice::from_ref(&y.convergence)),
-        );
-        let scaled: Vec<[f64; 4]> = years
-            .iter()
-            .map(|y| {
-                let d = y.disruption;
-                [d[0], d[1] / 1e6, d[2] / 1e6, d[3]]
-            })
-            .collect();
-        push_flat(
-            &mut self.disruptions,
-            row,
-            scaled.iter().map(std::slice::from_ref),
-        );
-        let mut route_values = 0;
-        for (y, yf) in years.iter().enumerate() {
-            let slots = &mut self.routes[y];
-            for rf in &yf.routes {
-                if slots.len() <= rf.gid {
-                    slots.resize(rf.gid + 1, None);
-                }
-                let acc = slots[rf.gid].get_or_insert_with(|| {
-                    let mut a: Box<[Acc; 4]> = Box::default();
-                    if self.sketched {
-                        a.iter_mut().for_each(Acc::switch_to_sketch);
-                    }
-                    a
-                });
-                for (m, v) in rf.values.iter().enumerate() {
-                    acc[m].push(*v);
-                }
-            }
-            route_values += 4 * yf.routes.len();
+        self.add_chunk(std::slice::from_ref(&years.to_vec()));
+    }
+
+    /// Adds consecutive replications' figures, in order. Figures are independent of
+    /// each other, so each is filled by one worker (rayon) in replication order: the
+    /// result does not depend on the number of threads.
+    pub fn add_chunk(&mut self, reps: &[Vec<YearFigures>]) {
+        debug_assert!(reps.iter().all(|r| r.len() == self.n_years));
+        fn rows<const M: usize>(
+            reps: &[Vec<YearFigures>],
+            part: impl Fn(&YearFigures) -> Vec<[f64; M]> + Sync,
+        ) -> Vec<Vec<f64>> {
+            reps.iter()
+                .map(|years| {
+                    years
+                        .iter()
+                        .flat_map(|y| part(y).into_iter().flatten())
+                        .collect()
+                })
+                .collect()
         }
-        self.reps += 1;
+        let groups: [(&mut Columns, Vec<Vec<f64>>); 5] = [
+            (&mut self.links, rows(reps, |y| y.links.clone())),
+            (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
+            (&mut self.demand, rows(reps, |y| y.demand.clone())),
+            (&mut self.convergence, rows(reps, |y| vec![y.convergence])),
+            (
+                &mut self.disruptions,
+                rows(reps, |y| {
+                    let d = y.disruption;
+                    vec![[d[0], d[1] / 1e6, d[2] / 1e6, d[3]]]
+                }),
+            ),
+        ];
+        for (cols, rows) in groups {
+            cols.push_rows(&rows);
+        }
+        let sketched = self.sketched;
+        let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
+        self.routes
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(y, slots)| {
+                for years in reps {
+                    for rf in &years[y].routes {
+                        if slots.len() <= rf.gid {
+                            slots.resize(rf.gid + 1, None);
+                        }
+                        let acc = slots[rf.gid].get_or_insert_with(|| {
+                            let mut a: Box<[Acc; 4]> = Box::default();
+                            if sketched {
+                                a.iter_mut().for_each(Acc::switch_to_sketch);
+                            }
+                            a
+                        });
+                        for (m, v) in rf.values.iter().enumerate() {
+                            acc[m].push(*v);
+                        }
+                    }
+                }
+            });
+        self.reps += reps.len() as u64;
         if !self.sketched {
-            self.stored += route_values + self.row_width();
+            self.stored += route_values + reps.len() * self.row_width();
             if self.stored > EXACT_BUDGET {
                 self.sketch_all();
             }
@@ -403,19 +415,6 @@ impl Collector {
             sketched: self.sketched,
         }
     }
-}
-
-/// Appends one replication's figures (year after year, row after row) as one row.
-fn push_flat<'a, const M: usize>(
-    cols: &mut Columns,
-    row: &mut Vec<f64>,
-    years: impl Iterator<Item = &'a [[f64; M]]>,
-) {
-    row.clear();
-    for rows in years {
-        row.extend(rows.iter().flatten());
-    }
-    cols.push_row(row);
 }
 
 fn table(name: &'static str, keys: &[&'static str], metrics: &[&'static str]) -> Table {

@@ -72,13 +72,14 @@ pub fn uniforms(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
 }
 
 /// Runs replications `0..reps` of `one` on a pool of `threads` (0: all cores) in
-/// chunks, and hands each result to `fold` in replication order.
+/// chunks, and hands each chunk of results, in replication order, to `fold` (which
+/// runs inside the pool and may use it).
 pub fn replicate<T: Send>(
     reps: u64,
     threads: Option<usize>,
     progress: &mut (dyn FnMut(u64, u64) + Send),
     one: impl Fn(u64) -> T + Sync,
-    mut fold: impl FnMut(T) + Send,
+    mut fold: impl FnMut(Vec<T>) + Send,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -88,7 +89,7 @@ pub fn replicate<T: Send>(
         while done < reps {
             let end = (done + CHUNK).min(reps);
             let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
-            chunk.into_iter().for_each(&mut fold);
+            fold(chunk);
             done = end;
             progress(done, reps);
         }
@@ -125,7 +126,7 @@ pub fn run(
         opts.threads,
         progress,
         |rep| engine.run(draws(s, seed, rep).as_deref()),
-        |figs| collector.add(&figs),
+        |chunk| collector.add_chunk(&chunk),
     )?;
     Ok(collector.finish(s, &engine.route_info()))
 }

@@ -14,8 +14,6 @@
 //! standard deviation stay exact (Welford's online algorithm). The switch happens after
 //! the same replication on every run, so results stay reproducible.
 
-use std::collections::BTreeMap;
-
 /// Values held exactly, over all figures, before switching to sketches (256 MiB).
 pub const EXACT_BUDGET: usize = 32 * 1024 * 1024;
 /// Relative accuracy of sketched percentiles.
@@ -144,12 +142,55 @@ pub struct Sketch {
     min: f64,
     max: f64,
     zeros: u64,
-    positive: BTreeMap<i32, u64>,
-    negative: BTreeMap<i32, u64>,
+    positive: Buckets,
+    negative: Buckets,
 }
 
+/// Counts of contiguous bucket indices `offset..offset + counts.len()`.
+#[derive(Debug, Clone, Default)]
+struct Buckets {
+    offset: i32,
+    counts: Vec<u64>,
+}
+
+impl Buckets {
+    #[inline]
+    fn add(&mut self, i: i32) {
+        if self.counts.is_empty() {
+            self.offset = i;
+            self.counts.push(1);
+            return;
+        }
+        if i < self.offset {
+            let grow = (self.offset - i) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = i;
+        }
+        let at = (i - self.offset) as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(k, c)| (self.offset + k as i32, *c))
+    }
+}
+
+/// The ratio between consecutive bucket bounds.
 fn gamma() -> f64 {
     (1.0 + SKETCH_ACCURACY) / (1.0 - SKETCH_ACCURACY)
+}
+
+/// ln of the bucket ratio gamma, computed once.
+fn ln_gamma() -> f64 {
+    static LN: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *LN.get_or_init(|| gamma().ln())
 }
 
 impl Sketch {
@@ -173,14 +214,16 @@ impl Sketch {
             self.zeros += 1;
             return;
         }
-        // Infinite values saturate to the last bucket and report as min or max.
-        let idx = (v.abs().ln() / gamma().ln()).ceil() as i32;
-        let map = if v > 0.0 {
-            &mut self.positive
+        // Values beyond f64's finite range saturate to the extreme buckets (reported as
+        // min or max); the clamp keeps the bucket range small.
+        let idx = (v.abs().ln() / ln_gamma())
+            .ceil()
+            .clamp(-200_000.0, 200_000.0) as i32;
+        if v > 0.0 {
+            self.positive.add(idx);
         } else {
-            &mut self.negative
-        };
-        *map.entry(idx).or_default() += 1;
+            self.negative.add(idx);
+        }
     }
 
     /// The value of rank `k` (0-based) in sorted order, within the sketch's accuracy.
@@ -188,7 +231,7 @@ impl Sketch {
         let g = gamma();
         let rep = |i: i32| 2.0 * g.powi(i) / (g + 1.0);
         let mut seen = 0;
-        for (&i, &c) in self.negative.iter().rev() {
+        for (i, c) in self.negative.iter().rev() {
             seen += c;
             if k < seen {
                 return (-rep(i)).clamp(self.min, self.max);
@@ -198,7 +241,7 @@ impl Sketch {
         if k < seen {
             return 0.0;
         }
-        for (&i, &c) in &self.positive {
+        for (i, c) in self.positive.iter() {
             seen += c;
             if k < seen {
                 return rep(i).clamp(self.min, self.max);
