@@ -43,6 +43,7 @@ fn study_100_replications_one_thread() -> corridor_sim::results::Results {
         replications: Some(100),
         seed: Some(1),
         threads: Some(1),
+        exact_values: None,
     };
     runner::run(&s, &opts, &mut |_, _| {}).expect("run")
 }

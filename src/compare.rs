@@ -105,7 +105,11 @@ pub fn compare(
         .collect();
 
     let (eb, ep) = (Engine::new(base), Engine::new(policy));
-    let (mut colb, mut colp) = (Collector::new(base), Collector::new(policy));
+    let budget = opts.exact_values.unwrap_or(crate::stats::EXACT_BUDGET);
+    let (mut colb, mut colp) = (
+        Collector::with_budget(base, budget),
+        Collector::with_budget(policy, budget),
+    );
     let nc = corridor_ids.len();
     let mut corr_acc: Vec<Acc> =
         vec![Acc::default(); years.len() * nc * CORRIDOR_CHANGE_METRICS.len()];
@@ -162,7 +166,7 @@ pub fn compare(
             colp.add_chunk(&policies);
             // Bounded memory: past the budget every change is sketched.
             let held = corr_acc.first().map_or(0, Acc::len) * (corr_acc.len() + od_acc.len());
-            if held > crate::stats::EXACT_BUDGET {
+            if held > opts.exact_values.unwrap_or(crate::stats::EXACT_BUDGET) {
                 corr_acc
                     .iter_mut()
                     .chain(od_acc.iter_mut())

@@ -123,6 +123,7 @@ fn check_flags(f: &RunFlags) -> Result<RunOptions, String> {
         replications: f.replications,
         seed: f.seed,
         threads: f.threads,
+        exact_values: None,
     })
 }
 

@@ -135,14 +135,20 @@ pub struct Collector {
     disruptions: Columns,
     /// Per year, per global route id.
     routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
-    /// Values held exactly; past `EXACT_BUDGET` everything switches to sketches.
+    /// Values held exactly; past `budget` everything switches to sketches.
     stored: usize,
+    budget: usize,
     sketched: bool,
     reps: u64,
 }
 
 impl Collector {
     pub fn new(s: &Scenario) -> Collector {
+        Collector::with_budget(s, EXACT_BUDGET)
+    }
+
+    /// A collector that holds at most `budget` values exactly.
+    pub fn with_budget(s: &Scenario, budget: usize) -> Collector {
         let ny = s.n_years();
         Collector {
             n_years: ny,
@@ -153,6 +159,7 @@ impl Collector {
             disruptions: Columns::new(ny * DISRUPTION_METRICS.len()),
             routes: vec![Vec::new(); ny],
             stored: 0,
+            budget,
             sketched: false,
             reps: 0,
         }
@@ -224,7 +231,7 @@ impl Collector {
         self.reps += reps.len() as u64;
         if !self.sketched {
             self.stored += route_values + reps.len() * self.row_width();
-            if self.stored > EXACT_BUDGET {
+            if self.stored > self.budget {
                 self.sketch_all();
             }
         }

@@ -13,9 +13,10 @@ use rayon::prelude::*;
 use crate::model::Scenario;
 use crate::results::{Collector, Results};
 use crate::simulate::Engine;
+use crate::stats::EXACT_BUDGET;
 
 /// How a run is carried out (not what is simulated).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunOptions {
     /// Replications to simulate (overrides the scenario when set).
     pub replications: Option<u64>,
@@ -23,6 +24,27 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Worker threads; `None` for all cores.
     pub threads: Option<usize>,
+    /// Values held exactly before percentiles switch to sketches; `None` for
+    /// `stats::EXACT_BUDGET`.
+    pub exact_values: Option<usize>,
+}
+
+impl RunOptions {
+    /// Everything from the scenario, on all cores.
+    pub fn new() -> RunOptions {
+        RunOptions {
+            replications: None,
+            seed: None,
+            threads: None,
+            exact_values: None,
+        }
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Replications handled per parallel chunk: bounds the memory held before folding.
@@ -120,7 +142,7 @@ pub fn run(
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
     let engine = Engine::new(s);
-    let mut collector = Collector::new(s);
+    let mut collector = Collector::with_budget(s, opts.exact_values.unwrap_or(EXACT_BUDGET));
     replicate(
         replications(s, opts),
         opts.threads,

@@ -55,6 +55,7 @@ fn run_seed() -> Results {
         replications: Some(1),
         seed: None,
         threads: Some(1),
+        exact_values: None,
     };
     run(&loaded.scenario, &opts, &mut |_, _| {}).expect("the seed runs")
 }

@@ -240,6 +240,7 @@ fn a_comparison_pairs_replications_and_its_changes_conserve_tonnes() {
         replications: Some(64),
         seed: Some(5),
         threads: Some(2),
+        exact_values: None,
     };
     let c = corridor_sim::compare::compare(&base, &policy, &opts, &mut |_, _| {}).unwrap();
     let t = &c.corridors;
@@ -259,4 +260,39 @@ fn a_comparison_pairs_replications_and_its_changes_conserve_tonnes() {
     }
     let cost = same.od.metric("cost_change_usd_per_t").unwrap();
     assert!(same.od.rows.iter().all(|r| r.stats[cost].mean == 0.0));
+}
+
+#[test]
+fn sketched_percentiles_are_thread_independent_and_close_to_exact() {
+    let s = load_text(&stochastic_scenario());
+    let go = |threads, budget| {
+        let opts = corridor_sim::runner::RunOptions {
+            replications: Some(600),
+            seed: None,
+            threads: Some(threads),
+            exact_values: budget,
+        };
+        corridor_sim::runner::run(&s, &opts, &mut |_, _| {}).unwrap()
+    };
+    let tables = |r: &corridor_sim::results::Results| -> Vec<Vec<u8>> {
+        r.tables()
+            .iter()
+            .map(|t| corridor_sim::output::csv::to_csv(t))
+            .collect()
+    };
+    // A budget of 2,000 values forces sketches after the first chunk.
+    let one = go(1, Some(2_000));
+    assert!(one.sketched);
+    assert_eq!(tables(&one), tables(&go(2, Some(2_000))));
+    assert_eq!(tables(&one), tables(&go(8, Some(2_000))));
+    let exact = go(2, None);
+    assert!(!exact.sketched);
+    let (a, b) = (
+        stat(&one.corridors, &["2034", "c1"], "tonnes"),
+        stat(&exact.corridors, &["2034", "c1"], "tonnes"),
+    );
+    assert!((a.mean - b.mean).abs() < 1e-9 * b.mean.abs());
+    for (x, y) in a.p.iter().zip(b.p) {
+        assert!((x - y).abs() <= 0.0051 * y.abs() + 1e-9, "{x} vs {y}");
+    }
 }

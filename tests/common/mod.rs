@@ -32,6 +32,7 @@ pub fn run(s: &Scenario, replications: u64, threads: usize) -> Results {
         replications: Some(replications),
         seed: None,
         threads: Some(threads),
+        exact_values: None,
     };
     runner::run(s, &opts, &mut |_, _| {}).expect("run")
 }
