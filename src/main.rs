@@ -141,6 +141,12 @@ fn run(args: &RunArgs) -> u8 {
             continue;
         }
         names.push(dir_name.clone());
+        let requested = args.replications.unwrap_or(l.scenario.replications);
+        if let Some(msg) = scenario::limits::run_size_error(&l.scenario, requested) {
+            eprintln!("{}: error: {msg}", path.display());
+            code = BAD_INPUT;
+            continue;
+        }
         if let Err(e) = run_one(&path, &l, args, &args.out.join(&dir_name)) {
             eprintln!("{}: error: {e}", path.display());
             code = code.max(FAILURE);

@@ -71,10 +71,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// At most this many problems of each severity are kept: a file with a million broken
+/// rows is reported by its first ones and a count, not a million lines.
+pub const MAX_KEPT: usize = 200;
+
 /// Collects problems while validating.
 #[derive(Debug, Default)]
 pub struct Problems {
     pub list: Vec<Problem>,
+    /// Errors and warnings found beyond `MAX_KEPT` (counted, not kept).
+    pub omitted_errors: usize,
+    pub omitted_warnings: usize,
+    kept_errors: usize,
+    kept_warnings: usize,
 }
 
 impl Problems {
@@ -97,6 +106,15 @@ impl Problems {
     }
 
     fn push(&mut self, severity: Severity, location: &Location, key: String, message: String) {
+        let (kept, omitted) = match severity {
+            Severity::Error => (&mut self.kept_errors, &mut self.omitted_errors),
+            Severity::Warning => (&mut self.kept_warnings, &mut self.omitted_warnings),
+        };
+        if *kept >= MAX_KEPT {
+            *omitted += 1;
+            return;
+        }
+        *kept += 1;
         self.list.push(Problem {
             severity,
             location: location.clone(),
@@ -106,7 +124,17 @@ impl Problems {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.list.iter().any(|p| p.severity == Severity::Error)
+        self.omitted_errors > 0 || self.list.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// How many errors were found, kept or not.
+    pub fn error_count(&self) -> usize {
+        self.omitted_errors
+            + self
+                .list
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count()
     }
 
     pub fn warnings(&self) -> Vec<Problem> {
