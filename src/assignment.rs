@@ -16,6 +16,9 @@
 //! Both warm-start from the flows of the previous year when the candidate routes are
 //! the same, which cuts iterations sharply over a horizon.
 
+// Parallel arrays indexed by demand row and route read more clearly with index loops.
+#![allow(clippy::needless_range_loop)]
+
 use crate::cost::{bpr_derivative, bpr_time_h};
 use crate::model::{Bpr, ChoiceModel, RouteChoice};
 
@@ -259,8 +262,11 @@ fn solve_logit(
             a.converged = true;
             break;
         }
-        // Self-regulated averaging: a large step while the error falls.
-        beta += if err >= prev_err { 1.5 } else { 0.25 };
+        // Self-regulated averaging: the first step is a full one; later steps shrink
+        // fast only when the error grows.
+        if it > 1 {
+            beta += if err >= prev_err { 1.5 } else { 0.25 };
+        }
         prev_err = err;
         let step = 1.0 / beta;
         for (f, yv) in a.route_flow_t.iter_mut().zip(&y) {

@@ -168,6 +168,28 @@ pub struct Event {
     pub time_h: Option<Param>,
 }
 
+/// A risk that may strike in any year: with `annual_probability` it happens once in a
+/// year, lasts `duration_days` (capped by its season), and while it lasts the links it
+/// touches lose `capacity_loss` of their capacity (1 = closed) and take `added_dwell_h`
+/// more hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disruption {
+    pub id: String,
+    /// Links whose capacity it cuts and whose running time it lengthens.
+    pub links: Vec<usize>,
+    /// Nodes where passing freight waits `added_dwell_h`.
+    pub nodes: Vec<usize>,
+    pub annual_probability: Param,
+    /// Drawn afresh for every year it strikes.
+    pub duration_days: crate::distributions::Dist,
+    pub capacity_loss: Param,
+    pub added_dwell_h: Param,
+    /// Longest it can last in a year: the season's length, or 365 days.
+    pub max_days: f64,
+    pub first_year: i32,
+    pub last_year: i32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChoiceModel {
     /// Path-size logit stochastic user equilibrium.
@@ -205,6 +227,7 @@ pub struct Scenario {
     pub demand: Vec<Demand>,
     pub routes: Vec<ExplicitRoute>,
     pub events: Vec<Event>,
+    pub disruptions: Vec<Disruption>,
     /// How many uniform numbers one replication draws (one per random input or share group).
     pub n_draws: usize,
 }
@@ -220,6 +243,12 @@ impl Scenario {
 
     /// Whether any input is uncertain.
     pub fn is_stochastic(&self) -> bool {
-        self.n_draws > 0
+        self.n_draws > 0 || !self.disruptions.is_empty()
+    }
+
+    /// Uniforms one replication draws: the inputs' draws, then for every year and
+    /// disruption one for whether it strikes and one for how long.
+    pub fn n_uniforms(&self) -> usize {
+        self.n_draws + self.n_years() * self.disruptions.len() * 2
     }
 }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::model::Scenario;
 use crate::simulate::{
-    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, LINK_METRICS, ROUTE_METRICS, RouteInfo,
-    YearFigures,
+    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
+    ROUTE_METRICS, RouteInfo, YearFigures,
 };
-use crate::stats::Summary;
+use crate::stats::{Acc, EXACT_BUDGET, Summary};
 
 /// A results table: key columns, then every metric with its statistics.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,30 +44,40 @@ pub struct Results {
     pub links: Table,
     pub od: Table,
     pub convergence: Table,
+    /// Per year, when the scenario has disruptions.
+    pub disruptions: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
+    /// Whether percentiles are sketched (within `stats::SKETCH_ACCURACY`) or exact.
+    pub sketched: bool,
 }
 
 impl Results {
-    pub fn tables(&self) -> [&Table; 5] {
-        [
+    pub fn tables(&self) -> Vec<&Table> {
+        let mut t = vec![
             &self.corridors,
             &self.routes,
             &self.links,
             &self.od,
             &self.convergence,
-        ]
+        ];
+        t.extend(self.disruptions.as_ref());
+        t
     }
 }
 
 /// Collects figures replication by replication (call `add` in replication order).
 pub struct Collector {
     n_years: usize,
-    links: Vec<Vec<f64>>,
-    corridors: Vec<Vec<f64>>,
-    demand: Vec<Vec<f64>>,
-    convergence: Vec<Vec<f64>>,
-    routes: BTreeMap<(usize, usize), [Vec<f64>; 4]>,
+    links: Vec<Acc>,
+    corridors: Vec<Acc>,
+    demand: Vec<Acc>,
+    convergence: Vec<Acc>,
+    disruptions: Vec<Acc>,
+    routes: BTreeMap<(usize, usize), [Acc; 4]>,
+    /// Values held exactly; past `EXACT_BUDGET` everything switches to sketches.
+    stored: usize,
+    sketched: bool,
     reps: u64,
 }
 
@@ -76,11 +86,14 @@ impl Collector {
         let ny = s.n_years();
         Collector {
             n_years: ny,
-            links: vec![Vec::new(); ny * s.links.len() * LINK_METRICS.len()],
-            corridors: vec![Vec::new(); ny * (s.corridors.len() + 1) * CORRIDOR_METRICS.len()],
-            demand: vec![Vec::new(); ny * s.demand.len() * DEMAND_METRICS.len()],
-            convergence: vec![Vec::new(); ny * CONVERGENCE_METRICS.len()],
+            links: vec![Acc::default(); ny * s.links.len() * LINK_METRICS.len()],
+            corridors: vec![Acc::default(); ny * (s.corridors.len() + 1) * CORRIDOR_METRICS.len()],
+            demand: vec![Acc::default(); ny * s.demand.len() * DEMAND_METRICS.len()],
+            convergence: vec![Acc::default(); ny * CONVERGENCE_METRICS.len()],
+            disruptions: vec![Acc::default(); ny * DISRUPTION_METRICS.len()],
             routes: BTreeMap::new(),
+            stored: 0,
+            sketched: false,
             reps: 0,
         }
     }
@@ -96,23 +109,68 @@ impl Collector {
                 y,
                 std::slice::from_ref(&yf.convergence),
             );
+            let d = yf.disruption;
+            let scaled = [d[0], d[1] / 1e6, d[2] / 1e6, d[3]];
+            push_rows(&mut self.disruptions, y, std::slice::from_ref(&scaled));
             for rf in &yf.routes {
-                let acc = self.routes.entry((y, rf.gid)).or_default();
+                let sketched = self.sketched;
+                let acc = self.routes.entry((y, rf.gid)).or_insert_with(|| {
+                    let mut a: [Acc; 4] = Default::default();
+                    if sketched {
+                        a.iter_mut().for_each(Acc::to_sketch);
+                    }
+                    a
+                });
                 for (m, v) in rf.values.iter().enumerate() {
                     acc[m].push(*v);
                 }
             }
         }
         self.reps += 1;
+        if !self.sketched {
+            self.stored += years
+                .iter()
+                .map(|y| {
+                    4 * (y.links.len() + y.routes.len())
+                        + 5 * (y.corridors.len() + y.demand.len())
+                        + 7
+                })
+                .sum::<usize>();
+            if self.stored > EXACT_BUDGET {
+                self.sketch_all();
+            }
+        }
+    }
+
+    /// Switches every figure to a bounded-memory sketch.
+    fn sketch_all(&mut self) {
+        self.sketched = true;
+        for acc in self
+            .links
+            .iter_mut()
+            .chain(&mut self.corridors)
+            .chain(&mut self.demand)
+            .chain(&mut self.convergence)
+            .chain(&mut self.disruptions)
+        {
+            acc.to_sketch();
+        }
+        for accs in self.routes.values_mut() {
+            accs.iter_mut().for_each(Acc::to_sketch);
+        }
+    }
+
+    /// Whether percentiles are sketched (approximate) rather than exact.
+    pub fn is_sketched(&self) -> bool {
+        self.sketched
     }
 
     /// Summarises everything into tables.
     pub fn finish(mut self, s: &Scenario, info: &[RouteInfo]) -> Results {
         let years: Vec<String> = s.years().map(|y| y.to_string()).collect();
         let reps = self.reps as usize;
-        let summarize = |accs: &mut [Vec<f64>]| -> Vec<Summary> {
-            accs.iter_mut().map(|v| Summary::of(v)).collect()
-        };
+        let summarize =
+            |accs: &mut [Acc]| -> Vec<Summary> { accs.iter_mut().map(Acc::summary).collect() };
 
         let mut links = table(
             "links",
@@ -188,12 +246,24 @@ impl Collector {
             });
         }
 
+        let disruptions = (!s.disruptions.is_empty()).then(|| {
+            let mut t = table("disruptions", &["year"], &DISRUPTION_METRICS);
+            for (y, year) in years.iter().enumerate() {
+                let at = y * DISRUPTION_METRICS.len();
+                t.rows.push(Row {
+                    keys: vec![year.clone()],
+                    stats: summarize(&mut self.disruptions[at..at + DISRUPTION_METRICS.len()]),
+                });
+            }
+            t
+        });
+
         // Routes: a replication without the route (another topology) carried 0 tonnes on it.
         let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
         for ((y, gid), mut acc) in std::mem::take(&mut self.routes) {
             let ri = &info[gid];
-            for m in 0..2 {
-                acc[m].resize(reps, 0.0);
+            for a in acc.iter_mut().take(2) {
+                a.pad_zeros(reps);
             }
             let dem = &s.demand[ri.demand];
             route_rows.push((
@@ -236,12 +306,14 @@ impl Collector {
             links,
             od,
             convergence,
+            disruptions,
             replications: self.reps,
+            sketched: self.sketched,
         }
     }
 }
 
-fn push_rows<const M: usize>(accs: &mut [Vec<f64>], y: usize, rows: &[[f64; M]]) {
+fn push_rows<const M: usize>(accs: &mut [Acc], y: usize, rows: &[[f64; M]]) {
     let base = y * rows.len() * M;
     for (i, row) in rows.iter().enumerate() {
         for (m, v) in row.iter().enumerate() {

@@ -59,7 +59,7 @@ pub fn run(
                 .into_par_iter()
                 .map(|rep| {
                     if s.is_stochastic() {
-                        engine.run(Some(&uniforms(seed, rep, s.n_draws)))
+                        engine.run(Some(&uniforms(seed, rep, s.n_uniforms())))
                     } else {
                         engine.run(None)
                     }

@@ -8,7 +8,7 @@ use std::sync::{Arc as Shared, Mutex};
 use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::cost::node_step;
 use crate::model::Scenario;
-use crate::network::{Arcs, Instance, YearState};
+use crate::network::{Arcs, Instance, NodeValues, YearState};
 use crate::routes::{RouteSet, build_route_set};
 
 /// Link figures: tonnes (both directions), utilization (busiest direction, flow /
@@ -32,6 +32,13 @@ pub const DEMAND_METRICS: [&str; 5] = [
 ];
 /// Route figures; share is of the route's demand row.
 pub const ROUTE_METRICS: [&str; 4] = ["tonnes", "share", "cost_usd_per_t", "transit_time_h"];
+/// Disruption figures per year (zero in years without one).
+pub const DISRUPTION_METRICS: [&str; 4] = [
+    "disrupted_days",
+    "added_cost_musd",
+    "added_time_mt_h",
+    "added_unserved_t",
+];
 /// Equilibrium diagnostics per year.
 pub const CONVERGENCE_METRICS: [&str; 3] = ["iterations", "gap", "converged"];
 
@@ -52,6 +59,9 @@ pub struct YearFigures {
     pub demand: Vec<[f64; 5]>,
     pub routes: Vec<RouteFigure>,
     pub convergence: [f64; 3],
+    /// Days disrupted, added generalized cost (USD), added time (tonne-hours) and added
+    /// unserved tonnes, against the same year without its disruptions.
+    pub disruption: [f64; 4],
 }
 
 /// Identity of a global route id.
@@ -145,106 +155,257 @@ impl<'a> Engine<'a> {
         self.lock_sets().len()
     }
 
-    /// Runs one replication with the given uniforms (`None`: nominal values).
+    /// Runs one replication with the given uniforms (`None`: nominal values and no
+    /// disruption).
     pub fn run(&self, uniforms: Option<&[f64]>) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
-        for year in s.years() {
+        for (yi, year) in s.years().enumerate() {
             let state = inst.year_state(year);
             let (rs, gids) = self.route_set(&state.open);
-            let routes = route_data(s, &self.arcs, &inst, &state, &rs);
-            let arcs = arc_data(s, &self.arcs, &state);
             let demand_t: Vec<f64> = (0..s.demand.len())
                 .map(|d| inst.demand_t(d, s.base_year, year))
                 .collect();
-            let start = warm
-                .as_ref()
-                .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
-                .map(|(_, f)| f.as_slice());
-            let a = assign(
-                &s.route_choice,
-                &arcs,
-                &routes,
-                &demand_t,
-                &inst.vot_usd_per_t_h,
-                start,
-            );
-            out.push(self.figures(&inst, &state, &rs, &gids, &routes, &demand_t, &a));
-            warm = Some((rs, a.route_flow_t));
+            let periods = self.periods(&inst, &state, year, yi, uniforms);
+            let mut acc = YearAcc::new(s, &rs, &demand_t);
+            let mut normal_flows: Option<Vec<f64>> = None;
+            for period in &periods {
+                let routes = route_data(s, &self.arcs, &period.nodes, &period.state, &rs);
+                let arcs = arc_data(s, &self.arcs, &period.state);
+                let start = match &normal_flows {
+                    Some(f) => Some(f.as_slice()),
+                    None => warm
+                        .as_ref()
+                        .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
+                        .map(|(_, f)| f.as_slice()),
+                };
+                let a = assign(
+                    &s.route_choice,
+                    &arcs,
+                    &routes,
+                    &demand_t,
+                    &inst.vot_usd_per_t_h,
+                    start,
+                );
+                acc.add(self, period, &routes, &a);
+                if normal_flows.is_none() {
+                    normal_flows = Some(a.route_flow_t);
+                }
+            }
+            out.push(acc.finish(self, &state, &rs, &gids));
+            if let Some(f) = normal_flows {
+                warm = Some((rs, f));
+            }
         }
         out
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn figures(
+    /// The parts of a year: the normal network first, then one period per disruption
+    /// that strikes, each weighted by its share of the year. Disruptions of one year are
+    /// taken not to overlap; if their days add up to more than a year they are scaled
+    /// down to fit.
+    fn periods(
         &self,
         inst: &Instance,
         state: &YearState,
-        rs: &RouteSet,
-        gids: &[usize],
-        routes: &RouteData,
-        demand_t: &[f64],
-        a: &Assignment,
-    ) -> YearFigures {
+        year: i32,
+        yi: usize,
+        uniforms: Option<&[f64]>,
+    ) -> Vec<Period> {
         let s = self.scenario;
-        let arcs = &self.arcs;
-        // Links.
-        let mut links = vec![[0.0; 4]; s.links.len()];
-        for (i, arc) in arcs.arcs.iter().enumerate() {
-            let lv = &state.links[arc.link];
-            let row = &mut links[arc.link];
-            let x = a.arc_flow_t[i];
-            row[0] += x;
-            if lv.capacity_tpy.is_finite() {
-                row[1] = f64::max(row[1], x / lv.capacity_tpy);
+        let mut struck: Vec<(usize, f64)> = Vec::new();
+        if let Some(u) = uniforms {
+            for (k, d) in s.disruptions.iter().enumerate() {
+                if year < d.first_year || year > d.last_year {
+                    continue;
+                }
+                let at = s.n_draws + (yi * s.disruptions.len() + k) * 2;
+                if u[at] < d.annual_probability.value(uniforms) {
+                    let days = d.duration_days.quantile(u[at + 1]).clamp(0.0, d.max_days);
+                    if days > 0.0 {
+                        struck.push((k, days));
+                    }
+                }
             }
-            row[2] = f64::max(row[2], a.arc_time_h[i] - lv.t0_h);
         }
+        let total: f64 = struck.iter().map(|(_, d)| d).sum();
+        let scale = if total > 365.0 { 365.0 / total } else { 1.0 };
+        let mut periods = vec![Period {
+            weight: 1.0 - total * scale / 365.0,
+            days: 0.0,
+            state: state.clone(),
+            nodes: inst.nodes.clone(),
+            disruption: None,
+        }];
+        for (k, days) in struck {
+            let d = &s.disruptions[k];
+            let loss = d.capacity_loss.value(uniforms);
+            let dwell = d.added_dwell_h.value(uniforms);
+            let mut st = state.clone();
+            let mut nodes = inst.nodes.clone();
+            for &l in &d.links {
+                if loss >= 1.0 - 1e-12 {
+                    st.open[l] = false;
+                } else {
+                    st.links[l].capacity_tpy *= 1.0 - loss;
+                }
+                if d.nodes.is_empty() {
+                    st.links[l].t0_h += dwell;
+                }
+            }
+            for &n in &d.nodes {
+                nodes[n].border_h += dwell;
+            }
+            periods.push(Period {
+                weight: days * scale / 365.0,
+                days: days * scale,
+                state: st,
+                nodes,
+                disruption: Some(k),
+            });
+        }
+        periods
+    }
+}
+
+/// One part of a year with its own network.
+struct Period {
+    weight: f64,
+    days: f64,
+    state: YearState,
+    nodes: Vec<NodeValues>,
+    disruption: Option<usize>,
+}
+
+/// Figures of one year summed over its periods, weighted by their share of the year.
+struct YearAcc {
+    links: Vec<[f64; 4]>,
+    route_t: Vec<f64>,
+    route_cost_t: Vec<f64>,
+    route_time_t: Vec<f64>,
+    /// Cost and time of each route in the normal period (used when it carries nothing).
+    route_cost0: Vec<f64>,
+    route_time0: Vec<f64>,
+    route_avail: Vec<bool>,
+    unserved: Vec<f64>,
+    demand_t: Vec<f64>,
+    iterations: f64,
+    gap: f64,
+    converged: bool,
+    /// Disruption figures: days, added cost (USD), added time (t h), added unserved (t).
+    disruption: [f64; 4],
+    normal_totals: [f64; 3],
+}
+
+impl YearAcc {
+    fn new(s: &Scenario, rs: &RouteSet, demand_t: &[f64]) -> YearAcc {
+        let n: usize = rs.by_demand.iter().map(Vec::len).sum();
+        YearAcc {
+            links: vec![[0.0; 4]; s.links.len()],
+            route_t: vec![0.0; n],
+            route_cost_t: vec![0.0; n],
+            route_time_t: vec![0.0; n],
+            route_cost0: vec![f64::NAN; n],
+            route_time0: vec![f64::NAN; n],
+            route_avail: vec![false; n],
+            unserved: vec![0.0; demand_t.len()],
+            demand_t: demand_t.to_vec(),
+            iterations: 0.0,
+            gap: 0.0,
+            converged: true,
+            disruption: [0.0; 4],
+            normal_totals: [0.0; 3],
+        }
+    }
+
+    fn add(&mut self, e: &Engine, p: &Period, routes: &RouteData, a: &Assignment) {
+        let w = p.weight;
+        for (i, arc) in e.arcs.arcs.iter().enumerate() {
+            let lv = &p.state.links[arc.link];
+            let x = a.arc_flow_t[i];
+            let row = &mut self.links[arc.link];
+            row[0] += w * x;
+            if lv.capacity_tpy.is_finite() && lv.capacity_tpy > 0.0 && p.state.open[arc.link] {
+                row[1] += w * x / lv.capacity_tpy;
+            }
+            row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
+        }
+        let (mut cost, mut time) = (0.0, 0.0);
+        for r in 0..routes.arcs.len() {
+            let f = a.route_flow_t[r];
+            self.route_t[r] += w * f;
+            self.route_cost_t[r] += w * f * a.route_cost_usd[r];
+            self.route_time_t[r] += w * f * a.route_time_h[r];
+            cost += f * a.route_cost_usd[r];
+            time += f * a.route_time_h[r];
+            if p.disruption.is_none() {
+                self.route_avail[r] = routes.available[r];
+                if routes.available[r] {
+                    self.route_cost0[r] = a.route_cost_usd[r];
+                    self.route_time0[r] = a.route_time_h[r];
+                }
+            }
+        }
+        let unserved: f64 = a.unserved_t.iter().sum();
+        for (u, x) in self.unserved.iter_mut().zip(&a.unserved_t) {
+            *u += w * x;
+        }
+        self.iterations += a.iterations as f64;
+        self.gap = self.gap.max(a.gap);
+        self.converged &= a.converged;
+        match p.disruption {
+            None => self.normal_totals = [cost, time, unserved],
+            Some(_) => {
+                self.disruption[0] += p.days;
+                self.disruption[1] += w * (cost - self.normal_totals[0]);
+                self.disruption[2] += w * (time - self.normal_totals[1]);
+                self.disruption[3] += w * (unserved - self.normal_totals[2]);
+            }
+        }
+    }
+
+    fn finish(self, e: &Engine, state: &YearState, rs: &RouteSet, gids: &[usize]) -> YearFigures {
+        let s = e.scenario;
+        let mut links = self.links;
         for (l, row) in links.iter_mut().enumerate() {
             row[3] = if state.open[l] { 1.0 } else { 0.0 };
         }
-        // Routes, demand rows, corridors.
         let nc = s.corridors.len();
         let mut corridors = vec![[0.0; 5]; nc + 1];
         let mut cost_sum = vec![0.0; nc];
         let mut time_sum = vec![0.0; nc];
         let mut demand = vec![[0.0; 5]; s.demand.len()];
-        let mut route_figs = Vec::with_capacity(routes.arcs.len());
-        let total_demand: f64 = demand_t.iter().sum();
-        let mut flat = 0;
+        let mut route_figs = Vec::with_capacity(self.route_t.len());
+        let total_demand: f64 = self.demand_t.iter().sum();
+        let mut r = 0;
         for (d, cands) in rs.by_demand.iter().enumerate() {
             let (mut served, mut c_sum, mut t_sum) = (0.0, 0.0, 0.0);
             for route in cands {
-                let r = flat;
-                flat += 1;
-                let f = a.route_flow_t[r];
-                let (cost, time) = (a.route_cost_usd[r], a.route_time_h[r]);
-                served += f;
-                c_sum += f * cost;
-                t_sum += f * time;
+                let f = self.route_t[r];
                 let c = route.corridor;
+                served += f;
+                c_sum += self.route_cost_t[r];
+                t_sum += self.route_time_t[r];
                 corridors[c][0] += f;
-                cost_sum[c] += f * cost;
-                time_sum[c] += f * time;
+                cost_sum[c] += self.route_cost_t[r];
+                time_sum[c] += self.route_time_t[r];
+                let (cost, time) = if f > 0.0 {
+                    (self.route_cost_t[r] / f, self.route_time_t[r] / f)
+                } else {
+                    (self.route_cost0[r], self.route_time0[r])
+                };
+                let dem = self.demand_t[d];
                 route_figs.push(RouteFigure {
                     gid: gids[r],
-                    values: [
-                        f,
-                        if demand_t[d] > 0.0 {
-                            f / demand_t[d]
-                        } else {
-                            0.0
-                        },
-                        if routes.available[r] { cost } else { f64::NAN },
-                        if routes.available[r] { time } else { f64::NAN },
-                    ],
+                    values: [f, if dem > 0.0 { f / dem } else { 0.0 }, cost, time],
                 });
+                r += 1;
             }
-            let unserved = a.unserved_t[d];
+            let unserved = self.unserved[d];
             demand[d] = [
-                demand_t[d],
+                self.demand_t[d],
                 served,
                 unserved,
                 if served > 0.0 {
@@ -261,7 +422,7 @@ impl<'a> Engine<'a> {
             corridors[nc][0] += unserved;
         }
         for (l, link) in s.links.iter().enumerate() {
-            corridors[link.corridor][2] += links[l][0] * inst.links[l].length_km;
+            corridors[link.corridor][2] += links[l][0] * state.links[l].length_km;
         }
         for (c, row) in corridors.iter_mut().enumerate() {
             row[1] = if total_demand > 0.0 {
@@ -292,10 +453,11 @@ impl<'a> Engine<'a> {
             demand,
             routes: route_figs,
             convergence: [
-                a.iterations as f64,
-                a.gap,
-                if a.converged { 1.0 } else { 0.0 },
+                self.iterations,
+                self.gap,
+                if self.converged { 1.0 } else { 0.0 },
             ],
+            disruption: self.disruption,
         }
     }
 }
@@ -318,7 +480,7 @@ fn arc_data(s: &Scenario, arcs: &Arcs, state: &YearState) -> ArcData {
 fn route_data(
     s: &Scenario,
     arcs: &Arcs,
-    inst: &Instance,
+    nodes: &[NodeValues],
     state: &YearState,
     rs: &RouteSet,
 ) -> RouteData {
@@ -333,13 +495,13 @@ fn route_data(
             let mut prev = None;
             for &a in &route.arcs {
                 let arc = &arcs.arcs[a];
-                let st = node_step(s, &inst.nodes[arc.tail], prev, Some(arc));
+                let st = node_step(s, &nodes[arc.tail], prev, Some(arc));
                 usd += st.usd + state.links[arc.link].charge_usd_per_t();
                 h += st.h;
                 prev = Some(arc);
             }
             if let Some(last) = prev {
-                let st = node_step(s, &inst.nodes[last.head], Some(last), None);
+                let st = node_step(s, &nodes[last.head], Some(last), None);
                 usd += st.usd;
                 h += st.h;
             }

@@ -5,6 +5,21 @@
 //! for n sorted values x_1..x_n, p -> h = (n - 1) p, x_floor(h) + (h - floor(h)) (x_ceil(h) - x_floor(h)).
 //! The standard deviation is the sample one (n - 1 in the denominator; 0 for n = 1).
 //! Values are always accumulated in replication order, so sums are reproducible.
+//!
+//! Memory stays bounded: an `Acc` keeps every value (exact percentiles) until the run
+//! as a whole holds `EXACT_BUDGET` values; then every figure switches to a sketch with
+//! logarithmic buckets (DDSketch: Masson, Rim and Lee, 2019, "DDSketch: a fast and
+//! fully-mergeable quantile sketch with relative-error guarantees", PVLDB 12(12)) whose
+//! percentiles are within 0.5% (relative) of the exact order statistics. Mean and
+//! standard deviation stay exact (Welford's online algorithm). The switch happens after
+//! the same replication on every run, so results stay reproducible.
+
+use std::collections::BTreeMap;
+
+/// Values held exactly, over all figures, before switching to sketches (256 MiB).
+pub const EXACT_BUDGET: usize = 32 * 1024 * 1024;
+/// Relative accuracy of sketched percentiles.
+pub const SKETCH_ACCURACY: f64 = 0.005;
 
 /// The percentiles reported for every figure.
 pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
@@ -58,6 +73,165 @@ impl Summary {
     }
 }
 
+/// The values of one figure across replications.
+#[derive(Debug, Clone)]
+pub enum Acc {
+    Exact(Vec<f64>),
+    Sketch(Box<Sketch>),
+}
+
+impl Default for Acc {
+    fn default() -> Self {
+        Acc::Exact(Vec::new())
+    }
+}
+
+impl Acc {
+    #[inline]
+    pub fn push(&mut self, v: f64) {
+        match self {
+            Acc::Exact(values) => values.push(v),
+            Acc::Sketch(sk) => sk.push(v),
+        }
+    }
+
+    /// Values pushed so far (NaN included).
+    pub fn len(&self) -> usize {
+        match self {
+            Acc::Exact(values) => values.len(),
+            Acc::Sketch(sk) => sk.pushed,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Turns exact storage into a sketch, feeding the values in the order they came.
+    pub fn to_sketch(&mut self) {
+        if let Acc::Exact(values) = self {
+            let mut sk = Sketch::default();
+            for &v in values.iter() {
+                sk.push(v);
+            }
+            *self = Acc::Sketch(Box::new(sk));
+        }
+    }
+
+    /// Pads with zeros up to `n` values (replications where the figure did not exist
+    /// and so carried nothing).
+    pub fn pad_zeros(&mut self, n: usize) {
+        while self.len() < n {
+            self.push(0.0);
+        }
+    }
+
+    pub fn summary(&mut self) -> Summary {
+        match self {
+            Acc::Exact(values) => Summary::of(values),
+            Acc::Sketch(sk) => sk.summary(),
+        }
+    }
+}
+
+/// Logarithmic-bucket quantile sketch with exact mean and variance.
+#[derive(Debug, Clone, Default)]
+pub struct Sketch {
+    pushed: usize,
+    n: usize,
+    mean: f64,
+    m2: f64,
+    min: f64,
+    max: f64,
+    zeros: u64,
+    positive: BTreeMap<i32, u64>,
+    negative: BTreeMap<i32, u64>,
+}
+
+fn gamma() -> f64 {
+    (1.0 + SKETCH_ACCURACY) / (1.0 - SKETCH_ACCURACY)
+}
+
+impl Sketch {
+    pub fn push(&mut self, v: f64) {
+        self.pushed += 1;
+        if v.is_nan() {
+            return;
+        }
+        self.n += 1;
+        if self.n == 1 {
+            self.min = v;
+            self.max = v;
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        let delta = v - self.mean;
+        self.mean += delta / self.n as f64;
+        self.m2 += delta * (v - self.mean);
+        if v == 0.0 {
+            self.zeros += 1;
+            return;
+        }
+        // Infinite values saturate to the last bucket and report as min or max.
+        let idx = (v.abs().ln() / gamma().ln()).ceil() as i32;
+        let map = if v > 0.0 {
+            &mut self.positive
+        } else {
+            &mut self.negative
+        };
+        *map.entry(idx).or_default() += 1;
+    }
+
+    /// The value of rank `k` (0-based) in sorted order, within the sketch's accuracy.
+    fn value_at(&self, k: u64) -> f64 {
+        let g = gamma();
+        let rep = |i: i32| 2.0 * g.powi(i) / (g + 1.0);
+        let mut seen = 0;
+        for (&i, &c) in self.negative.iter().rev() {
+            seen += c;
+            if k < seen {
+                return (-rep(i)).clamp(self.min, self.max);
+            }
+        }
+        seen += self.zeros;
+        if k < seen {
+            return 0.0;
+        }
+        for (&i, &c) in &self.positive {
+            seen += c;
+            if k < seen {
+                return rep(i).clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+
+    pub fn summary(&self) -> Summary {
+        if self.n == 0 {
+            return Summary::EMPTY;
+        }
+        let sd = if self.n > 1 {
+            (self.m2 / (self.n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let mut p = [0.0; 5];
+        for (out, q) in p.iter_mut().zip(PERCENTILES) {
+            let h = (self.n - 1) as f64 * q;
+            let (lo, hi) = (h.floor() as u64, h.ceil() as u64);
+            let (a, b) = (self.value_at(lo), self.value_at(hi));
+            *out = a + (h - lo as f64) * (b - a);
+        }
+        Summary {
+            mean: self.mean,
+            sd,
+            p,
+            n: self.n,
+        }
+    }
+}
+
 /// Definition-7 quantile of sorted values.
 pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
     let h = (v.len() - 1) as f64 * q;
@@ -82,6 +256,35 @@ mod tests {
         assert_eq!(s.mean, 5.5);
         // Sample sd of 1..10 = sqrt(55/6).
         assert!((s.sd - (55.0_f64 / 6.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sketch_percentiles_are_within_their_relative_accuracy() {
+        // A skewed sample: x_i = exp(i / 1000) for i in 0..5000, in scrambled order.
+        let mut values: Vec<f64> = (0..5000u64)
+            .map(|i| ((i * 2_654_435_761) % 5000) as f64 / 1000.0)
+            .map(f64::exp)
+            .collect();
+        let mut exact = Acc::Exact(values.clone());
+        let mut sketch = Acc::Exact(values.clone());
+        sketch.to_sketch();
+        let (e, s) = (exact.summary(), sketch.summary());
+        for (a, b) in e.p.iter().zip(s.p) {
+            assert!(
+                (a - b).abs() <= 2.0 * SKETCH_ACCURACY * a.abs(),
+                "{a} vs {b}"
+            );
+        }
+        assert!((e.mean - s.mean).abs() < 1e-9 * e.mean);
+        assert!((e.sd - s.sd).abs() < 1e-9 * e.sd);
+        // Zeros, negatives and NaN.
+        values = vec![-5.0, 0.0, 0.0, 3.0, f64::NAN, 10.0];
+        let mut sk = Sketch::default();
+        values.iter().for_each(|v| sk.push(*v));
+        let sm = sk.summary();
+        assert_eq!(sm.n, 5);
+        assert_eq!(sm.p[2], 0.0);
+        assert!((sm.p[0] - (-5.0 + 0.2 * 5.0)).abs() < 0.1);
     }
 
     #[test]

@@ -134,7 +134,9 @@ fn mutate(rng: &mut ChaCha8Rng, text: &str, others: &[(PathBuf, String)]) -> Str
         }
         // Swap the values of two `key = value` lines.
         4 => {
-            let kv: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].contains('=')).collect();
+            let kv: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains('='))
+                .collect();
             if kv.len() >= 2 {
                 let (i, j) = (*pick(rng, &kv), *pick(rng, &kv));
                 let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
@@ -147,7 +149,9 @@ fn mutate(rng: &mut ChaCha8Rng, text: &str, others: &[(PathBuf, String)]) -> Str
         }
         // Replace a value with an extreme or odd one.
         5 => {
-            let kv: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].contains('=')).collect();
+            let kv: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].contains('='))
+                .collect();
             if !kv.is_empty() {
                 let i = *pick(rng, &kv);
                 let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
@@ -224,7 +228,9 @@ fn mutated_scenarios_never_panic_the_loader() {
             input = mutate(&mut rng, &input, &corpus);
         }
         let result = catch_unwind(AssertUnwindSafe(|| {
-            load_source(path, &input).map(|_| ()).map_err(|e| e.to_string())
+            load_source(path, &input)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         }));
         match result {
             Ok(Ok(())) => ok += 1,

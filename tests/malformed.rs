@@ -165,22 +165,41 @@ fn the_binary_exits_2_on_malformed_files() {
             }
             let o = cmd.arg(toml).output().expect("run corridor");
             let stderr = relative(&String::from_utf8_lossy(&o.stderr), toml);
-            assert_eq!(o.status.code(), Some(2), "{args:?} {}: {stderr}", toml.display());
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "{args:?} {}: {stderr}",
+                toml.display()
+            );
             let lost = missing(&stderr, &frags);
-            assert!(lost.is_empty(), "{args:?} {}: missing {lost:?} in\n{stderr}", toml.display());
+            assert!(
+                lost.is_empty(),
+                "{args:?} {}: missing {lost:?} in\n{stderr}",
+                toml.display()
+            );
         }
     }
-    let written: Vec<_> = std::fs::read_dir(out.path()).into_iter().flatten().collect();
+    let written: Vec<_> = std::fs::read_dir(out.path())
+        .into_iter()
+        .flatten()
+        .collect();
     assert!(written.is_empty(), "a failed run wrote {written:?}");
 }
 
 #[test]
 fn the_binary_shows_warnings_and_succeeds() {
     let toml = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suspicious/road-at-400-kmh.toml");
-    let o = corridor().arg("validate").arg(&toml).output().expect("run corridor");
+    let o = corridor()
+        .arg("validate")
+        .arg(&toml)
+        .output()
+        .expect("run corridor");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("warning in `links[0].speed_kmh`"), "{stderr}");
+    assert!(
+        stderr.contains("warning in `links[0].speed_kmh`"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -131,7 +131,10 @@ fn a_later_run_cleans_up_after_killed_runs() {
     );
     let written = names_in(&out.join("quick"));
     assert!(written.contains(&"summary.json".to_string()), "{written:?}");
-    assert!(!written.contains(&"marker.txt".to_string()), "old folder not replaced");
+    assert!(
+        !written.contains(&"marker.txt".to_string()),
+        "old folder not replaced"
+    );
 }
 
 /// Kills runs at many moments, including while they write, and checks that the result
@@ -169,10 +172,8 @@ fn runs_killed_at_any_moment_never_leave_half_a_folder() {
         let now = names_in(&dest);
         let old = now == ["marker.txt"];
         let new = now == complete;
-        let mid_swap = !dest.exists()
-            && names_in(&out)
-                .iter()
-                .any(|n| n.starts_with(".quick.old-"));
+        let mid_swap =
+            !dest.exists() && names_in(&out).iter().any(|n| n.starts_with(".quick.old-"));
         assert!(
             old || new || mid_swap,
             "after a kill at {:?}: {now:?} in {}",
@@ -252,7 +253,10 @@ fn scenario_names_cannot_escape_the_output_folder() {
     let made = names_in(&out);
     assert_eq!(made.len(), names.len(), "{made:?}");
     for m in &made {
-        assert!(!m.starts_with('.') && !m.contains('/') && !m.contains('\\'), "{m}");
+        assert!(
+            !m.starts_with('.') && !m.contains('/') && !m.contains('\\'),
+            "{m}"
+        );
         assert!(out.join(m).join("summary.json").is_file(), "{m}");
     }
     assert!(made.contains(&"escape".to_string()), "{made:?}");

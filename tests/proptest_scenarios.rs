@@ -234,38 +234,43 @@ fn scenario() -> impl Strategy<Value = Scen> {
         1..4usize,
         nodes,
     )
-        .prop_flat_map(|(first_year, span, replications, logit, corridors, nodes)| {
-            let n = nodes.len();
-            let link = (
-                0..n,
-                1..n,
-                0..4usize,
-                1.05..2.5f64,
-                0.0..1.0f64,
-                any::<bool>(),
-                prop::option::of(1e4..1e8f64),
-                any::<bool>(),
-                0.0..50.0f64,
-                0..3usize,
-                prop::bool::weighted(0.9),
-            );
-            let extra = prop::collection::vec(link, 0..6);
-            let demand = prop::collection::vec(
-                (0..n, 1..n, 0.0..1e7f64, -0.05..0.1f64, 0.01..5.0f64),
-                1..5,
-            );
-            (
-                Just((first_year, span, replications, logit, corridors)),
-                Just(nodes),
-                extra,
-                demand,
-                0.0..1.0f64,
-            )
-        })
+        .prop_flat_map(
+            |(first_year, span, replications, logit, corridors, nodes)| {
+                let n = nodes.len();
+                let link = (
+                    0..n,
+                    1..n,
+                    0..4usize,
+                    1.05..2.5f64,
+                    0.0..1.0f64,
+                    any::<bool>(),
+                    prop::option::of(1e4..1e8f64),
+                    any::<bool>(),
+                    0.0..50.0f64,
+                    0..3usize,
+                    prop::bool::weighted(0.9),
+                );
+                let extra = prop::collection::vec(link, 0..6);
+                let demand = prop::collection::vec(
+                    (0..n, 1..n, 0.0..1e7f64, -0.05..0.1f64, 0.01..5.0f64),
+                    1..5,
+                );
+                (
+                    Just((first_year, span, replications, logit, corridors)),
+                    Just(nodes),
+                    extra,
+                    demand,
+                    0.0..1.0f64,
+                )
+            },
+        )
         .prop_map(|(settings, nodes, extra, demand, u)| {
             let (first_year, span, replications, logit, corridors) = settings;
             let n = nodes.len();
-            let nodes: Vec<Node> = nodes.into_iter().map(|(lat, lon)| Node { lat, lon }).collect();
+            let nodes: Vec<Node> = nodes
+                .into_iter()
+                .map(|(lat, lon)| Node { lat, lon })
+                .collect();
             // A two-way chain keeps every node connected; extra links add choices.
             let mut links: Vec<Link> = (0..n - 1)
                 .map(|i| Link {
@@ -282,7 +287,8 @@ fn scenario() -> impl Strategy<Value = Scen> {
                     two_way: true,
                 })
                 .collect();
-            for (from, step, mode, detour, su, fixed, cap, unc, tariff, corridor, two_way) in extra {
+            for (from, step, mode, detour, su, fixed, cap, unc, tariff, corridor, two_way) in extra
+            {
                 links.push(Link {
                     from,
                     to: (from + step) % n,

@@ -144,6 +144,26 @@ pub fn clean_stale(parent: &Path, name: &str, dest: &Path) {
     }
 }
 
+/// Every file of a run, rendered to bytes: the tables as CSV and `summary.json`.
+pub fn render(
+    s: &crate::model::Scenario,
+    r: &crate::results::Results,
+    seed: u64,
+    requested: u64,
+    warnings: &[crate::scenario::problem::Problem],
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = r
+        .tables()
+        .iter()
+        .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
+        .collect();
+    let doc = summary::summary(s, r, seed, requested, warnings);
+    let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    json.push(b'\n');
+    files.push((PathBuf::from("summary.json"), json));
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,30 +196,13 @@ mod tests {
         let live = tmp.join(format!(".study.partial-{}", std::process::id()));
         fs::create_dir_all(&live).unwrap();
         clean_stale(&tmp, "study", &dest);
-        assert_eq!(fs::read_to_string(dest.join("marker.txt")).unwrap(), "previous");
+        assert_eq!(
+            fs::read_to_string(dest.join("marker.txt")).unwrap(),
+            "previous"
+        );
         assert!(!old.exists());
         assert!(!tmp.join(".study.partial-999999998").exists());
         assert!(live.exists());
         fs::remove_dir_all(&tmp).unwrap();
     }
-}
-
-/// Every file of a run, rendered to bytes: the tables as CSV and `summary.json`.
-pub fn render(
-    s: &crate::model::Scenario,
-    r: &crate::results::Results,
-    seed: u64,
-    requested: u64,
-    warnings: &[crate::scenario::problem::Problem],
-) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = r
-        .tables()
-        .iter()
-        .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
-        .collect();
-    let doc = summary::summary(s, r, seed, requested, warnings);
-    let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    json.push(b'\n');
-    files.push((PathBuf::from("summary.json"), json));
-    files
 }

@@ -93,6 +93,11 @@ pub fn summary(
             "years_not_converged": not_converged,
             "largest_gap_p95": num(max_gap),
         },
+        "percentiles": if r.sketched {
+            format!("sketched, within {}% of the exact order statistics", crate::stats::SKETCH_ACCURACY * 100.0)
+        } else {
+            "exact (linear interpolation between order statistics, type 7)".to_string()
+        },
         "corridors": corridors,
         "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
     })

@@ -106,6 +106,7 @@ pub fn settings_and_items(m: &Merged, problems: &mut Problems) {
     }
     duplicate_ids(&m.routes, |r| r.id.as_deref(), "routes", problems);
     duplicate_ids(&m.events, |e| e.id.as_deref(), "events", problems);
+    duplicate_ids(&m.disruptions, |d| d.id.as_deref(), "disruptions", problems);
     horizon_warnings(m, problems);
     unit_warnings(m, problems);
 }
@@ -280,9 +281,7 @@ pub fn unused_routes(m: &Merged, problems: &mut Problems) {
             problems.warning(
                 &it.location,
                 format!("routes[{}]", it.index),
-                format!(
-                    "no [[demand]] row goes from `{o}` to `{d}`, so this route is never used"
-                ),
+                format!("no [[demand]] row goes from `{o}` to `{d}`, so this route is never used"),
             );
         }
     }

@@ -5,7 +5,12 @@
 use super::suggest::did_you_mean;
 
 /// The sections that are one table (`[scenario]`), not a list of tables (`[[nodes]]`).
-const SINGLE_TABLES: [&str; 4] = ["scenario", "route_choice", "congestion", "transfer_defaults"];
+const SINGLE_TABLES: [&str; 4] = [
+    "scenario",
+    "route_choice",
+    "congestion",
+    "transfer_defaults",
+];
 /// Tables nested in `[congestion]`.
 const CONGESTION_TABLES: [&str; 4] = ["rail", "road", "ferry", "sea"];
 
@@ -115,7 +120,8 @@ fn leaf_key(key: &str) -> &str {
 
 fn hint(found: &str, expected: &str, key: &str) -> String {
     let name = leaf_key(key);
-    let numeric = expected.starts_with("a number") || matches!(expected, "u32" | "u64" | "i32" | "f64");
+    let numeric =
+        expected.starts_with("a number") || matches!(expected, "u32" | "u64" | "i32" | "f64");
     if let Some(s) = found
         .strip_prefix("string \"")
         .and_then(|s| s.strip_suffix('"'))
@@ -163,7 +169,9 @@ fn unit_hint(key: &str, value: &str) -> Option<String> {
     if !digits.is_empty()
         && digits.replace('_', "").parse::<f64>().is_ok()
         && !unit.is_empty()
-        && unit.chars().all(|c| c.is_alphabetic() || c == '/' || c == ' ')
+        && unit
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '/' || c == ' ')
     {
         return Some(format!(
             "numbers are written without a unit, the unit is part of the key's name \
@@ -211,8 +219,12 @@ pub fn syntax(message: &str, text: &str, offset: Option<usize>) -> String {
              items, write each one under its own `[[{name}]]` header, with double brackets)"
         ));
     }
-    if (line.starts_with("[[") && !line.contains("]]")) || (line.starts_with('[') && !line.contains(']')) {
-        return with("a table header needs its closing bracket, as in `[scenario]` or `[[links]]`".into());
+    if (line.starts_with("[[") && !line.contains("]]"))
+        || (line.starts_with('[') && !line.contains(']'))
+    {
+        return with(
+            "a table header needs its closing bracket, as in `[scenario]` or `[[links]]`".into(),
+        );
     }
     let Some((key, value)) = line.split_once('=') else {
         if !line.is_empty() && !line.starts_with('#') && !line.starts_with('[') {
@@ -291,8 +303,14 @@ mod tests {
             "invalid type: string \"1000\", expected a number, or a distribution table",
             "links[0].capacity_tpy",
         );
-        assert!(m.contains("remove the quotes: `capacity_tpy = 1000`"), "{m}");
-        let m = data("invalid value: integer `-1`, expected u32", "route_choice.k_routes");
+        assert!(
+            m.contains("remove the quotes: `capacity_tpy = 1000`"),
+            "{m}"
+        );
+        let m = data(
+            "invalid value: integer `-1`, expected u32",
+            "route_choice.k_routes",
+        );
         assert!(m.contains("found -1, expected a whole number"), "{m}");
         let m = data("invalid type: map, expected a sequence", "nodes");
         assert!(m.contains("`[[nodes]]`"), "{m}");

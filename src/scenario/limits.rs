@@ -4,7 +4,9 @@
 //! was hit and what to change.
 
 use crate::model::Scenario;
-use crate::simulate::{CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, LINK_METRICS};
+use crate::simulate::{
+    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
+};
 
 use super::raw::RawFile;
 
@@ -15,19 +17,23 @@ pub const MAX_LINKS: usize = 250_000;
 pub const MAX_DEMAND: usize = 100_000;
 pub const MAX_ROUTES: usize = 100_000;
 pub const MAX_EVENTS: usize = 100_000;
+pub const MAX_DISRUPTIONS: usize = 100_000;
 
 /// Tables (`[[x]]` headers and `{ ... }` inline tables) in one file, counted before
 /// parsing so that a 16 MiB file of `{}` is refused before it is turned into millions of
 /// items.
 pub const MAX_TABLES_PER_FILE: usize = 1_000_000;
 
-/// Every replication's figures are kept until the end of the run (percentiles are exact
-/// order statistics), so their memory grows with replications x years x figures. A run
-/// that would need more than this is refused before it starts.
-pub const MAX_COLLECTED_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// What one run may hold in memory for its results: every figure of a replication
+/// (links, corridors, demand rows and candidate routes, each year) is held for a chunk of
+/// replications and then kept as an exact list or a bounded sketch (see `stats`). A
+/// scenario whose figures alone would need more than this is refused before it starts.
+pub const MAX_RESULT_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// Bytes per figure: up to 256 replications in flight at 8 bytes, plus a typical sketch.
+const BYTES_PER_FIGURE: u64 = 256 * 8 + 512;
 
 /// The list sections with their limits, in file order.
-pub fn section_limits() -> [(&'static str, usize); 6] {
+pub fn section_limits() -> [(&'static str, usize); 7] {
     [
         ("corridors", MAX_CORRIDORS),
         ("nodes", MAX_NODES),
@@ -35,11 +41,12 @@ pub fn section_limits() -> [(&'static str, usize); 6] {
         ("demand", MAX_DEMAND),
         ("routes", MAX_ROUTES),
         ("events", MAX_EVENTS),
+        ("disruptions", MAX_DISRUPTIONS),
     ]
 }
 
 /// The item counts of one parsed file, in the order of `section_limits`.
-pub fn section_counts(raw: &RawFile) -> [usize; 6] {
+pub fn section_counts(raw: &RawFile) -> [usize; 7] {
     [
         raw.corridors.len(),
         raw.nodes.len(),
@@ -47,11 +54,12 @@ pub fn section_counts(raw: &RawFile) -> [usize; 6] {
         raw.demand.len(),
         raw.routes.len(),
         raw.events.len(),
+        raw.disruptions.len(),
     ]
 }
 
 /// Adds one file's counts to the chain's totals; says which section is over its limit.
-pub fn add_counts(totals: &mut [usize; 6], raw: &RawFile) -> Result<(), String> {
+pub fn add_counts(totals: &mut [usize; 7], raw: &RawFile) -> Result<(), String> {
     let counts = section_counts(raw);
     for (i, ((name, max), n)) in section_limits().into_iter().zip(counts).enumerate() {
         totals[i] = totals[i].saturating_add(n);
@@ -149,34 +157,39 @@ pub fn count_tables(text: &str, limit: usize) -> usize {
 /// (and the unserved row), demand row and candidate route, and the convergence figures.
 pub fn figures_per_replication(s: &Scenario) -> u64 {
     let years = s.n_years() as u64;
-    let routes_per_demand = s.route_choice.k_routes.max(1) as u64;
+    // At most k candidates, and never more than there are links to vary them.
+    let routes_per_demand = s.route_choice.k_routes.min(s.links.len()).max(1) as u64;
     let per_year = s.links.len() as u64 * LINK_METRICS.len() as u64
         + (s.corridors.len() as u64 + 1) * CORRIDOR_METRICS.len() as u64
         + s.demand.len() as u64 * DEMAND_METRICS.len() as u64
         + s.demand.len() as u64 * routes_per_demand * 4
-        + CONVERGENCE_METRICS.len() as u64;
+        + CONVERGENCE_METRICS.len() as u64
+        + DISRUPTION_METRICS.len() as u64;
     years.saturating_mul(per_year)
 }
 
-/// Why a run of `requested` replications is too big to hold in memory, if it is.
-/// Scenarios without uncertain inputs simulate a single replication whatever is asked.
+/// Why a run is too big to hold in memory, if it is. Replications do not change the
+/// answer much (figures past a budget are sketched in bounded memory, see `stats`):
+/// the size of the network and the length of the horizon do.
 pub fn run_size_error(s: &Scenario, requested: u64) -> Option<String> {
     let reps = if s.is_stochastic() { requested } else { 1 };
-    let per_rep = figures_per_replication(s).saturating_mul(8).max(1);
-    let bytes = per_rep.saturating_mul(reps);
-    if bytes <= MAX_COLLECTED_BYTES {
+    let figures = figures_per_replication(s);
+    let per_figure = (8 * reps.min(256) + 512).min(BYTES_PER_FIGURE);
+    let bytes = figures.saturating_mul(per_figure);
+    if bytes <= MAX_RESULT_BYTES {
         return None;
     }
     let gib = |b: u64| b as f64 / (1024.0 * 1024.0 * 1024.0);
+    let years = s.n_years().max(1) as u64;
     Some(format!(
-        "{reps} replications would need about {:.0} GiB of memory to hold every replication's \
-         figures ({} years x about {} figures a year); the limit is {:.0} GiB, so at most \
-         {} replications fit for this scenario: lower `replications` or shorten the horizon",
+        "the results would need about {:.1} GiB of memory: {} years x about {} figures a year \
+         (4 per link, 5 per corridor and per demand row, 4 per candidate route); the limit \
+         is {:.0} GiB: shorten the horizon, lower `k_routes` or split the network into \
+         smaller studies",
         gib(bytes),
-        s.n_years(),
-        figures_per_replication(s) / (s.n_years().max(1) as u64),
-        gib(MAX_COLLECTED_BYTES),
-        MAX_COLLECTED_BYTES / per_rep
+        years,
+        figures / years,
+        gib(MAX_RESULT_BYTES),
     ))
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::limits;
 use super::merge::{Layer, merge};
-use super::problem::{Location, Problem, Problems, Severity};
+use super::problem::{LineIndex, Location, Problem, Problems, Severity};
 use super::raw::RawFile;
 use super::validate::validate;
 use crate::model::Scenario;
@@ -77,16 +77,13 @@ fn load_chain(path: &Path, leaf_text: Option<String>) -> Result<Loaded, Scenario
     let mut layers: Vec<Layer> = Vec::new();
     let mut keys = KeyIndex::default();
     let mut seen: Vec<PathBuf> = Vec::new();
-    let mut totals = [0usize; 6];
+    let mut totals = [0usize; 7];
     let mut given = leaf_text;
     let mut next = Some((path.to_path_buf(), Location::default(), String::new()));
     while let Some((file, referrer, key)) = next.take() {
         let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
         if let Some(start) = seen.iter().position(|c| *c == canonical) {
-            let mut cycle: Vec<String> = layers[start..]
-                .iter()
-                .map(|l| tidy(&l.file))
-                .collect();
+            let mut cycle: Vec<String> = layers[start..].iter().map(|l| tidy(&l.file)).collect();
             cycle.push(tidy(&file));
             problems.error(
                 &referrer,
@@ -188,9 +185,10 @@ fn load_chain(path: &Path, leaf_text: Option<String>) -> Result<Loaded, Scenario
         return Err(ScenarioError::Invalid(finish(problems, path)));
     }
     let files: Vec<PathBuf> = layers.iter().map(|l| l.file.clone()).collect();
-    let leaf_settings = layers
-        .first()
-        .map(|l| locate_key(&l.file, &l.text, "replications"));
+    let leaf_settings = layers.first().map(|l| Location {
+        file: l.file.clone(),
+        ..Location::default()
+    });
     layers.reverse();
     let merged = merge(layers);
     let scenario = validate(&merged, &mut problems);
@@ -199,7 +197,7 @@ fn load_chain(path: &Path, leaf_text: Option<String>) -> Result<Loaded, Scenario
         && let Some(msg) = limits::run_size_error(s, s.replications)
     {
         let loc = leaf_settings.unwrap_or_default();
-        problems.error(&loc, "scenario.replications", msg);
+        problems.error(&loc, "scenario", msg);
     }
     keys.refine(&mut problems.list);
     match scenario {
@@ -260,23 +258,25 @@ fn too_big(len: u64) -> String {
 /// Reads a whole scenario file as UTF-8, refusing folders, devices and files too big.
 /// An error carries the line and column it is about, when it is about one.
 fn read_text(file: &Path, is_leaf: bool) -> Result<String, (String, Option<(usize, usize)>)> {
-    read_text_inner(file, is_leaf).map_err(|e| (e, None)).and_then(|bytes| {
-        String::from_utf8(bytes).map_err(|e| {
-            let good = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let before = String::from_utf8_lossy(&bytes[..good]);
-            let loc = Location::at(PathBuf::new(), &before, before.len());
-            (
-                format!(
-                    "the file is not valid UTF-8 text (byte {:#04x} at offset {good} is not \
+    read_text_inner(file, is_leaf)
+        .map_err(|e| (e, None))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                let good = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let before = String::from_utf8_lossy(&bytes[..good]);
+                let loc = Location::at(PathBuf::new(), &before, before.len());
+                (
+                    format!(
+                        "the file is not valid UTF-8 text (byte {:#04x} at offset {good} is not \
                      UTF-8; the file was probably saved as Latin-1 or Windows-1252): save it \
                      as UTF-8",
-                    bytes[good]
-                ),
-                loc.line.zip(loc.column),
-            )
+                        bytes[good]
+                    ),
+                    loc.line.zip(loc.column),
+                )
+            })
         })
-    })
 }
 
 fn read_text_inner(file: &Path, is_leaf: bool) -> Result<Vec<u8>, String> {
@@ -463,23 +463,35 @@ fn key_path_at(text: &str, offset: usize) -> String {
     }
 }
 
+/// Key path -> (line, column) of where one file writes it.
+type LineColumns = HashMap<String, (usize, usize)>;
+
 /// Where each key path is written in each file of the chain, to give problems found
 /// after merging (which know a file and a key, or only the key) their line and column.
+/// The texts are kept and scanned only when there are problems to place.
 #[derive(Default)]
 struct KeyIndex {
-    files: Vec<(PathBuf, HashMap<String, (usize, usize)>)>,
+    texts: Vec<(PathBuf, String)>,
+    files: Vec<(PathBuf, LineColumns)>,
 }
 
 impl KeyIndex {
     fn add(&mut self, file: &Path, text: &str) {
-        let mut map = HashMap::new();
-        for (path, at, _) in key_paths(text) {
-            let loc = Location::at(PathBuf::new(), text, at);
-            if let (Some(l), Some(c)) = (loc.line, loc.column) {
-                map.entry(path).or_insert((l, c));
+        self.texts.push((file.to_path_buf(), text.to_string()));
+    }
+
+    fn build(&mut self) {
+        for (file, text) in std::mem::take(&mut self.texts) {
+            let mut map = HashMap::new();
+            let lines = LineIndex::new(&text);
+            for (path, at, _) in key_paths(&text) {
+                let loc = lines.at(PathBuf::new(), &text, at);
+                if let (Some(l), Some(c)) = (loc.line, loc.column) {
+                    map.entry(path).or_insert((l, c));
+                }
             }
+            self.files.push((file, map));
         }
-        self.files.push((file.to_path_buf(), map));
     }
 
     fn find(&self, file: Option<&Path>, key: &str) -> Option<Location> {
@@ -497,7 +509,11 @@ impl KeyIndex {
 
     /// Points each problem at the line of its key: an item's key in the item's own file,
     /// a setting in the first file (leaf first) that writes it or its table.
-    fn refine(&self, problems: &mut [Problem]) {
+    fn refine(&mut self, problems: &mut [Problem]) {
+        if problems.is_empty() {
+            return;
+        }
+        self.build();
         for p in problems.iter_mut().filter(|p| !p.key.is_empty()) {
             if p.key.contains('[') {
                 if let Some(loc) = self.find(Some(&p.location.file), &p.key) {

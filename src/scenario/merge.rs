@@ -6,11 +6,11 @@
 //! is added. `base` itself is not inherited.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::problem::Location;
+use super::problem::{LineIndex, Location};
 use super::raw::*;
 
 /// One parsed file of the chain.
@@ -41,6 +41,7 @@ pub struct Merged {
     pub demand: Vec<Item<RawDemand>>,
     pub routes: Vec<Item<RawRoute>>,
     pub events: Vec<Item<RawEvent>>,
+    pub disruptions: Vec<Item<RawDisruption>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -127,12 +128,23 @@ impl Keyed for RawEvent {
     }
 }
 
+impl Keyed for RawDisruption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; links, nodes, corridors, annual_probability, duration_days,
+            capacity_loss, season_months, added_dwell_h, first_year, last_year, enabled, source,
+            note);
+    }
+}
+
 /// Adds one file's items: an item whose `id` matches an item of an earlier file (the
 /// base) changes that item; any other item is added. A repeated `id` within one file is
 /// kept as a separate item, so that validation reports it as a duplicate instead of one
 /// silently overwriting the other. Lookups are hashed: a file of 100,000 links merges in
 /// linear time.
-fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &PathBuf, text: &str) {
+fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Path, text: &str) {
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for (i, it) in dst.iter().enumerate() {
         if let Some(id) = it.value.id() {
@@ -140,8 +152,11 @@ fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Pa
         }
     }
     let mut touched: HashSet<usize> = HashSet::new();
+    let lines = (!src.is_empty())
+        .then(|| LineIndex::new(text))
+        .unwrap_or_default();
     for (index, spanned) in src.into_iter().enumerate() {
-        let location = Location::at(file.clone(), text, spanned.span().start);
+        let location = lines.at(file.to_path_buf(), text, spanned.span().start);
         let value = spanned.into_inner();
         let existing = value
             .id()
@@ -188,6 +203,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.demand, raw.demand, &file, &text);
         merge_items(&mut m.routes, raw.routes, &file, &text);
         merge_items(&mut m.events, raw.events, &file, &text);
+        merge_items(&mut m.disruptions, raw.disruptions, &file, &text);
         m.leaf = Location {
             file,
             ..Location::default()

@@ -22,10 +22,49 @@ pub struct Location {
 impl Location {
     /// The location of byte `offset` in `text`.
     pub fn at(file: PathBuf, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location {
+            file,
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// The start of every line of a text, for turning many byte offsets into locations in
+/// O(log lines) each (`Location::at` scans the text before the offset).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The location of byte `offset` in `text` (the text the index was built from).
+    pub fn at(&self, file: PathBuf, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
         Location {
             file,
             line: Some(line),
@@ -127,6 +166,12 @@ impl Problems {
         self.omitted_errors > 0 || self.list.iter().any(|p| p.severity == Severity::Error)
     }
 
+    /// Whether further errors are only counted, not kept: callers can skip composing
+    /// costly messages (suggestions over 100,000 names) that nobody will see.
+    pub fn errors_full(&self) -> bool {
+        self.kept_errors >= MAX_KEPT
+    }
+
     /// How many errors were found, kept or not.
     pub fn error_count(&self) -> usize {
         self.omitted_errors
@@ -143,5 +188,24 @@ impl Problems {
             .filter(|p| p.severity == Severity::Warning)
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let text = "a = 1\n\nné = \"x\"\n[[links]]\nid = 2";
+        let idx = LineIndex::new(text);
+        for off in 0..=text.len() + 3 {
+            let f = PathBuf::from("f");
+            assert_eq!(
+                idx.at(f.clone(), text, off),
+                Location::at(f, text, off),
+                "{off}"
+            );
+        }
     }
 }

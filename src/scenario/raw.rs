@@ -34,6 +34,8 @@ pub struct RawFile {
     pub routes: Vec<Spanned<RawRoute>>,
     #[serde(default)]
     pub events: Vec<Spanned<RawEvent>>,
+    #[serde(default)]
+    pub disruptions: Vec<Spanned<RawDisruption>>,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -192,5 +194,25 @@ pub struct RawEvent {
     pub tariff_usd_per_tkm: Option<Num>,
     pub speed_kmh: Option<Num>,
     pub time_h: Option<Num>,
+    pub note: Option<String>,
+}
+
+/// `[[disruptions]]`: a risk that may strike in any year of the horizon.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisruption {
+    pub id: Option<String>,
+    pub links: Option<Vec<String>>,
+    pub nodes: Option<Vec<String>>,
+    pub corridors: Option<Vec<String>>,
+    pub annual_probability: Option<Num>,
+    pub duration_days: Option<Num>,
+    pub capacity_loss: Option<Num>,
+    pub season_months: Option<Vec<u32>>,
+    pub added_dwell_h: Option<Num>,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub enabled: Option<bool>,
+    pub source: Option<String>,
     pub note: Option<String>,
 }

@@ -22,6 +22,8 @@ enum Range {
     Growth,
     /// a calendar year
     Year,
+    /// a probability or a share: 0..1
+    Fraction,
 }
 
 impl Range {
@@ -34,6 +36,7 @@ impl Range {
             Range::NonNegative => v >= 0.0,
             Range::Growth => v > -1.0 && v < 10.0,
             Range::Year => (1800.0..=2300.0).contains(&v) && v.fract() == 0.0,
+            Range::Fraction => (0.0..=1.0).contains(&v),
         };
         if ok {
             return Ok(());
@@ -45,6 +48,9 @@ impl Range {
                 "is a yearly growth rate as a fraction (0.05 = 5%/yr), between -1 and 10; found {v}"
             ),
             Range::Year => format!("must be a whole year between 1800 and 2300, found {v}"),
+            Range::Fraction => {
+                format!("must lie between 0 and 1 (a probability or share, 0.3 = 30%), found {v}")
+            }
         })
     }
 }
@@ -149,33 +155,47 @@ fn resolve(
     match ids.get(v) {
         Some(&i) => Some(i),
         None => {
-            problems.error(loc, key, unknown_reference(what, v, names));
+            // Suggestions for the first errors only: a file with thousands of broken
+            // references against thousands of ids would otherwise take minutes.
+            let message = if problems.errors_full() {
+                String::new()
+            } else {
+                unknown_reference(what, v, names, problems.error_count() < 50)
+            };
+            problems.error(loc, key, message);
             None
         }
     }
 }
 
 /// "unknown node `X`", a suggestion, and the ids that exist (or how to add the first).
-fn unknown_reference(what: &str, v: &str, names: &[&str]) -> String {
+fn unknown_reference(what: &str, v: &str, names: &[&str], suggest: bool) -> String {
     let section = match what {
         "node" => "nodes",
         "link" => "links",
         "corridor" => "corridors",
         other => other,
     };
-    let mut known: Vec<&str> = Vec::with_capacity(names.len());
-    let mut seen = std::collections::HashSet::new();
+    // A few distinct ids to show (the list may repeat an id, or hold an empty one).
+    let mut known: Vec<&str> = Vec::new();
     for n in names {
-        if !n.trim().is_empty() && seen.insert(*n) {
+        if known.len() > 8 {
+            break;
+        }
+        if !n.trim().is_empty() && !known.contains(n) {
             known.push(n);
         }
     }
-    let names = &known[..];
+    let shown = if known.len() > 8 {
+        format!(
+            "{} and others",
+            super::suggest::list_known(&known[..known.len().min(8)], 8)
+        )
+    } else {
+        super::suggest::list_known(&known, 8)
+    };
     if v.trim().is_empty() {
-        return format!(
-            "the {what} id is empty; name one of the {section}: {}",
-            super::suggest::list_known(names, 8)
-        );
+        return format!("the {what} id is empty; name one of the {section}: {shown}");
     }
     if names.is_empty() {
         return format!(
@@ -186,8 +206,12 @@ fn unknown_reference(what: &str, v: &str, names: &[&str]) -> String {
     format!(
         "unknown {what} `{v}`{}; the {section} are {} (ids are case-sensitive; add \
              [[{section}]] with id = \"{v}\" if it is missing)",
-        did_you_mean(v, names),
-        super::suggest::list_known(names, 8)
+        if suggest {
+            did_you_mean(v, names)
+        } else {
+            String::new()
+        },
+        shown
     )
 }
 
@@ -995,6 +1019,182 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         }
     }
 
+    // Disruptions.
+    let mut disruptions = Vec::new();
+    for it in m
+        .disruptions
+        .iter()
+        .filter(|d| d.value.enabled != Some(false))
+    {
+        let (d, loc) = (&it.value, &it.location);
+        let k = |f: &str| format!("disruptions[{}].{f}", it.index);
+        let id =
+            d.id.clone()
+                .unwrap_or_else(|| format!("disruption-{}", it.index));
+        let mut target_links: Vec<usize> = Vec::new();
+        let mut target_nodes: Vec<usize> = Vec::new();
+        for (j, lid) in d.links.iter().flatten().enumerate() {
+            if let Some(l) = resolve(
+                &link_ids,
+                &link_names,
+                &Some(lid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].links[{j}]", it.index),
+                "link",
+            ) {
+                target_links.push(l);
+            }
+        }
+        for (j, nid) in d.nodes.iter().flatten().enumerate() {
+            if let Some(n) = resolve(
+                &node_ids,
+                &node_names,
+                &Some(nid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].nodes[{j}]", it.index),
+                "node",
+            ) {
+                target_nodes.push(n);
+                target_links.extend(
+                    links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.from == n || l.to == n)
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        for (j, cid) in d.corridors.iter().flatten().enumerate() {
+            if let Some(c) = resolve(
+                &corridor_ids,
+                &corridor_names,
+                &Some(cid.clone()),
+                cx.problems,
+                loc,
+                &format!("disruptions[{}].corridors[{j}]", it.index),
+                "corridor",
+            ) {
+                target_links.extend(
+                    links
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.corridor == c)
+                        .map(|(i, _)| i),
+                );
+            }
+        }
+        target_links.sort_unstable();
+        target_links.dedup();
+        if d.links.is_none() && d.nodes.is_none() && d.corridors.is_none() {
+            cx.problems.error(
+                loc,
+                k("links"),
+                "a disruption needs a target: `links`, `nodes` or `corridors` (lists of ids)",
+            );
+        }
+        let probability = cx.param(
+            &d.annual_probability,
+            loc,
+            &k("annual_probability"),
+            Range::Fraction,
+        );
+        if d.annual_probability.is_none() {
+            cx.problems.error(loc, k("annual_probability"), "missing required key; give the chance it strikes in a given year, 0..1 (0.1 = once in ten years)");
+        }
+        let duration = match &d.duration_days {
+            None => {
+                cx.problems.error(loc, k("duration_days"), "missing required key; give how many days it lasts (a number or a distribution)");
+                None
+            }
+            Some(Num::Fixed(v)) => match Range::Positive.check(*v) {
+                Ok(()) => Some(crate::distributions::Dist::Uniform { min: *v, max: *v }),
+                Err(msg) => {
+                    cx.problems.error(loc, k("duration_days"), msg);
+                    None
+                }
+            },
+            Some(Num::Dist(raw)) => match build_dist(raw) {
+                Ok(dist) if dist.support().0 < 0.0 => {
+                    cx.problems.error(loc, k("duration_days"), "the duration distribution can be negative; add `min = 0` or use a lognormal");
+                    None
+                }
+                Ok(dist) => Some(dist),
+                Err(msg) => {
+                    cx.problems.error(loc, k("duration_days"), msg);
+                    None
+                }
+            },
+        };
+        let capacity_loss = cx_param_or(
+            &mut cx,
+            &d.capacity_loss,
+            loc,
+            &k("capacity_loss"),
+            Range::Fraction,
+            &Param::Fixed(1.0),
+        );
+        let added_dwell_h = cx_param_or(
+            &mut cx,
+            &d.added_dwell_h,
+            loc,
+            &k("added_dwell_h"),
+            Range::NonNegative,
+            &zero,
+        );
+        let mut max_days = 365.0;
+        if let Some(months) = &d.season_months {
+            const DAYS: [f64; 12] = [
+                31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
+            ];
+            let mut seen = [false; 12];
+            for &mo in months {
+                if !(1..=12).contains(&mo) {
+                    cx.problems.error(
+                        loc,
+                        k("season_months"),
+                        format!("months are numbered 1 (January) to 12 (December), found {mo}"),
+                    );
+                } else {
+                    seen[mo as usize - 1] = true;
+                }
+            }
+            if months.is_empty() {
+                cx.problems.error(loc, k("season_months"), "the season is empty; list its months, for example [11, 12] for November and December");
+            }
+            max_days = seen
+                .iter()
+                .zip(DAYS)
+                .filter(|(s, _)| **s)
+                .map(|(_, d)| d)
+                .sum();
+        }
+        let first = d.first_year.or(first_year).unwrap_or(i32::MIN);
+        let last = d.last_year.or(last_year).unwrap_or(i32::MAX);
+        if first > last {
+            cx.problems.error(
+                loc,
+                k("last_year"),
+                format!("the disruption's years end ({last}) before they start ({first})"),
+            );
+        }
+        if let (Some(p), Some(dur)) = (probability, duration) {
+            disruptions.push(Disruption {
+                id,
+                links: target_links,
+                nodes: target_nodes,
+                annual_probability: p,
+                duration_days: dur,
+                capacity_loss,
+                added_dwell_h,
+                max_days,
+                first_year: first,
+                last_year: last,
+            });
+        }
+    }
+
     // Demand between places that no link ever connects.
     if !cx.problems.has_errors() {
         super::checks::unconnected_demand(&nodes, &links, &demand, &enabled_demand, cx.problems);
@@ -1022,6 +1222,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         demand,
         routes,
         events,
+        disruptions,
         n_draws,
     })
 }

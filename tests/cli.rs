@@ -1,0 +1,108 @@
+//! The `corridor` binary end to end on fixture scenarios.
+
+use std::path::Path;
+use std::process::Command;
+
+fn corridor() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_corridor"))
+}
+
+fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn run_writes_tables_and_a_summary_and_a_second_run_is_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/two-routes.toml"
+    );
+    let run = |out: &Path| {
+        let o = corridor()
+            .args(["run", fixture, "--quiet", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run(&a);
+    run(&b);
+    let first = read_all(&a.join("two-routes"));
+    let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "corridors.csv",
+        "routes.csv",
+        "links.csv",
+        "od.csv",
+        "convergence.csv",
+        "summary.json",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert_eq!(first, read_all(&b.join("two-routes")));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("two-routes/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["scenario"], "two-routes");
+    assert_eq!(summary["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(summary["convergence"]["all_years_converged"], true);
+}
+
+#[test]
+fn validate_accepts_a_good_file_and_rejects_a_bad_one_with_exit_code_2() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/two-routes.toml"
+    );
+    let o = corridor().args(["validate", fixture]).output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    let text = std::fs::read_to_string(fixture)
+        .unwrap()
+        .replace("capacity_tpy = 1000", "capacity = 1000")
+        .replace(
+            "to = \"B\"\nmode = \"rail\"\nlength_km = 120",
+            "to = \"Q\"\nmode = \"rail\"\nlength_km = 120",
+        );
+    std::fs::write(&bad, text).unwrap();
+    let o = corridor().arg("validate").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.toml:"), "{err}");
+    assert!(err.contains("did you mean `capacity_tpy`"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(
+        corridor().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
+    let o = corridor().args(["run", "--help"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Examples"));
+    let o = corridor()
+        .args(["run", "does-not-exist.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.toml"));
+}
