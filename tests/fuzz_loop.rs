@@ -4,7 +4,7 @@
 //! scenarios) with byte flips, deletions, duplicated and dropped lines, swapped values,
 //! extreme numbers and scenario keywords, loads every result, and fails on any panic.
 //!
-//! `CORRIDOR_FUZZ_ITERATIONS` (default 1500) and `CORRIDOR_FUZZ_SEED` (default 1) set
+//! `CORRIDOR_FUZZ_ITERATIONS` (default 5000) and `CORRIDOR_FUZZ_SEED` (default 1) set
 //! the run; for a long one:
 //!   CORRIDOR_FUZZ_ITERATIONS=200000 cargo test --release --test fuzz_loop -- --nocapture
 //! Inputs that panic are written to `fuzz-loop-failures/` in the test temp folder of the
@@ -208,7 +208,7 @@ fn mutated_scenarios_never_panic_the_loader() {
     let iterations: u64 = std::env::var("CORRIDOR_FUZZ_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+        .unwrap_or(5000);
     let seed: u64 = std::env::var("CORRIDOR_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

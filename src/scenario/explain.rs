@@ -2,6 +2,11 @@
 //! what was found, what was expected, and the likely fix (a unit written after a number,
 //! text without quotes, `[nodes]` where `[[nodes]]` was meant, ...).
 
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+
+use super::raw::*;
 use super::suggest::did_you_mean;
 
 /// The sections that are one table (`[scenario]`), not a list of tables (`[[nodes]]`).
@@ -41,7 +46,8 @@ pub fn data(message: &str, key: &str) -> String {
                 .join(", ");
             return format!("unknown section `{found}`{hint}; the sections are {sections}");
         }
-        return format!("unknown key `{found}`{hint}; {allowed}");
+        let elsewhere = other_sections(found, expected);
+        return format!("unknown key `{found}`{hint}{elsewhere}; {allowed}");
     }
     if let Some(table) = single_table_as_list(key) {
         return format!(
@@ -68,6 +74,61 @@ pub fn data(message: &str, key: &str) -> String {
         human_found(found),
         human_expected(expected)
     )
+}
+
+/// The keys each section accepts, read from the serde mirror itself (so they never
+/// drift from `raw.rs`): deserializing a table with an unknown key makes serde list them.
+fn section_keys() -> &'static [(&'static str, Vec<String>)] {
+    static KEYS: OnceLock<Vec<(&'static str, Vec<String>)>> = OnceLock::new();
+    fn keys<T: DeserializeOwned>() -> Vec<String> {
+        match toml::from_str::<T>("__no_such_key__ = 0") {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .message()
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .skip(1)
+                .map(String::from)
+                .collect(),
+        }
+    }
+    KEYS.get_or_init(|| {
+        vec![
+            ("[scenario]", keys::<RawSettings>()),
+            ("[route_choice]", keys::<RawRouteChoice>()),
+            ("[congestion]", keys::<RawCongestion>()),
+            ("[transfer_defaults]", keys::<RawTransferCosts>()),
+            ("[[corridors]]", keys::<RawCorridor>()),
+            ("[[nodes]]", keys::<RawNode>()),
+            ("[[links]]", keys::<RawLink>()),
+            ("[[demand]]", keys::<RawDemand>()),
+            ("[[routes]]", keys::<RawRoute>()),
+            ("[[events]]", keys::<RawEvent>()),
+            ("[[disruptions]]", keys::<RawDisruption>()),
+        ]
+    })
+}
+
+/// `; `x` is a key of [[links]]: ...` when an unknown key belongs to another section,
+/// the sign of a missing section header.
+fn other_sections(found: &str, here: &[&str]) -> String {
+    let owners: Vec<&str> = section_keys()
+        .iter()
+        .filter(|(_, keys)| keys.iter().any(|k| k == found))
+        .filter(|(_, keys)| here.iter().any(|h| !keys.iter().any(|k| k == h)))
+        .map(|(name, _)| *name)
+        .collect();
+    match owners.as_slice() {
+        [] => String::new(),
+        [one] => {
+            format!(" (`{found}` is a key of {one}: is the {one} header missing above this line?)")
+        }
+        many => format!(
+            " (`{found}` is a key of {}: is a section header missing above this line?)",
+            many.join(" or ")
+        ),
+    }
 }
 
 /// `Some("scenario")` when `key` indexes into a single table, as `[[scenario]]` does.
@@ -246,6 +307,9 @@ pub fn syntax(message: &str, text: &str, offset: Option<usize>) -> String {
     if value.is_empty() {
         return with(format!("`{key} =` needs a value after the `=`"));
     }
+    if value.starts_with('=') {
+        return with(format!("write `{key} = value` with a single `=`"));
+    }
     if let Some(h) = unit_hint(name, value) {
         return with(h);
     }
@@ -316,5 +380,10 @@ mod tests {
         assert!(m.contains("`[[nodes]]`"), "{m}");
         let m = data("invalid type: map, expected a string", "scenario[0]");
         assert!(m.contains("single brackets"), "{m}");
+        let m = data(
+            "unknown field `capacity_tpy`, expected one of `id`, `name`, `lat`, `lon`",
+            "nodes[1].capacity_tpy",
+        );
+        assert!(m.contains("a key of [[links]] or [[events]]"), "{m}");
     }
 }

@@ -152,9 +152,11 @@ fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Pa
         }
     }
     let mut touched: HashSet<usize> = HashSet::new();
-    let lines = (!src.is_empty())
-        .then(|| LineIndex::new(text))
-        .unwrap_or_default();
+    let lines = if src.is_empty() {
+        LineIndex::default()
+    } else {
+        LineIndex::new(text)
+    };
     for (index, spanned) in src.into_iter().enumerate() {
         let location = lines.at(file.to_path_buf(), text, spanned.span().start);
         let value = spanned.into_inner();
