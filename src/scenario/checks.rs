@@ -137,12 +137,11 @@ fn duplicate_ids<T>(
     }
 }
 
-/// Events and link openings that fall outside the horizon never take effect.
+/// Events dated after the horizon never take effect.
 fn horizon_warnings(m: &Merged, problems: &mut Problems) {
-    let (Some(first), Some(last)) = (m.settings.first_year, m.settings.last_year) else {
+    let Some(last) = m.settings.last_year.map(f64::from) else {
         return;
     };
-    let (first, last) = (f64::from(first), f64::from(last));
     for it in &m.events {
         if let Some(y) = nominal(&it.value.year)
             && y > last
@@ -157,34 +156,8 @@ fn horizon_warnings(m: &Merged, problems: &mut Problems) {
             );
         }
     }
-    for it in &m.links {
-        if it.value.enabled == Some(false) {
-            continue;
-        }
-        if let Some(y) = nominal(&it.value.open_from)
-            && y > last
-        {
-            problems.warning(
-                &it.location,
-                format!("links[{}].open_from", it.index),
-                format!(
-                    "the link opens in {y}, after the horizon ends ({last}), so it is never used"
-                ),
-            );
-        }
-        if let Some(y) = nominal(&it.value.open_until)
-            && y < first
-        {
-            problems.warning(
-                &it.location,
-                format!("links[{}].open_until", it.index),
-                format!(
-                    "the link closes in {y}, before the horizon starts ({first}), so it is \
-                     never used"
-                ),
-            );
-        }
-    }
+    // Links that open after the horizon are not flagged: `open_from = 2100` is the
+    // usual way to keep a planned link closed in a baseline scenario.
 }
 
 /// Values off by a unit: a growth rate written in percent, tonnes in thousands, a
