@@ -162,6 +162,7 @@ fn run(args: &RunArgs) -> u8 {
     let (loaded, bad) = load_all(&files);
     let mut code = if bad { BAD_INPUT } else { 0 };
     let mut names: Vec<String> = Vec::new();
+    let mut wrote = 0;
     for (path, l) in loaded {
         let dir_name = output::safe_dir_name(&l.scenario.name);
         if names.contains(&dir_name) {
@@ -174,13 +175,24 @@ fn run(args: &RunArgs) -> u8 {
             continue;
         }
         names.push(dir_name.clone());
+        let requested = opts.replications.unwrap_or(l.scenario.replications);
+        if let Some(msg) = scenario::limits::run_size_error(&l.scenario, requested) {
+            eprintln!("{}: error: {msg}", path.display());
+            code = BAD_INPUT;
+            continue;
+        }
         let dest = args.flags.out.join(&dir_name);
-        if let Err(e) = run_one(&path, &l, &opts, args.flags.quiet, &dest) {
-            eprintln!("{}: error: {e}", path.display());
-            code = code.max(FAILURE);
+        match run_one(&path, &l, &opts, args.flags.quiet, &dest) {
+            Ok(()) => wrote += 1,
+            Err(e) => {
+                eprintln!("{}: error: {e}", path.display());
+                code = code.max(FAILURE);
+            }
         }
     }
-    if args.flags.out.is_dir()
+    // The list of runs is refreshed only when this run added to it.
+    if wrote > 0
+        && args.flags.out.is_dir()
         && let Err(e) = output::write_runs_index(&args.flags.out)
     {
         eprintln!(

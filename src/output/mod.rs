@@ -26,10 +26,28 @@ pub fn safe_dir_name(name: &str) -> String {
     while s.starts_with('.') || s.starts_with('-') {
         s.remove(0);
     }
+    // Windows drops trailing dots and reserves device names (`con`, `nul.txt`, ...).
+    while s.ends_with('.') {
+        s.pop();
+    }
+    let stem = s.split('.').next().unwrap_or("").to_ascii_lowercase();
+    let reserved = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        s.insert(0, '_');
+    }
     if s.is_empty() { "scenario".into() } else { s }
 }
 
 /// Writes `files` (relative path, bytes) as the folder `dest`, replacing it whole.
+///
+/// The files go to `.NAME.partial-PID` beside `dest`; only when all are written is the
+/// old folder moved to `.NAME.old-PID`, the new one moved in, and the old one deleted.
+/// A run killed before the swap leaves `dest` as it was (and a `.partial-` folder that
+/// the next run removes); one killed in the instant between the two renames leaves the
+/// previous results in `.NAME.old-PID`, which the next run moves back.
 pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
@@ -37,6 +55,7 @@ pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".into());
+    clean_stale(parent, &name, dest);
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     if tmp.exists() {
         fs::remove_dir_all(&tmp)?;
@@ -69,6 +88,60 @@ pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()>
         let _ = fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Whether process `pid` may still be running (so its temporary folder is in use).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // Without a portable liveness test, assume it runs: leftovers stay (they are
+        // hidden and ignored by git) rather than risk deleting a live run's folder.
+        let _ = pid;
+        true
+    }
+}
+
+/// Removes `.NAME.partial-PID` folders of runs that died, and puts back the previous
+/// results if a run died between moving them aside (`.NAME.old-PID`) and moving its
+/// own folder in. Best effort: a leftover that cannot be removed is left alone.
+pub fn clean_stale(parent: &Path, name: &str, dest: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let partial = format!(".{name}.partial-");
+    let old = format!(".{name}.old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let (is_old, pid) = if let Some(p) = n.strip_prefix(&partial) {
+            (false, p)
+        } else if let Some(p) = n.strip_prefix(&old) {
+            (true, p)
+        } else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if is_old && !dest.exists() {
+            let _ = fs::rename(&path, dest);
+        } else {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
 }
 
 /// Every file of a run, rendered to bytes: the tables as CSV, `summary.json`,
@@ -177,5 +250,34 @@ mod tests {
         assert_eq!(safe_dir_name("a b/c"), "a-b-c");
         assert_eq!(safe_dir_name(".."), "scenario");
         assert_eq!(safe_dir_name("tripp-opens"), "tripp-opens");
+        assert_eq!(safe_dir_name("..\\..\\windows"), "windows");
+        assert_eq!(safe_dir_name("C:\\x"), "C--x");
+        assert_eq!(safe_dir_name("nul"), "_nul");
+        assert_eq!(safe_dir_name("a.."), "a");
+        assert_eq!(safe_dir_name("\u{0}\n"), "scenario");
+    }
+
+    #[test]
+    fn stale_leftovers_are_removed_and_interrupted_swaps_undone() {
+        let tmp = std::env::temp_dir().join(format!("corridor-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let dest = tmp.join("study");
+        // A run died between moving the old results aside and moving its own in.
+        let old = tmp.join(".study.old-999999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join("marker.txt"), "previous").unwrap();
+        // Another died while writing; a third (this process) is still running.
+        fs::create_dir_all(tmp.join(".study.partial-999999998")).unwrap();
+        let live = tmp.join(format!(".study.partial-{}", std::process::id()));
+        fs::create_dir_all(&live).unwrap();
+        clean_stale(&tmp, "study", &dest);
+        assert_eq!(
+            fs::read_to_string(dest.join("marker.txt")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists());
+        assert!(!tmp.join(".study.partial-999999998").exists());
+        assert!(live.exists());
+        fs::remove_dir_all(&tmp).unwrap();
     }
 }

@@ -5,11 +5,12 @@
 //! item whose `id` matches a base item changes just the keys it writes; any other item
 //! is added. `base` itself is not inherited.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::problem::Location;
+use super::problem::{LineIndex, Location};
 use super::raw::*;
 
 /// One parsed file of the chain.
@@ -138,24 +139,46 @@ impl Keyed for RawDisruption {
     }
 }
 
+/// Adds one file's items: an item whose `id` matches an item of an earlier file (the
+/// base) changes that item; any other item is added. A repeated `id` within one file is
+/// kept as a separate item, so that validation reports it as a duplicate instead of one
+/// silently overwriting the other. Lookups are hashed: a file of 100,000 links merges in
+/// linear time.
 fn merge_items<T: Keyed>(dst: &mut Vec<Item<T>>, src: Vec<Spanned<T>>, file: &Path, text: &str) {
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, it) in dst.iter().enumerate() {
+        if let Some(id) = it.value.id() {
+            by_id.entry(id.to_string()).or_insert(i);
+        }
+    }
+    let mut touched: HashSet<usize> = HashSet::new();
+    let lines = if src.is_empty() {
+        LineIndex::default()
+    } else {
+        LineIndex::new(text)
+    };
     for (index, spanned) in src.into_iter().enumerate() {
-        let location = Location::at(file.to_path_buf(), text, spanned.span().start);
+        let location = lines.at(file.to_path_buf(), text, spanned.span().start);
         let value = spanned.into_inner();
         let existing = value
             .id()
-            .and_then(|id| dst.iter().position(|it| it.value.id() == Some(id)));
+            .and_then(|id| by_id.get(id).copied())
+            .filter(|i| !touched.contains(i));
         match existing {
             Some(i) => {
+                touched.insert(i);
                 dst[i].value.overlay(&value);
                 dst[i].location = location;
                 dst[i].index = index;
             }
-            None => dst.push(Item {
-                value,
-                location,
-                index,
-            }),
+            None => {
+                touched.insert(dst.len());
+                dst.push(Item {
+                    value,
+                    location,
+                    index,
+                })
+            }
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Scenario files: the serde mirror (`raw`), numbers-or-distributions (`num`), the
 //! `base` chain (`load`, `merge`), and validation into a `model::Scenario`.
 
+pub mod checks;
+pub mod explain;
+pub mod limits;
 pub mod load;
 pub mod merge;
 pub mod num;
@@ -9,4 +12,4 @@ pub mod raw;
 pub mod suggest;
 pub mod validate;
 
-pub use load::{Loaded, ScenarioError, load};
+pub use load::{Loaded, ScenarioError, load, load_source};

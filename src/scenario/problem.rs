@@ -22,10 +22,49 @@ pub struct Location {
 impl Location {
     /// The location of byte `offset` in `text`.
     pub fn at(file: PathBuf, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location {
+            file,
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// The start of every line of a text, for turning many byte offsets into locations in
+/// O(log lines) each (`Location::at` scans the text before the offset).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The location of byte `offset` in `text` (the text the index was built from).
+    pub fn at(&self, file: PathBuf, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
         Location {
             file,
             line: Some(line),
@@ -71,10 +110,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// At most this many problems of each severity are kept: a file with a million broken
+/// rows is reported by its first ones and a count, not a million lines.
+pub const MAX_KEPT: usize = 200;
+
 /// Collects problems while validating.
 #[derive(Debug, Default)]
 pub struct Problems {
     pub list: Vec<Problem>,
+    /// Errors and warnings found beyond `MAX_KEPT` (counted, not kept).
+    pub omitted_errors: usize,
+    pub omitted_warnings: usize,
+    kept_errors: usize,
+    kept_warnings: usize,
 }
 
 impl Problems {
@@ -97,6 +145,15 @@ impl Problems {
     }
 
     fn push(&mut self, severity: Severity, location: &Location, key: String, message: String) {
+        let (kept, omitted) = match severity {
+            Severity::Error => (&mut self.kept_errors, &mut self.omitted_errors),
+            Severity::Warning => (&mut self.kept_warnings, &mut self.omitted_warnings),
+        };
+        if *kept >= MAX_KEPT {
+            *omitted += 1;
+            return;
+        }
+        *kept += 1;
         self.list.push(Problem {
             severity,
             location: location.clone(),
@@ -106,7 +163,23 @@ impl Problems {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.list.iter().any(|p| p.severity == Severity::Error)
+        self.omitted_errors > 0 || self.list.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Whether further errors are only counted, not kept: callers can skip composing
+    /// costly messages (suggestions over 100,000 names) that nobody will see.
+    pub fn errors_full(&self) -> bool {
+        self.kept_errors >= MAX_KEPT
+    }
+
+    /// How many errors were found, kept or not.
+    pub fn error_count(&self) -> usize {
+        self.omitted_errors
+            + self
+                .list
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count()
     }
 
     pub fn warnings(&self) -> Vec<Problem> {
@@ -115,5 +188,24 @@ impl Problems {
             .filter(|p| p.severity == Severity::Warning)
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_a_scan() {
+        let text = "a = 1\n\nné = \"x\"\n[[links]]\nid = 2";
+        let idx = LineIndex::new(text);
+        for off in 0..=text.len() + 3 {
+            let f = PathBuf::from("f");
+            assert_eq!(
+                idx.at(f.clone(), text, off),
+                Location::at(f, text, off),
+                "{off}"
+            );
+        }
     }
 }

@@ -169,14 +169,64 @@ fn resolve(
     match ids.get(v) {
         Some(&i) => Some(i),
         None => {
-            problems.error(
-                loc,
-                key,
-                format!("unknown {what} `{v}`{}", did_you_mean(v, names)),
-            );
+            // Suggestions for the first errors only: a file with thousands of broken
+            // references against thousands of ids would otherwise take minutes.
+            let message = if problems.errors_full() {
+                String::new()
+            } else {
+                unknown_reference(what, v, names, problems.error_count() < 50)
+            };
+            problems.error(loc, key, message);
             None
         }
     }
+}
+
+/// "unknown node `X`", a suggestion, and the ids that exist (or how to add the first).
+fn unknown_reference(what: &str, v: &str, names: &[&str], suggest: bool) -> String {
+    let section = match what {
+        "node" => "nodes",
+        "link" => "links",
+        "corridor" => "corridors",
+        other => other,
+    };
+    // A few distinct ids to show (the list may repeat an id, or hold an empty one).
+    let mut known: Vec<&str> = Vec::new();
+    for n in names {
+        if known.len() > 8 {
+            break;
+        }
+        if !n.trim().is_empty() && !known.contains(n) {
+            known.push(n);
+        }
+    }
+    let shown = if known.len() > 8 {
+        format!(
+            "{} and others",
+            super::suggest::list_known(&known[..known.len().min(8)], 8)
+        )
+    } else {
+        super::suggest::list_known(&known, 8)
+    };
+    if v.trim().is_empty() {
+        return format!("the {what} id is empty; name one of the {section}: {shown}");
+    }
+    if names.is_empty() {
+        return format!(
+            "unknown {what} `{v}`: the scenario defines no {section}; add one with \
+             [[{section}]] and id = \"{v}\""
+        );
+    }
+    format!(
+        "unknown {what} `{v}`{}; the {section} are {} (ids are case-sensitive; add \
+             [[{section}]] with id = \"{v}\" if it is missing)",
+        if suggest {
+            did_you_mean(v, names)
+        } else {
+            String::new()
+        },
+        shown
+    )
 }
 
 fn index_ids<T>(
@@ -251,7 +301,10 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 "scenario.last_year",
                 format!("the horizon ends ({l}) before it starts ({f}); swap the two years"),
             );
-        } else if l - f > 200 || !(1800..=2300).contains(&f) {
+        } else if i64::from(l) - i64::from(f) > 200
+            || !(1800..=2300).contains(&f)
+            || !(1800..=2300).contains(&l)
+        {
             cx.problems.error(
                 &leaf,
                 "scenario.last_year",
@@ -271,8 +324,11 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     }
     let replications = s.replications.unwrap_or(1);
     if replications == 0 {
-        cx.problems
-            .error(&leaf, "scenario.replications", "must be at least 1");
+        cx.problems.error(
+            &leaf,
+            "scenario.replications",
+            "must be at least 1, found 0",
+        );
     }
     if replications > crate::MAX_REPLICATIONS {
         cx.problems.error(
@@ -551,7 +607,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                     k("mode"),
                     format!(
                         "unknown mode `{s}`{}; use one of {}",
-                        did_you_mean(s, &Mode::NAMES),
+                        super::checks::mode_hint(s),
                         Mode::NAMES.join(", ")
                     ),
                 );
@@ -612,7 +668,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             cx.problems.error(
                 loc,
                 k("gauge_mm"),
-                format!("a track gauge in mm such as 1520 or 1435, found {g}"),
+                format!("must be a track gauge in millimetres, such as 1520 or 1435; found {g}"),
             );
         }
         if l.gauge_mm.is_some() && mode.is_some() && mode != Some(Mode::Rail) {
@@ -643,11 +699,11 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 .bpr_beta
                 .unwrap_or(mode.map_or(base_bpr.beta, |m| mode_bpr[m as usize].beta)),
         };
-        check_bpr(cx.problems, loc, &format!("links[{}]", it.index), bpr);
+        super::checks::link_bpr(cx.problems, loc, it.index, l.bpr_alpha, l.bpr_beta);
         // Plausibility warnings.
         if let (Some(f), Some(t), Some(len)) = (from, to, &length_km) {
             let (a, b) = (&nodes[f], &nodes[t]);
-            if a.lat.is_finite() && b.lat.is_finite() {
+            if f != t && super::checks::coords_ok(a) && super::checks::coords_ok(b) {
                 let crow = great_circle_km(a.lat, a.lon, b.lat, b.lon);
                 let len = len.nominal();
                 if len < 0.8 * crow - 5.0 {
@@ -863,7 +919,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 ok = false;
                 break;
             };
-            let Some(link) = links.get(li) else {
+            // `links` holds only the links that validated: when one failed, indices differ.
+            let Some(link) = links.get(li).filter(|_| links.len() == enabled_links.len()) else {
                 ok = false;
                 break;
             };
@@ -878,8 +935,9 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                     loc,
                     format!("routes[{}].links[{j}]", it.index),
                     format!(
-                        "link `{lid}` does not continue the route from node `{}`",
-                        nodes[at].id
+                        "link `{lid}` ({} - {}) does not continue the route from node `{}`; \
+                         list the links in travel order",
+                        nodes[link.from].id, nodes[link.to].id, nodes[at].id
                     ),
                 );
                 ok = false;
@@ -1178,42 +1236,10 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
 
     // Demand between places that no link ever connects.
     if !cx.problems.has_errors() {
-        let reach = |from: usize| -> Vec<bool> {
-            let mut seen = vec![false; nodes.len()];
-            let mut stack = vec![from];
-            seen[from] = true;
-            while let Some(n) = stack.pop() {
-                for l in &links {
-                    let next = if l.from == n {
-                        Some(l.to)
-                    } else if l.two_way && l.to == n {
-                        Some(l.from)
-                    } else {
-                        None
-                    };
-                    if let Some(x) = next
-                        && !seen[x]
-                    {
-                        seen[x] = true;
-                        stack.push(x);
-                    }
-                }
-            }
-            seen
-        };
-        for (d, it) in demand.iter().zip(enabled_demand.iter()) {
-            if !reach(d.origin)[d.destination] {
-                cx.problems.error(
-                    &it.location,
-                    format!("demand[{}]", it.index),
-                    format!(
-                        "no link ever connects `{}` to `{}`; add links or remove this flow",
-                        nodes[d.origin].id, nodes[d.destination].id
-                    ),
-                );
-            }
-        }
+        super::checks::unconnected_demand(&nodes, &links, &demand, &enabled_demand, cx.problems);
     }
+    super::checks::settings_and_items(m, cx.problems);
+    super::checks::unused_routes(m, cx.problems);
 
     let n_draws = cx.n_draws;
     let draw_keys = std::mem::take(&mut cx.draw_keys);
