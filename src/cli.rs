@@ -84,6 +84,9 @@ pub struct RunArgs {
     /// Scenario files, or folders of them
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
+    /// Also write every replication's corridor and flow figures under replications/
+    #[arg(long)]
+    pub keep_replications: bool,
     #[command(flatten)]
     pub flags: RunFlags,
 }

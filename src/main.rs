@@ -3,7 +3,8 @@
 
 mod cli;
 
-use std::io::IsTerminal;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -182,7 +183,7 @@ fn run(args: &RunArgs) -> u8 {
             continue;
         }
         let dest = args.flags.out.join(&dir_name);
-        match run_one(&path, &l, &opts, args.flags.quiet, &dest) {
+        match run_one(&path, &l, &opts, args, &dest) {
             Ok(()) => wrote += 1,
             Err(e) => {
                 eprintln!("{}: error: {e}", path.display());
@@ -208,22 +209,68 @@ fn run_one(
     path: &Path,
     l: &Loaded,
     opts: &RunOptions,
-    quiet: bool,
+    args: &RunArgs,
     dest: &Path,
 ) -> Result<(), String> {
     let s = &l.scenario;
+    let quiet = args.flags.quiet;
     let requested = opts.replications.unwrap_or(s.replications);
     let seed = opts.seed.unwrap_or(s.seed);
+    let staging =
+        output::Staging::new(dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     let bar = progress_bar(quiet, runner::replications(s, opts), &s.name);
-    let results = runner::run(s, opts, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })
+    // Per-replication figures stream into the staging folder as the study runs.
+    let mut kept = if args.keep_replications {
+        Some(
+            KeptReplications::open(&staging)
+                .map_err(|e| format!("cannot write replications: {e}"))?,
+        )
+    } else {
+        None
+    };
+    let mut write_error: Option<std::io::Error> = None;
+    let results = runner::run_observed(
+        s,
+        opts,
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+        &mut |first, chunk| {
+            if let (Some(k), None) = (kept.as_mut(), &write_error) {
+                for (i, years) in chunk.iter().enumerate() {
+                    if let Err(e) = output::replications::write_replication(
+                        s,
+                        first + i as u64,
+                        years,
+                        &mut k.corridors,
+                        &mut k.od,
+                    ) {
+                        write_error = Some(e);
+                        break;
+                    }
+                }
+            }
+        },
+    )
     .map_err(|e| format!("cannot start worker threads: {e}"))?;
     bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(format!("cannot write replications: {e}"));
+    }
+    if let Some(k) = kept {
+        k.finish()
+            .map_err(|e| format!("cannot write replications: {e}"))?;
+    }
     let files =
         output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
-    output::write_folder(dest, &files)
+    for (rel, bytes) in &files {
+        staging
+            .write(rel, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    }
+    staging
+        .commit()
         .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     if !quiet {
         eprintln!(
@@ -237,6 +284,41 @@ fn run_one(
         );
     }
     Ok(())
+}
+
+/// The two CSV files of `--keep-replications`, open for appending.
+struct KeptReplications {
+    corridors: BufWriter<File>,
+    od: BufWriter<File>,
+}
+
+impl KeptReplications {
+    fn open(staging: &output::Staging) -> std::io::Result<KeptReplications> {
+        let open = |rel: &str, header: String| -> std::io::Result<BufWriter<File>> {
+            let path = staging.path(Path::new(rel));
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut w = BufWriter::new(File::create(path)?);
+            w.write_all(header.as_bytes())?;
+            Ok(w)
+        };
+        Ok(KeptReplications {
+            corridors: open(
+                output::replications::CORRIDORS_FILE,
+                output::replications::corridors_header(),
+            )?,
+            od: open(
+                output::replications::OD_FILE,
+                output::replications::od_header(),
+            )?,
+        })
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.corridors.flush()?;
+        self.od.flush()
+    }
 }
 
 fn compare(args: &CompareArgs) -> u8 {

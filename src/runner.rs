@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::model::Scenario;
 use crate::results::{Collector, Results};
-use crate::simulate::Engine;
+use crate::simulate::{Engine, YearFigures};
 use crate::stats::EXACT_BUDGET;
 
 /// How a run is carried out (not what is simulated).
@@ -140,15 +140,31 @@ pub fn run(
     opts: &RunOptions,
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
+    run_observed(s, opts, progress, &mut |_, _| {})
+}
+
+/// As `run`, also handing every chunk of replications' figures to `observe` (with the
+/// index of the chunk's first replication), in replication order.
+pub fn run_observed(
+    s: &Scenario,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
+) -> Result<Results, rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
     let engine = Engine::new(s);
     let mut collector = Collector::with_budget(s, opts.exact_values.unwrap_or(EXACT_BUDGET));
+    let mut first = 0;
     replicate(
         replications(s, opts),
         opts.threads,
         progress,
         |rep| engine.run(draws(s, seed, rep).as_deref()),
-        |chunk| collector.add_chunk(&chunk),
+        |chunk| {
+            observe(first, &chunk);
+            first += chunk.len() as u64;
+            collector.add_chunk(&chunk);
+        },
     )?;
     Ok(collector.finish(s, &engine.route_info()))
 }

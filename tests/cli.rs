@@ -129,3 +129,41 @@ fn the_readme_example_scenario_is_valid() {
     assert_eq!(loaded.scenario.disruptions.len(), 1);
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+#[test]
+fn keep_replications_writes_every_replications_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("mc.toml");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/two-routes.toml"
+    ))
+    .unwrap()
+    .replace("name = \"two-routes\"", "name = \"mc\"\nreplications = 7")
+    .replace(
+        "tonnes_per_year = 3000",
+        "tonnes_per_year = { dist = \"uniform\", min = 2000, max = 4000 }",
+    );
+    std::fs::write(&scenario, text).unwrap();
+    let o = corridor()
+        .args(["run", "--keep-replications", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let corridors =
+        std::fs::read_to_string(tmp.path().join("out/mc/replications/corridors.csv")).unwrap();
+    let lines: Vec<&str> = corridors.lines().collect();
+    assert_eq!(
+        lines[0],
+        "replication,year,corridor,tonnes,share,tonne_km,cost_usd_per_t,transit_time_h"
+    );
+    // 7 replications x 2 years x (2 corridors + unserved).
+    assert_eq!(lines.len() - 1, 7 * 2 * 3);
+    assert!(lines[1].starts_with("0,2025,north,"));
+    assert!(lines.last().unwrap().starts_with("6,2026,unserved,"));
+    // Each replication's corridors add up to its demand in od.csv.
+    let od = std::fs::read_to_string(tmp.path().join("out/mc/replications/od.csv")).unwrap();
+    assert_eq!(od.lines().count() - 1, 7 * 2);
+}

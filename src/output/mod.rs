@@ -3,6 +3,7 @@
 //! so a failed or interrupted run never leaves a half-written folder over a good one.
 
 pub mod csv;
+pub mod replications;
 pub mod summary;
 
 use std::fs;
@@ -42,52 +43,88 @@ pub fn safe_dir_name(name: &str) -> String {
 }
 
 /// Writes `files` (relative path, bytes) as the folder `dest`, replacing it whole.
-///
-/// The files go to `.NAME.partial-PID` beside `dest`; only when all are written is the
-/// old folder moved to `.NAME.old-PID`, the new one moved in, and the old one deleted.
-/// A run killed before the swap leaves `dest` as it was (and a `.partial-` folder that
-/// the next run removes); one killed in the instant between the two renames leaves the
-/// previous results in `.NAME.old-PID`, which the next run moves back.
 pub fn write_folder(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into());
-    clean_stale(parent, &name, dest);
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp)?;
+    let staging = Staging::new(dest)?;
+    for (rel, bytes) in files {
+        staging.write(rel, bytes)?;
     }
-    let result = (|| {
-        for (rel, bytes) in files {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir)?;
-            }
-            fs::write(&path, bytes)?;
+    staging.commit()
+}
+
+/// A run's folder being built: a hidden temporary folder beside the destination that
+/// replaces the destination whole on `commit`, or disappears if dropped before it.
+pub struct Staging {
+    dest: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(dest: &Path) -> io::Result<Staging> {
+        let parent = dest.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
+        clean_stale(parent, &name, dest);
+        let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp)?;
         }
-        // Swap: move the old folder aside, the new one in, then delete the old.
+        fs::create_dir_all(&tmp)?;
+        Ok(Staging {
+            dest: dest.to_path_buf(),
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Where a file of the folder is written before the commit.
+    pub fn path(&self, rel: &Path) -> PathBuf {
+        self.tmp.join(rel)
+    }
+
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> io::Result<()> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::write(&path, bytes)
+    }
+
+    /// Moves the old folder aside, the new one in, then deletes the old.
+    pub fn commit(mut self) -> io::Result<()> {
+        let parent = self.dest.parent().unwrap_or(Path::new("."));
+        let name = self
+            .dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        if dest.exists() {
-            fs::rename(dest, &old)?;
+        if self.dest.exists() {
+            fs::rename(&self.dest, &old)?;
         }
-        if let Err(e) = fs::rename(&tmp, dest) {
+        if let Err(e) = fs::rename(&self.tmp, &self.dest) {
             if old.exists() {
-                let _ = fs::rename(&old, dest);
+                let _ = fs::rename(&old, &self.dest);
             }
             return Err(e);
         }
+        self.committed = true;
         if old.exists() {
             fs::remove_dir_all(&old)?;
         }
         Ok(())
-    })();
-    if result.is_err() && tmp.exists() {
-        let _ = fs::remove_dir_all(&tmp);
     }
-    result
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.tmp.exists() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Whether process `pid` may still be running (so its temporary folder is in use).
