@@ -171,9 +171,19 @@ impl<'a> Engine<'a> {
         let inst = Instance::new(s, uniforms);
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
+        // The previous year's network state and its routes: most years change nothing.
+        let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         for (yi, year) in s.years().enumerate() {
             let state = inst.year_state(year);
-            let (rs, gids) = self.route_set(&state.open, &inst.active_events(year));
+            let active = inst.active_events(year);
+            let (rs, gids) = match &last {
+                Some((open, act, entry)) if *open == state.open && *act == active => entry.clone(),
+                _ => {
+                    let entry = self.route_set(&state.open, &active);
+                    last = Some((state.open.clone(), active, entry.clone()));
+                    entry
+                }
+            };
             let demand_t: Vec<f64> = (0..s.demand.len())
                 .map(|d| inst.demand_t(d, s.base_year, year))
                 .collect();
