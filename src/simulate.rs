@@ -173,6 +173,7 @@ impl<'a> Engine<'a> {
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
+        let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
         for (yi, year) in s.years().enumerate() {
             let state = inst.year_state(year);
             let active = inst.active_events(year);
@@ -191,8 +192,30 @@ impl<'a> Engine<'a> {
             let mut acc = YearAcc::new(s, &rs, &demand_t);
             let mut normal_flows: Option<Vec<f64>> = None;
             for period in &periods {
-                let routes = route_data(s, &self.arcs, &period.nodes, &period.state, &rs);
-                let arcs = arc_data(s, &self.arcs, &period.state);
+                // The normal period's route costs and arcs change only with the network
+                // state (route set, events): reuse last year's when it is the same.
+                let fresh;
+                let (routes, arcs) = if period.disruption.is_none() {
+                    let reuse = normal_data.as_ref().is_some_and(|(prev, act, _, _)| {
+                        Shared::ptr_eq(prev, &rs) && *act == inst.active_events(year)
+                    });
+                    if !reuse {
+                        normal_data = Some((
+                            rs.clone(),
+                            inst.active_events(year),
+                            route_data(s, &self.arcs, &period.nodes, &period.state, &rs),
+                            arc_data(s, &self.arcs, &period.state),
+                        ));
+                    }
+                    let (_, _, r, a) = normal_data.as_ref().expect("set above");
+                    (r, a)
+                } else {
+                    fresh = (
+                        route_data(s, &self.arcs, &period.nodes, &period.state, &rs),
+                        arc_data(s, &self.arcs, &period.state),
+                    );
+                    (&fresh.0, &fresh.1)
+                };
                 let start = match &normal_flows {
                     Some(f) => Some(f.as_slice()),
                     None => warm
@@ -202,13 +225,13 @@ impl<'a> Engine<'a> {
                 };
                 let a = assign(
                     &s.route_choice,
-                    &arcs,
-                    &routes,
+                    arcs,
+                    routes,
                     &demand_t,
                     &inst.vot_usd_per_t_h,
                     start,
                 );
-                acc.add(self, period, &routes, &a);
+                acc.add(self, period, routes, &a);
                 if normal_flows.is_none() {
                     normal_flows = Some(a.route_flow_t);
                 }
