@@ -366,9 +366,22 @@ fn compare(args: &CompareArgs) -> u8 {
         "compare-{}-vs-{}",
         base.name, policy.name
     )));
-    let files = output::render_comparison(base, policy, &c, seed);
+    let files = match output::render_comparison(base, policy, &c, seed) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
     if let Err(e) = output::write_folder(&dest, &files) {
         eprintln!("error: cannot write {}: {e}", dest.display());
+        return FAILURE;
+    }
+    if let Err(e) = output::write_runs_index(&args.flags.out) {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.flags.out.join("index.html").display()
+        );
         return FAILURE;
     }
     if !args.flags.quiet {

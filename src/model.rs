@@ -91,6 +91,8 @@ pub struct Corridor {
     pub name: String,
     /// Marks the corridor whose effect a study is about (bands drawn for it).
     pub new: bool,
+    /// Colour in every chart (red, green, blue); `None` takes the default palette.
+    pub color: Option<[u8; 3]>,
 }
 
 /// Running time of a link: from a speed, or fixed (ferries, sea legs).

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use corridor_sim::charts::{self, Kind};
+use corridor_sim::compare::{CORRIDOR_CHANGE_METRICS, Comparison, OD_CHANGE_METRICS};
 use corridor_sim::model::{
     Bpr, ChoiceModel, Corridor, Demand, Link, Mode, Node, NodeCosts, NodeKind, RouteChoice,
     Running, Scenario,
@@ -18,7 +19,8 @@ use corridor_sim::report::{geojson, html};
 use corridor_sim::results::{Results, Row, Table};
 use corridor_sim::scenario::num::Param;
 use corridor_sim::simulate::{
-    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, LINK_METRICS, ROUTE_METRICS,
+    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
+    ROUTE_METRICS,
 };
 use corridor_sim::stats::Summary;
 
@@ -81,6 +83,7 @@ fn scenario() -> Scenario {
         id: id.into(),
         name: name.into(),
         new,
+        color: None,
     };
     Scenario {
         name: "hand-built".into(),
@@ -605,6 +608,296 @@ fn colours_follow_the_corridor_index() {
         charts::style::corridor_color(&s, 3),
         charts::style::UNSERVED
     );
+}
+
+#[test]
+fn explicit_colours_win_and_the_palette_skips_them() {
+    use plotters::style::RGBColor;
+    let mut s = scenario();
+    // The second corridor takes the palette's first colour explicitly.
+    let first = charts::style::PALETTE[0];
+    s.corridors[1].color = Some([first.0, first.1, first.2]);
+    s.corridors[2].color = Some([0x12, 0x34, 0x56]);
+    assert_eq!(charts::style::corridor_color(&s, 1), first);
+    assert_eq!(
+        charts::style::corridor_color(&s, 2),
+        RGBColor(0x12, 0x34, 0x56)
+    );
+    // The first corridor has none: it gets the next palette colour, not a repeat.
+    assert_eq!(
+        charts::style::corridor_color(&s, 0),
+        charts::style::PALETTE[1]
+    );
+    // Twelve corridors without colours never share one.
+    let mut many = scenario();
+    many.corridors = (0..12)
+        .map(|i| Corridor {
+            id: format!("c{i}"),
+            name: format!("Corridor {i}"),
+            new: false,
+            color: None,
+        })
+        .collect();
+    let colours: BTreeSet<(u8, u8, u8)> = (0..12)
+        .map(|i| {
+            let c = charts::style::corridor_color(&many, i);
+            (c.0, c.1, c.2)
+        })
+        .collect();
+    assert_eq!(colours.len(), 12);
+}
+
+#[test]
+fn corridors_without_freight_are_left_out_and_counted() {
+    let mut s = scenario();
+    s.corridors.push(Corridor {
+        id: "idle".into(),
+        name: "Idle feeder".into(),
+        new: false,
+        color: None,
+    });
+    let mut r = results();
+    for y in YEARS {
+        let zero = vec![exact(0.0); CORRIDOR_METRICS.len()];
+        r.corridors
+            .rows
+            .push(row(&[&y.to_string(), "idle", "Idle feeder"], zero));
+    }
+    for stem in ["corridor_tonnes", "corridor_share"] {
+        let chart = charts::plan(&s, &r)
+            .into_iter()
+            .find(|c| c.stem == stem)
+            .expect("chart planned");
+        let svg = charts::render_svg(&chart, &s, &r).expect("chart renders");
+        assert!(
+            !svg.contains("Idle feeder"),
+            "{stem} lists the idle corridor"
+        );
+        assert!(
+            svg.contains("1 corridor that carries no freight in any year is not shown."),
+            "{stem} does not say it left one out"
+        );
+    }
+}
+
+#[test]
+fn a_dominant_corridor_gets_its_own_scale_and_the_share_chart_a_second_panel() {
+    let s = scenario();
+    let mut r = results();
+    // The sea route carries 70% of demand every year.
+    let share = r.corridors.metric("share").expect("share");
+    let tonnes = r.corridors.metric("tonnes").expect("tonnes");
+    for row in &mut r.corridors.rows {
+        let f = match row.keys[1].as_str() {
+            "sea" => 0.7,
+            "east" | "north" => 0.14,
+            _ => 0.02,
+        };
+        row.stats[share] = exact(f);
+        row.stats[tonnes] = exact(f * 20e6);
+    }
+    let plan = charts::plan(&s, &r);
+    let svg = |stem: &str| {
+        let chart = plan.iter().find(|c| c.stem == stem).expect("chart");
+        charts::render_svg(chart, &s, &r).expect("renders")
+    };
+    assert!(svg("corridor_share").contains("Without Sea route"));
+    assert!(svg("corridor_tonnes").contains("drawn above on its own scale"));
+}
+
+#[test]
+fn disruptions_get_their_chart_and_no_unserved_demand_no_chart() {
+    let s = scenario();
+    let mut r = results();
+    let mut t = table("disruptions", &["year"], &DISRUPTION_METRICS);
+    for (y, year) in YEARS.iter().enumerate() {
+        let k = 1.0 + y as f64;
+        t.rows.push(row(
+            &[&year.to_string()],
+            vec![
+                band(20.0, 8.0),
+                band(4.0 * k, 1.5 * k),
+                band(2.0 * k, 1.0),
+                band(1.5e5 * k, 5e4),
+            ],
+        ));
+    }
+    r.disruptions = Some(t);
+    let plan = charts::plan(&s, &r);
+    let chart = plan
+        .iter()
+        .find(|c| c.kind == Kind::DisruptionCost)
+        .expect("disruption chart planned");
+    let svg = charts::render_svg(chart, &s, &r).expect("renders");
+    let failure = check_snapshot("disruption_cost.svg", &svg);
+    assert!(failure.is_none(), "{}", failure.unwrap_or_default());
+
+    // Without unserved demand in any year, no unserved chart; the page says so.
+    let mut r = results();
+    let m = r.corridors.metric("tonnes").expect("tonnes");
+    for row in r
+        .corridors
+        .rows
+        .iter_mut()
+        .filter(|row| row.keys[1] == "unserved")
+    {
+        row.stats[m] = exact(0.0);
+    }
+    let plan = charts::plan(&s, &r);
+    assert!(plan.iter().all(|c| c.kind != Kind::Unserved));
+    let page = html::scenario_index(&s, &r, &html::RunFacts::default(), &plan, &[]);
+    assert!(page.contains("No demand was left unserved"));
+}
+
+// ---------------------------------------------------------------------------------
+// A hand-built comparison: the eastern corridor (new in the policy) takes freight from
+// the northern line and a little from the sea route, and serves some demand that was
+// unserved; its flows get cheaper and faster.
+
+/// A figure around `mean` that may be negative (`spread` is the 25-75% half width).
+fn change(mean: f64, spread: f64) -> Summary {
+    Summary {
+        mean,
+        sd: spread * 1.5,
+        p: [
+            mean - 2.0 * spread,
+            mean - spread,
+            mean,
+            mean + spread,
+            mean + 2.0 * spread,
+        ],
+        n: 200,
+    }
+}
+
+fn comparison() -> (Scenario, Scenario, Comparison) {
+    let mut base = scenario();
+    base.name = "hand-base".into();
+    base.title = "Without the eastern corridor".into();
+    let mut policy = scenario();
+    policy.name = "hand-policy".into();
+    policy.title = "The eastern corridor opens in 2030".into();
+    let east = [0.0, 0.0, 2.0, 3.5, 4.2];
+    let mut corridors = table(
+        "corridor_change",
+        &["year", "corridor", "corridor_name"],
+        &CORRIDOR_CHANGE_METRICS,
+    );
+    let mut od = table("od_change", &["year", "demand"], &OD_CHANGE_METRICS);
+    for (y, year) in YEARS.iter().enumerate() {
+        let ys = year.to_string();
+        let gain = east[y] * 1e6;
+        for (id, name, ch, spread) in [
+            ("east", "Eastern corridor (new)", gain, 0.2 * gain),
+            ("north", "Northern line", -0.7 * gain, 0.1 * gain),
+            ("sea", "Sea route", -0.1 * gain, 0.05 * gain),
+            ("unserved", "Unserved demand", -0.2 * gain, 0.05 * gain),
+        ] {
+            corridors.rows.push(row(
+                &[&ys, id, name],
+                vec![
+                    exact(1e6),
+                    exact(1e6 + ch),
+                    change(ch, spread),
+                    change(ch / 10e6, spread / 10e6),
+                    change(ch * 700.0, spread * 700.0),
+                ],
+            ));
+        }
+        let open = if east[y] > 0.0 { 1.0 } else { 0.0 };
+        for (id, cost, time) in [
+            ("port-market", -12.0 * open, -20.0 * open),
+            ("capital-market", -4.5 * open, 6.0 * open),
+        ] {
+            od.rows.push(row(
+                &[&ys, id],
+                vec![
+                    change(cost, 0.2 * cost.abs()),
+                    change(time, 0.15 * time.abs()),
+                    change(-1e5 * open, 2e4 * open),
+                ],
+            ));
+        }
+    }
+    let c = Comparison {
+        base: results(),
+        policy: results(),
+        corridors,
+        od,
+        years: YEARS.to_vec(),
+    };
+    (base, policy, c)
+}
+
+#[test]
+fn comparison_charts_match_their_svg_snapshots() {
+    let (base, policy, c) = comparison();
+    let plan = charts::plan_comparison(&base, &policy, &c);
+    let stems: Vec<&str> = plan.iter().map(|ch| ch.stem.as_str()).collect();
+    assert_eq!(
+        stems,
+        ["change_tonnes", "diversion_2032", "flow_change_2032"]
+    );
+    let mut failures = Vec::new();
+    for chart in &plan {
+        let svg = charts::render_comparison_svg(chart, &base, &policy, &c).expect("renders");
+        if let Some(f) = check_snapshot(&format!("compare_{}.svg", chart.stem), &svg) {
+            failures.push(f);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The diversion chart says how much of the gain each corridor gave up.
+    let svg = charts::render_comparison_svg(&plan[1], &base, &policy, &c).expect("renders");
+    assert!(svg.contains("Where the Eastern corridor&apos;s freight comes from, 2032"));
+    assert!(svg.contains("-2.94 Mt (70%)"), "no share of the gain");
+}
+
+#[test]
+fn a_comparison_folder_has_charts_a_page_and_is_listed() {
+    let (base, policy, c) = comparison();
+    let files = output::render_comparison(&base, &policy, &c, 7).expect("renders");
+    let names: BTreeSet<String> = files
+        .iter()
+        .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for f in [
+        "corridor_change.csv",
+        "od_change.csv",
+        "summary.json",
+        "index.html",
+        "charts/change_tonnes.svg",
+        "charts/diversion_2032.png",
+        "charts/flow_change_2032.svg",
+    ] {
+        assert!(names.contains(f), "{f} missing");
+    }
+    let page = files
+        .iter()
+        .find(|(p, _)| p == Path::new("index.html"))
+        .map(|(_, b)| String::from_utf8(b.clone()).expect("UTF-8"))
+        .expect("index.html");
+    assert!(page.contains("<h1>hand-base vs hand-policy</h1>"));
+    for link in references(&page) {
+        if link != "../index.html" {
+            assert!(names.contains(&link), "{link} is linked but not rendered");
+        }
+    }
+    assert!(
+        page.contains("+4.20"),
+        "the 2032 gain is not in the key numbers"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    output::write_folder(&dir.path().join("compare-hand-base-vs-hand-policy"), &files)
+        .expect("write");
+    let runs = output::find_runs(dir.path()).expect("runs");
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].comparison);
+    assert_eq!(runs[0].title, "hand-base vs hand-policy");
+    assert_eq!(runs[0].horizon, "2028–2032");
+    let index = html::runs_index(&runs);
+    assert!(index.contains("<h2>Comparisons</h2>"));
+    assert!(index.contains("href=\"compare-hand-base-vs-hand-policy/index.html\""));
 }
 
 // ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ fn row_height(n: usize) -> u32 {
 /// Canvas height the legend needs besides one line per corridor: title and subtitle,
 /// heading, colour bar, two entries, corridor heading, source note, some slack.
 const LEGEND_FIXED_H: u32 = 160 + 33 + BAR_H as u32 + 36 + 74 + 16 + 33 + 44 + 24;
-const BAR_H: i32 = 240;
+const BAR_H: i32 = 280;
 const LEGEND_W: u32 = 330;
 
 /// Per (link id, year): utilization, tonnes, open.
@@ -149,17 +149,30 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
                 o.from == l.from && o.to == l.to && o.mode == l.mode
             })
             .count();
-        let mut label = format!("{from} – {to} · {}", l.mode.name());
-        if twins > 1 {
-            label = format!("{label} ({})", l.id);
-        }
-        labels.push(label);
+        let label = |from: &str, to: &str| {
+            let mut label = format!("{from} – {to} · {}", l.mode.name());
+            if twins > 1 {
+                label = format!("{label} ({})", l.id);
+            }
+            label
+        };
+        labels.push((label(from, to), label(short_place(from), short_place(to))));
     }
     let mut label_w = 0;
-    for l in &labels {
+    for (l, _) in &labels {
         label_w = label_w.max(text_width(root, l, &label_style)?);
     }
     let label_w = (label_w + 44).clamp(200, bw as i32 * 2 / 5);
+    // Place names lose their notes in brackets where the full label does not fit.
+    let mut fitted = Vec::with_capacity(labels.len());
+    for (full, short) in &labels {
+        let room = label_w - 44;
+        fitted.push(if text_width(root, full, &label_style)? <= room {
+            full.clone()
+        } else {
+            fit(root, short, &label_style, room)?
+        });
+    }
     let (gx0, gy0) = grid_area.get_base_pixel();
     let (gw, _) = grid_area.dim_in_pixel();
     let x0 = gx0 + label_w;
@@ -184,8 +197,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
             [(x0 - 30, ya + 6), (x0 - 16, yb - 6)],
             corridor_color(s, l.corridor).filled(),
         ))?;
-        let t = fit(root, &labels[ri], &label_style, label_w - 44)?;
-        text(root, &t, (x0 - 38, (ya + yb) / 2), &label_style)?;
+        text(root, &fitted[ri], (x0 - 38, (ya + yb) / 2), &label_style)?;
         for (ci, y) in years.iter().enumerate() {
             let xa = x0 + ci as i32 * col_w;
             let xb = xa + col_w;

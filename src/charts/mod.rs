@@ -7,17 +7,21 @@
 //! embedded DejaVu Sans, so rendering needs no installed font or system library, and
 //! the SVG is byte-identical on every machine.
 //!
-//! Colours: corridor `i` of `scenario.corridors` has colour `i` of a fixed Okabe-Ito
-//! palette in every chart and every run; unserved demand is grey. Utilization uses the
+//! Colours: a corridor has its `color` from the scenario, or failing that the next
+//! colour of a fixed 12-colour palette (Okabe-Ito, then Paul Tol), the same in every
+//! chart and every run; unserved demand is dark grey. Corridors that carry nothing in
+//! any year are left out of the charts. Utilization uses the
 //! ColorBrewer YlOrRd ramp; 90% and above marks a bottleneck.
 //!
 //! To add a chart: a file with its `draw` function, a [`Kind`] variant, a line in
 //! [`plan`] (which may skip it when the results lack what it needs) and one in `draw`.
 
 mod bands;
+pub mod compare;
 pub mod convergence;
 pub mod corridor_share;
 pub mod corridor_tonnes;
+pub mod disruption_cost;
 pub mod link_utilization;
 pub mod network_map;
 mod raster;
@@ -30,6 +34,7 @@ use std::path::PathBuf;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
+use crate::compare::Comparison;
 use crate::model::Scenario;
 use crate::results::Results;
 use style::{Area, DrawError};
@@ -71,6 +76,14 @@ pub enum Kind {
     Convergence,
     /// Unserved tonnes per year.
     Unserved,
+    /// Added cost and unserved tonnes of disruptions per year.
+    DisruptionCost,
+    /// Comparison: change in each corridor's tonnes over the years.
+    ChangeTonnes,
+    /// Comparison: where the new corridor's freight comes from in one year.
+    Diversion { year: i32 },
+    /// Comparison: change in cost and time of each flow in one year.
+    FlowChange { year: i32 },
 }
 
 /// One chart of a run: what it shows, its file stem and size, and a caption.
@@ -167,11 +180,20 @@ pub fn plan(s: &Scenario, r: &Results) -> Vec<Chart> {
         "convergence",
         "Equilibrium convergence per year: gap and iterations.",
     ));
-    out.push(Chart::new(
-        Kind::Unserved,
-        "unserved",
-        "Demand left unserved by year.",
-    ));
+    if style::carries(r, "unserved") {
+        out.push(Chart::new(
+            Kind::Unserved,
+            "unserved",
+            "Demand left unserved by year.",
+        ));
+    }
+    if r.disruptions.is_some() {
+        out.push(Chart::new(
+            Kind::DisruptionCost,
+            "disruption_cost",
+            "What disruptions cost each year: added generalized cost and added unserved demand.",
+        ));
+    }
     out
 }
 
@@ -186,6 +208,9 @@ pub fn draw<DB: DrawingBackend>(
         return Err(ChartError::Font);
     }
     let drawn = match chart.kind {
+        Kind::ChangeTonnes | Kind::Diversion { .. } | Kind::FlowChange { .. } => Err(DrawError(
+            "a comparison chart needs two scenarios (see draw_comparison)".into(),
+        )),
         Kind::CorridorTonnes => corridor_tonnes::draw(root, s, r),
         Kind::CorridorShare => corridor_share::draw(root, s, r),
         Kind::RouteCost => route_intervals::draw(root, s, r, route_intervals::Measure::Cost),
@@ -194,6 +219,7 @@ pub fn draw<DB: DrawingBackend>(
         Kind::Map { year } => network_map::draw(root, s, r, year),
         Kind::Convergence => convergence::draw(root, s, r),
         Kind::Unserved => unserved::draw(root, s, r),
+        Kind::DisruptionCost => disruption_cost::draw(root, s, r),
     };
     drawn
         .and_then(|_| root.present().map_err(DrawError::from))
@@ -201,6 +227,107 @@ pub fn draw<DB: DrawingBackend>(
             chart: chart.stem.clone(),
             message,
         })
+}
+
+/// The charts of a comparison, in report order.
+pub fn plan_comparison(base: &Scenario, policy: &Scenario, c: &Comparison) -> Vec<Chart> {
+    let mut out = vec![Chart::new(
+        Kind::ChangeTonnes,
+        "change_tonnes",
+        "Change in freight carried by each corridor: the new corridor's gain and the other corridors' losses.",
+    )];
+    if let Some(year) = compare::focus_year(c) {
+        let mut d = Chart::new(
+            Kind::Diversion { year },
+            format!("diversion_{year}"),
+            format!("Where the new corridor's freight comes from in {year}, corridor by corridor."),
+        );
+        d.height = compare::diversion_height(base, policy, c);
+        let mut f = Chart::new(
+            Kind::FlowChange { year },
+            format!("flow_change_{year}"),
+            format!("Change in generalized cost and transit time of each flow in {year}."),
+        );
+        f.height = compare::flows_height(base, policy, c);
+        out.push(d);
+        out.push(f);
+    }
+    out
+}
+
+/// Draws a comparison chart on `root`.
+pub fn draw_comparison<DB: DrawingBackend>(
+    chart: &Chart,
+    root: &Area<DB>,
+    base: &Scenario,
+    policy: &Scenario,
+    c: &Comparison,
+) -> Result<(), ChartError> {
+    if !style::ensure_font() {
+        return Err(ChartError::Font);
+    }
+    let drawn = match chart.kind {
+        Kind::ChangeTonnes => compare::draw_tonnes(root, base, policy, c),
+        Kind::Diversion { year } => compare::draw_diversion(root, base, policy, c, year),
+        Kind::FlowChange { year } => compare::draw_flows(root, base, policy, c, year),
+        _ => Err(DrawError(
+            "a run chart needs a run's results (see draw)".into(),
+        )),
+    };
+    drawn
+        .and_then(|_| root.present().map_err(DrawError::from))
+        .map_err(|DrawError(message)| ChartError::Draw {
+            chart: chart.stem.clone(),
+            message,
+        })
+}
+
+/// A comparison chart as SVG text.
+pub fn render_comparison_svg(
+    chart: &Chart,
+    base: &Scenario,
+    policy: &Scenario,
+    c: &Comparison,
+) -> Result<String, ChartError> {
+    let mut out = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut out, (chart.width, chart.height)).into_drawing_area();
+        draw_comparison(chart, &root, base, policy, c)?;
+    }
+    Ok(out)
+}
+
+/// The comparison charts as SVG and PNG files, in order (drawn in parallel).
+pub fn render_comparison_charts(
+    charts: &[Chart],
+    base: &Scenario,
+    policy: &Scenario,
+    c: &Comparison,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, ChartError> {
+    type Pair = [(PathBuf, Vec<u8>); 2];
+    let rendered: Vec<Result<Pair, ChartError>> = charts
+        .par_iter()
+        .map(|ch| {
+            let svg = render_comparison_svg(ch, base, policy, c)?;
+            let (w, h) = (ch.width, ch.height);
+            let mut rgb = vec![255u8; w as usize * h as usize * 3];
+            {
+                let root = raster::Raster::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+                draw_comparison(ch, &root, base, policy, c)?;
+            }
+            let png = encode_png(&rgb, w, h).map_err(|e| ChartError::Png {
+                chart: ch.stem.clone(),
+                message: e.to_string(),
+            })?;
+            Ok([(ch.svg_path(), svg.into_bytes()), (ch.png_path(), png)])
+        })
+        .collect();
+    let mut files = Vec::with_capacity(charts.len() * 2);
+    for pair in rendered {
+        files.extend(pair?);
+    }
+    Ok(files)
 }
 
 /// The chart as SVG text.

@@ -25,8 +25,12 @@ pub enum Measure {
 pub const MIN_SHARE: f64 = 0.02;
 /// Text for marks that are missing.
 const IDLE_TEXT: RGBColor = RGBColor(150, 150, 150);
-/// At most this many routes are shown (the busiest).
+/// At most this many routes are shown (the busiest) when there is no new corridor.
 pub const MAX_ROUTES: usize = 20;
+/// With a new corridor: at most this many flows (those it carries the most of)...
+pub const MAX_FLOWS: usize = 6;
+/// ... each with at most this many routes besides the new corridor's.
+pub const MAX_PER_FLOW: usize = 4;
 
 /// One route's figures in the shown years.
 #[derive(Debug, Clone)]
@@ -91,6 +95,7 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
         .collect();
     let year_txt: Vec<String> = years.iter().map(|y| y.to_string()).collect();
 
+    #[derive(Clone)]
     struct Found<'a> {
         demand: &'a str,
         route: &'a str,
@@ -98,6 +103,7 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
         corridor: usize,
         years: Vec<Option<(Summary, Summary, f64)>>,
         best: f64,
+        best_t: f64,
     }
     let mut found: BTreeMap<(&str, &str), Found> = BTreeMap::new();
     for row in &t.rows {
@@ -125,17 +131,49 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
                 .unwrap_or(0),
             years: vec![None; years.len()],
             best: 0.0,
+            best_t: 0.0,
         });
         f.years[yi] = Some((row.stats[m_cost], row.stats[m_time], share));
         f.best = f.best.max(share);
+        if tonnes.is_finite() {
+            f.best_t = f.best_t.max(tonnes);
+        }
     }
     let mut kept: Vec<Found> = found
         .into_values()
         .filter(|f| f.best >= MIN_SHARE)
         .collect();
     kept.sort_by(|a, b| b.best.total_cmp(&a.best).then(a.route.cmp(b.route)));
-    kept.truncate(MAX_ROUTES);
-
+    // With a new corridor that carries freight: the flows it takes the most tonnes of,
+    // each with its main competing routes. Otherwise the routes with the largest shares.
+    let focus = new_corridor(s).filter(|c| kept.iter().any(|f| f.corridor == *c));
+    if let Some(c) = focus {
+        let mut flows: Vec<(&str, f64)> = Vec::new();
+        for f in kept.iter().filter(|f| f.corridor == c) {
+            match flows.iter_mut().find(|(d, _)| *d == f.demand) {
+                Some(e) => e.1 = e.1.max(f.best_t),
+                None => flows.push((f.demand, f.best_t)),
+            }
+        }
+        flows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        flows.truncate(MAX_FLOWS);
+        let mut chosen: Vec<Found> = Vec::new();
+        for (d, _) in &flows {
+            let of_flow: Vec<&Found> = kept.iter().filter(|f| f.demand == *d).collect();
+            let mut n = 0;
+            for f in of_flow {
+                if f.corridor == c {
+                    chosen.push(f.clone());
+                } else if n < MAX_PER_FLOW {
+                    chosen.push(f.clone());
+                    n += 1;
+                }
+            }
+        }
+        kept = chosen;
+    } else {
+        kept.truncate(MAX_ROUTES);
+    }
     let names = node_names(s);
     let mut groups = Vec::new();
     for dem in &s.demand {
@@ -145,15 +183,17 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
         }
         routes.sort_by(|a, b| a.corridor.cmp(&b.corridor).then(a.route.cmp(b.route)));
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let short = distinct_parts(&routes.iter().map(|f| f.name).collect::<Vec<_>>());
         let lines = routes
             .into_iter()
-            .map(|f| {
+            .zip(short)
+            .map(|(f, short)| {
                 let n = seen.entry(f.name).or_insert(0);
                 *n += 1;
                 let label = if *n > 1 {
-                    format!("{} (variant {n})", f.name)
+                    format!("{short} (variant {n})")
                 } else {
-                    f.name.to_string()
+                    short
                 };
                 RouteLine {
                     label,
@@ -164,8 +204,8 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
             .collect();
         let o = &s.nodes[dem.origin];
         let d = &s.nodes[dem.destination];
-        let on = names.get(o.id.as_str()).copied().unwrap_or(&o.id);
-        let dn = names.get(d.id.as_str()).copied().unwrap_or(&d.id);
+        let on = short_place(names.get(o.id.as_str()).copied().unwrap_or(&o.id));
+        let dn = short_place(names.get(d.id.as_str()).copied().unwrap_or(&d.id));
         groups.push(Group {
             title: format!("{on} → {dn} · {}", dem.commodity),
             routes: lines,
@@ -174,14 +214,69 @@ pub fn rows(s: &Scenario, r: &Results, years: &[i32]) -> Vec<Group> {
     groups
 }
 
+/// Route names (corridors joined by " > ") without the corridors every route of the
+/// group starts or ends with, which say nothing about the difference ("… > A > B > …"),
+/// and without the notes in brackets of corridor names.
+fn distinct_parts(names: &[&str]) -> Vec<String> {
+    // Corridor names without their notes in brackets: the legend gives them in full.
+    let parts: Vec<Vec<&str>> = names
+        .iter()
+        .map(|n| n.split(" > ").map(short_place).collect())
+        .collect();
+    // One route, or variants of one corridor sequence: nothing to tell apart.
+    if parts.len() < 2 || parts.iter().all(|p| *p == parts[0]) {
+        return parts.iter().map(|p| p.join(" > ")).collect();
+    }
+    let min_len = parts.iter().map(Vec::len).min().unwrap_or(0);
+    let mut pre = 0;
+    while pre + 1 < min_len && parts.iter().all(|p| p[pre] == parts[0][pre]) {
+        pre += 1;
+    }
+    let mut suf = 0;
+    let from_end = |p: &Vec<&str>, k: usize| p[p.len() - 1 - k].to_string();
+    while pre + suf + 1 < min_len
+        && parts
+            .iter()
+            .all(|p| from_end(p, suf) == from_end(&parts[0], suf))
+    {
+        suf += 1;
+    }
+    parts
+        .iter()
+        .map(|p| {
+            let mut out = p[pre..p.len() - suf].join(" > ");
+            if pre > 0 {
+                out = format!("… > {out}");
+            }
+            if suf > 0 {
+                out.push_str(" > …");
+            }
+            out
+        })
+        .collect()
+}
+
 /// Rows (group titles and routes) a chart of these groups has.
 pub fn n_rows(groups: &[Group]) -> usize {
     groups.iter().map(|g| 1 + g.routes.len()).sum()
 }
 
-/// Canvas height that gives each row room.
+/// The corridors the routes of these groups are coloured by.
+fn corridors_of(groups: &[Group]) -> Vec<usize> {
+    let mut corridors: Vec<usize> = groups
+        .iter()
+        .flat_map(|g| g.routes.iter().map(|l| l.corridor))
+        .collect();
+    corridors.sort_unstable();
+    corridors.dedup();
+    corridors
+}
+
+/// Canvas height that gives each row room, and the legend below about two entries
+/// per line.
 pub fn height(groups: &[Group]) -> u32 {
-    (360 + 46 * n_rows(groups) as u32).clamp(560, 2600)
+    let legend_rows = (corridors_of(groups).len() as u32 + 2).div_ceil(2);
+    (330 + 50 * n_rows(groups) as u32 + 34 * legend_rows).clamp(560, 2800)
 }
 
 enum Item<'a> {
@@ -235,24 +330,30 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         "One replication: the dot is the value. Figure at the right: the route's share of its flow that year.".into()
     };
-    let subtitle = vec![
-        what.to_string(),
-        format!(
+    let focus = new_corridor(s).filter(|c| {
+        groups
+            .iter()
+            .any(|g| g.routes.iter().any(|l| l.corridor == *c))
+    });
+    let selection = match focus {
+        Some(c) => format!(
+            "The {} flows the {} carries most of, each with its routes that carry at least {} of the flow in a year shown (at most {} besides the new corridor's).",
+            groups.len(),
+            s.corridors[c].name,
+            fmt_pct(MIN_SHARE),
+            MAX_PER_FLOW
+        ),
+        None => format!(
             "Routes carrying at least {} of their flow in one of the years shown (at most {}).",
             fmt_pct(MIN_SHARE),
             MAX_ROUTES
         ),
-        stats_line,
-    ];
+    };
+    let subtitle = vec![what.to_string(), selection, stats_line];
     let body = frame(root, title, &subtitle, &source_note(s, r))?;
 
     // Legend along the bottom.
-    let mut corridors: Vec<usize> = groups
-        .iter()
-        .flat_map(|g| g.routes.iter().map(|l| l.corridor))
-        .collect();
-    corridors.sort_unstable();
-    corridors.dedup();
+    let corridors = corridors_of(&groups);
     let mut entries: Vec<(Swatch, String)> = corridors
         .iter()
         .map(|&c| {
@@ -269,7 +370,7 @@ pub fn draw<DB: DrawingBackend>(
         ));
     }
     let (bw, bh) = body.dim_in_pixel();
-    let legend_h = 80;
+    let legend_h = 24 + legend_row_height(&body, &entries, bw as i32)?;
     let (top, bottom) = body.split_vertically(bh as i32 - legend_h);
     legend_row(&bottom.margin(24, 0, 0, 0), &entries)?;
 
@@ -284,6 +385,7 @@ pub fn draw<DB: DrawingBackend>(
     let n = items.len().max(1);
     let route_style = anchored(font(LABEL), HPos::Left, VPos::Center);
     let head_style = anchored(bold(LABEL), HPos::Left, VPos::Center);
+    let small_style = anchored(font(NOTE), HPos::Left, VPos::Center);
     let mut label_w = 0;
     for it in &items {
         let w = match it {
@@ -293,6 +395,26 @@ pub fn draw<DB: DrawingBackend>(
         label_w = label_w.max(w);
     }
     let label_w = (label_w + 24).clamp(260, (bw as i32) * 2 / 5);
+    // Route names too long for one line take two, in smaller type.
+    let mut route_lines: Vec<Vec<String>> = Vec::new();
+    for it in &items {
+        let Item::Route(l) = it else {
+            route_lines.push(Vec::new());
+            continue;
+        };
+        let room = label_w - 46;
+        if text_width(root, &l.label, &route_style)? <= room {
+            route_lines.push(vec![l.label.clone()]);
+        } else {
+            let mut lines = wrap(root, &l.label, &small_style, room)?;
+            if lines.len() > 2 {
+                let rest = lines[1..].join(" ");
+                lines.truncate(1);
+                lines.push(fit(root, &rest, &small_style, room)?);
+            }
+            route_lines.push(lines);
+        }
+    }
     let (labels, panels_area) = top.split_horizontally(label_w);
     let panels = panels_area.split_evenly((1, years.len().max(1)));
     let x_max = if max_v > 0.0 {
@@ -361,8 +483,16 @@ pub fn draw<DB: DrawingBackend>(
                     [(lx0 + 10, yy - 8), (lx0 + 26, yy + 8)],
                     color.filled(),
                 ))?;
-                let t = fit(root, &l.label, &route_style, label_w - 46)?;
-                text(root, &t, (lx0 + 34, yy), &route_style)?;
+                match route_lines[i].as_slice() {
+                    [one] => text(root, one, (lx0 + 34, yy), &route_style)?,
+                    lines => {
+                        let step = 22;
+                        let top = yy - step * (lines.len() as i32 - 1) / 2;
+                        for (k, line) in lines.iter().enumerate() {
+                            text(root, line, (lx0 + 34, top + step * k as i32), &small_style)?;
+                        }
+                    }
+                }
             }
             let Some(fig) = l.years.get(pi).copied().flatten() else {
                 let (xx, yy) = px(0.0, y);

@@ -49,20 +49,26 @@ pub type Drawn<T = ()> = Result<T, DrawError>;
 // ---------------------------------------------------------------------------------
 // Colours.
 
-/// Okabe and Ito (2008) colour-blind-safe palette, ordered so that the first colours
-/// are the most distinct on white; yellow is last because it is weak on white.
-pub const PALETTE: [RGBColor; 8] = [
+/// Default colours of corridors that set no `color`: Okabe and Ito's (2008)
+/// colour-blind-safe palette without its yellow, then the darker hues of Paul Tol's
+/// "muted" scheme, black, and a sand that is still readable on white: twelve distinct
+/// colours, so that up to twelve corridors never share one.
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(213, 94, 0),    // vermillion
     RGBColor(0, 158, 115),   // bluish green
     RGBColor(230, 159, 0),   // orange
     RGBColor(204, 121, 167), // reddish purple
     RGBColor(86, 180, 233),  // sky blue
+    RGBColor(51, 34, 136),   // indigo (Tol)
+    RGBColor(136, 34, 85),   // wine (Tol)
+    RGBColor(153, 153, 51),  // olive (Tol)
     RGBColor(0, 0, 0),       // black
-    RGBColor(240, 228, 66),  // yellow
+    RGBColor(17, 119, 51),   // green (Tol)
+    RGBColor(204, 187, 68),  // sand, darkened from Tol's #DDCC77
 ];
-/// Unserved demand.
-pub const UNSERVED: RGBColor = RGBColor(150, 150, 150);
+/// Unserved demand: a dark grey, apart from the light greys scenarios give feeders.
+pub const UNSERVED: RGBColor = RGBColor(110, 110, 110);
 /// Text and axes.
 pub const INK: RGBColor = RGBColor(34, 34, 34);
 /// Secondary text.
@@ -75,12 +81,45 @@ pub const SHADE: RGBColor = RGBColor(244, 244, 244);
 pub const REFERENCE: RGBColor = RGBColor(213, 94, 0);
 
 /// The colour of corridor `index` of `scenario.corridors`, the same in every chart and
-/// run; an index past the corridors (the "unserved" row) is grey.
+/// run: its `color` if the scenario sets one, otherwise the next colour of [`PALETTE`]
+/// in corridor order, skipping colours other corridors set explicitly (the palette
+/// repeats only past its twelve colours). An index past the corridors (the "unserved"
+/// row) is grey.
 pub fn corridor_color(s: &Scenario, index: usize) -> RGBColor {
-    if index >= s.corridors.len() {
-        UNSERVED
+    let Some(c) = s.corridors.get(index) else {
+        return UNSERVED;
+    };
+    if let Some([r, g, b]) = c.color {
+        return RGBColor(r, g, b);
+    }
+    let taken: Vec<RGBColor> = s
+        .corridors
+        .iter()
+        .filter_map(|k| k.color.map(|[r, g, b]| RGBColor(r, g, b)))
+        .collect();
+    let free: Vec<RGBColor> = PALETTE
+        .iter()
+        .copied()
+        .filter(|p| !taken.contains(p))
+        .collect();
+    let free = if free.is_empty() {
+        PALETTE.to_vec()
     } else {
-        PALETTE[index % PALETTE.len()]
+        free
+    };
+    let rank = s.corridors[..index]
+        .iter()
+        .filter(|k| k.color.is_none())
+        .count();
+    free[rank % free.len()]
+}
+
+/// The colour of the corridor with this id in `s` (grey when it has none, as for
+/// "unserved").
+pub fn corridor_color_by_id(s: &Scenario, id: &str) -> RGBColor {
+    match s.corridors.iter().position(|c| c.id == id) {
+        Some(i) => corridor_color(s, i),
+        None => UNSERVED,
     }
 }
 
@@ -161,7 +200,8 @@ pub fn text_width<DB: DrawingBackend>(area: &Area<DB>, s: &str, style: &TextStyl
     Ok(area.estimate_text_size(s, style)?.0 as i32)
 }
 
-/// Splits `text` into lines no wider than `width` pixels, at spaces.
+/// Splits `text` into lines no wider than `width` pixels, at spaces; a word wider than
+/// the line is broken after a hyphen or slash if it can be, otherwise anywhere.
 pub fn wrap<DB: DrawingBackend>(
     area: &Area<DB>,
     s: &str,
@@ -176,12 +216,34 @@ pub fn wrap<DB: DrawingBackend>(
         } else {
             format!("{line} {word}")
         };
-        if !line.is_empty() && text_width(area, &candidate, style)? > width {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
-        } else {
+        if text_width(area, &candidate, style)? <= width {
             line = candidate;
+            continue;
         }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word alone: break it while it is too wide.
+        let mut rest = word.to_string();
+        while text_width(area, &rest, style)? > width && rest.chars().count() > 1 {
+            let chars: Vec<char> = rest.chars().collect();
+            let mut cut = 1;
+            let mut soft = None;
+            for k in 1..chars.len() {
+                let head: String = chars[..k].iter().collect();
+                if text_width(area, &head, style)? > width {
+                    break;
+                }
+                cut = k;
+                if matches!(chars[k - 1], '-' | '/' | '–') {
+                    soft = Some(k);
+                }
+            }
+            let at = soft.unwrap_or(cut);
+            lines.push(chars[..at].iter().collect());
+            rest = chars[at..].iter().collect();
+        }
+        line = rest;
     }
     if !line.is_empty() {
         lines.push(line);
@@ -407,37 +469,171 @@ fn draw_swatch<DB: DrawingBackend>(area: &Area<DB>, sw: Swatch, x: i32, yc: i32)
     Ok(())
 }
 
-/// Draws legend items top to bottom from the top-left corner of `area`, wrapping
-/// labels to its width; returns the height used.
-pub fn legend<DB: DrawingBackend>(area: &Area<DB>, items: &[LegendItem]) -> Drawn<i32> {
+/// One legend item as laid out: its column origin, top, text size and lines.
+struct Placed {
+    item: usize,
+    x: i32,
+    y: i32,
+    size: f64,
+    line_h: i32,
+    lines: Vec<String>,
+}
+
+/// Lays out `items` in `cols` columns of `area` at text size `size`, each column no
+/// taller than `max_h`. Items that do not fit are left out (`None` when any is).
+fn plan_legend<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[LegendItem],
+    size: f64,
+    cols: i32,
+    max_h: i32,
+) -> Drawn<(Vec<Placed>, i32, usize)> {
     let (w, _) = area.dim_in_pixel();
+    let col_gap = 20;
+    let col_w = (w as i32 - col_gap * (cols - 1)) / cols;
     let label_x = SWATCH_W + 12;
-    let style = anchored(font(LEGEND), HPos::Left, VPos::Center);
-    let head = anchored(bold(LEGEND), HPos::Left, VPos::Center);
-    let line_h = 29;
-    let mut y = 0;
-    for item in items {
-        match item {
+    let line_h = (size * 1.26).round() as i32;
+    let style = font(size);
+    let head = bold(size);
+    let mut placed = Vec::new();
+    let (mut col, mut y, mut used) = (0, 0, 0);
+    let mut left_out = 0;
+    for (k, item) in items.iter().enumerate() {
+        let (lines, h) = match item {
             LegendItem::Heading(t) => {
-                for line in wrap(area, t, &head, w as i32)? {
-                    text(area, &line, (0, y + line_h / 2), &head)?;
-                    y += line_h;
-                }
-                y += 4;
+                let lines = wrap(area, t, &head, col_w)?;
+                let h = lines.len() as i32 * line_h + 4;
+                (lines, h)
             }
-            LegendItem::Entry(sw, label) => {
-                let lines = wrap(area, label, &style, w as i32 - label_x)?;
-                draw_swatch(area, *sw, 0, y + line_h / 2)?;
-                for line in &lines {
-                    text(area, line, (label_x, y + line_h / 2), &style)?;
-                    y += line_h;
-                }
-                y += 8;
+            LegendItem::Entry(_, label) => {
+                let lines = wrap(area, label, &style, col_w - label_x)?;
+                let h = lines.len() as i32 * line_h + (size * 0.35).round() as i32;
+                (lines, h)
             }
-            LegendItem::Gap => y += 16,
+            LegendItem::Gap => (Vec::new(), (size * 0.7).round() as i32),
+        };
+        // A heading goes with the entry after it.
+        let keep_with = match (item, items.get(k + 1)) {
+            (LegendItem::Heading(_), Some(LegendItem::Entry(..))) => line_h,
+            _ => 0,
+        };
+        if y + h + keep_with > max_h && y > 0 {
+            if col + 1 < cols {
+                col += 1;
+                y = 0;
+            } else {
+                left_out = items[k..]
+                    .iter()
+                    .filter(|i| matches!(i, LegendItem::Entry(..)))
+                    .count();
+                break;
+            }
+        }
+        if matches!(item, LegendItem::Gap) && y == 0 {
+            continue;
+        }
+        placed.push(Placed {
+            item: k,
+            x: col * (col_w + col_gap),
+            y,
+            size,
+            line_h,
+            lines,
+        });
+        y += h;
+        used = used.max(y);
+    }
+    Ok((placed, used, left_out))
+}
+
+/// Draws legend items top to bottom from the top-left corner of `area`, wrapping
+/// labels to its width; returns the height used. When they do not fit the height of
+/// `area`, the text gets smaller, then the items go into two columns, and as a last
+/// resort the entries that still do not fit are counted in a closing line.
+pub fn legend<DB: DrawingBackend>(area: &Area<DB>, items: &[LegendItem]) -> Drawn<i32> {
+    let (_, h) = area.dim_in_pixel();
+    let max_h = h as i32;
+    let mut chosen = None;
+    for (size, cols) in [(LEGEND, 1), (21.0, 1), (19.0, 1), (19.0, 2), (17.0, 2)] {
+        let (placed, used, left_out) = plan_legend(area, items, size, cols, max_h)?;
+        if left_out == 0 {
+            chosen = Some((placed, used));
+            break;
         }
     }
-    Ok(y)
+    let (placed, used) = match chosen {
+        Some(p) => p,
+        None => {
+            // Keep room for the closing line.
+            let (placed, used, left_out) = plan_legend(area, items, 17.0, 2, max_h - 26)?;
+            let (x, y) = placed
+                .last()
+                .map_or((0, 0), |p| (p.x, p.y + p.lines.len() as i32 * p.line_h + 6));
+            text(
+                area,
+                &format!("… and {left_out} more not listed"),
+                (x, y + 10),
+                &anchored(font(17.0).color(&MUTED), HPos::Left, VPos::Center),
+            )?;
+            (placed, used.max(y + 20))
+        }
+    };
+    for p in &placed {
+        let style = anchored(font(p.size), HPos::Left, VPos::Center);
+        let head = anchored(bold(p.size), HPos::Left, VPos::Center);
+        match &items[p.item] {
+            LegendItem::Heading(_) => {
+                for (i, line) in p.lines.iter().enumerate() {
+                    let y = p.y + i as i32 * p.line_h + p.line_h / 2;
+                    text(area, line, (p.x, y), &head)?;
+                }
+            }
+            LegendItem::Entry(sw, _) => {
+                draw_swatch(area, *sw, p.x, p.y + p.line_h / 2)?;
+                for (i, line) in p.lines.iter().enumerate() {
+                    let y = p.y + i as i32 * p.line_h + p.line_h / 2;
+                    text(area, line, (p.x + SWATCH_W + 12, y), &style)?;
+                }
+            }
+            LegendItem::Gap => {}
+        }
+    }
+    Ok(used)
+}
+
+/// The height `legend_row` needs for `items` across `width` pixels.
+pub fn legend_row_height<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[(Swatch, String)],
+    width: i32,
+) -> Drawn<i32> {
+    Ok(row_layout(area, items, width)?.1)
+}
+
+/// An entry of a legend row as placed: x, y and its (possibly shortened) label.
+type RowEntry = (i32, i32, String);
+
+/// Where each entry of a legend row goes, and the height used.
+fn row_layout<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[(Swatch, String)],
+    width: i32,
+) -> Drawn<(Vec<RowEntry>, i32)> {
+    let style = font(LEGEND);
+    let row_h = 34;
+    let (mut x, mut y) = (0, 0);
+    let mut out = Vec::new();
+    for (_, label) in items {
+        let label = fit(area, label, &style, width - SWATCH_W - 10)?;
+        let need = SWATCH_W + 10 + text_width(area, &label, &style)? + 34;
+        if x > 0 && x + need > width {
+            x = 0;
+            y += row_h;
+        }
+        out.push((x, y, label));
+        x += need;
+    }
+    Ok((out, if items.is_empty() { 0 } else { y + row_h }))
 }
 
 /// Draws legend entries left to right, wrapping to new rows; returns the height used.
@@ -445,18 +641,12 @@ pub fn legend_row<DB: DrawingBackend>(area: &Area<DB>, items: &[(Swatch, String)
     let (w, _) = area.dim_in_pixel();
     let style = anchored(font(LEGEND), HPos::Left, VPos::Center);
     let row_h = 34;
-    let (mut x, mut y) = (0, 0);
-    for (sw, label) in items {
-        let need = SWATCH_W + 10 + text_width(area, label, &style)? + 34;
-        if x > 0 && x + need > w as i32 {
-            x = 0;
-            y += row_h;
-        }
+    let (placed, used) = row_layout(area, items, w as i32)?;
+    for ((sw, _), (x, y, label)) in items.iter().zip(placed) {
         draw_swatch(area, *sw, x, y + row_h / 2)?;
-        text(area, label, (x + SWATCH_W + 10, y + row_h / 2), &style)?;
-        x += need;
+        text(area, &label, (x + SWATCH_W + 10, y + row_h / 2), &style)?;
     }
-    Ok(y + row_h)
+    Ok(used)
 }
 
 /// A dashed straight line in pixels.
@@ -547,7 +737,7 @@ pub fn utilization_bar<DB: DrawingBackend>(area: &Area<DB>, top: i32, height: i3
         [(x0, top), (x1, top + height)],
         INK.stroke_width(1),
     ))?;
-    let style = anchored(font(TICK), HPos::Left, VPos::Center);
+    let style = anchored(font(NOTE), HPos::Left, VPos::Center);
     let mut last_y = i32::MIN;
     for (u, label) in [
         (1.0, "100% or more"),
@@ -563,7 +753,7 @@ pub fn utilization_bar<DB: DrawingBackend>(area: &Area<DB>, top: i32, height: i3
             INK.stroke_width(1),
         ))?;
         // Labels too close to the one above are pushed down a little.
-        let y_text = y.max(last_y + 24);
+        let y_text = y.max(last_y + 22);
         text(area, label, (x1 + 12, y_text), &style)?;
         last_y = y_text;
     }
@@ -765,6 +955,70 @@ pub fn corridor_series(r: &Results, id: &str, metric: &str) -> Vec<(i32, Summary
     series(&r.corridors, "corridor", id, metric)
 }
 
+/// Whether the corridor `id` carries freight in some year (in the mean or in the top
+/// 5% of replications).
+pub fn carries(r: &Results, id: &str) -> bool {
+    corridor_series(r, id, "tonnes")
+        .iter()
+        .any(|(_, st)| st.mean > 0.0 || st.p[4] > 0.0)
+}
+
+/// The corridors that carry freight in some year (indices into `scenario.corridors`,
+/// in scenario order), and how many carry nothing in any year.
+pub fn active_corridors(s: &Scenario, r: &Results) -> (Vec<usize>, usize) {
+    let active: Vec<usize> = (0..s.corridors.len())
+        .filter(|&i| carries(r, &s.corridors[i].id))
+        .collect();
+    let idle = s.corridors.len() - active.len();
+    (active, idle)
+}
+
+/// "7 corridors that carry no freight in any year are not shown." (empty for none).
+pub fn idle_note(idle: usize) -> Option<String> {
+    match idle {
+        0 => None,
+        1 => Some("1 corridor that carries no freight in any year is not shown.".into()),
+        n => Some(format!(
+            "{n} corridors that carry no freight in any year are not shown."
+        )),
+    }
+}
+
+/// A corridor with at least this mean share of demand in every year dwarfs the others.
+pub const DOMINANT_SHARE: f64 = 0.4;
+
+/// Corridors other than the new one that carry at least [`DOMINANT_SHARE`] of demand in
+/// every year (typically the long-haul sea route): charts give them their own scale so
+/// that the corridors that compete with the new one stay readable. Empty unless at
+/// least two other corridors with freight remain.
+pub fn dominant_corridors(s: &Scenario, r: &Results) -> Vec<usize> {
+    let years: Vec<i32> = s.years().collect();
+    let dominant: Vec<usize> = (0..s.corridors.len())
+        .filter(|&i| !s.corridors[i].new)
+        .filter(|&i| {
+            let ser = corridor_series(r, &s.corridors[i].id, "share");
+            !years.is_empty()
+                && years.iter().all(|y| {
+                    ser.iter()
+                        .find(|(yy, _)| yy == y)
+                        .is_some_and(|(_, st)| st.mean >= DOMINANT_SHARE)
+                })
+        })
+        .collect();
+    let (active, _) = active_corridors(s, r);
+    let rest = active.iter().filter(|i| !dominant.contains(i)).count();
+    if rest >= 2 { dominant } else { Vec::new() }
+}
+
+/// Names joined for a sentence: "A", "A and B", "A, B and C".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [a] => a.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// The first year in which the new corridor carries freight in at least half of the
 /// replications (its median tonnes are positive), or failing that in any replication.
 pub fn opening_year(s: &Scenario, r: &Results) -> Option<i32> {
@@ -794,6 +1048,15 @@ pub fn node_names(s: &Scenario) -> BTreeMap<&str, &str> {
         .iter()
         .map(|n| (n.id.as_str(), n.name.as_str()))
         .collect()
+}
+
+/// A place name without its trailing note in brackets: "Tashkent (city, door-to-door)"
+/// becomes "Tashkent".
+pub fn short_place(name: &str) -> &str {
+    match name.find(" (") {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    }
 }
 
 /// The largest finite value of `f` over `values`, or 0.

@@ -1,5 +1,5 @@
 //! Chart 7: demand that no route could serve, by year, with bands over replications.
-//! (Disruption costs will get their own chart once the results carry them.)
+//! Not drawn when no demand is left unserved (the report says so instead).
 
 use plotters::prelude::*;
 
@@ -36,6 +36,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
             data,
             emphasis: true,
         }],
+        upper: Vec::new(),
         overlay: none.then(|| "No demand was left unserved in any year or replication".to_string()),
     };
     bands::draw(root, s, r, &chart)

@@ -242,6 +242,7 @@ pub fn find_runs(out: &Path) -> io::Result<Vec<crate::report::html::RunEntry>> {
             title: text("title"),
             description: text("description"),
             horizon,
+            comparison: doc["kind"] == "comparison",
         });
     }
     runs.sort();
@@ -258,13 +259,14 @@ pub fn write_runs_index(out: &Path) -> io::Result<()> {
     })
 }
 
-/// Every file of a comparison: the change tables as CSV and `summary.json`.
+/// Every file of a comparison: the change tables as CSV, `summary.json`, the charts
+/// under `charts/` (SVG and PNG) and `index.html`.
 pub fn render_comparison(
     base: &crate::model::Scenario,
     policy: &crate::model::Scenario,
     c: &crate::compare::Comparison,
     seed: u64,
-) -> Vec<(PathBuf, Vec<u8>)> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = [&c.corridors, &c.od]
         .iter()
         .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
@@ -273,7 +275,14 @@ pub fn render_comparison(
     let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     json.push(b'\n');
     files.push((PathBuf::from("summary.json"), json));
-    files
+    let charts = crate::charts::plan_comparison(base, policy, c);
+    files.extend(crate::charts::render_comparison_charts(
+        &charts, base, policy, c,
+    )?);
+    let names: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let page = crate::report::html::comparison_index(base, policy, c, seed, &charts, &names);
+    files.push((PathBuf::from("index.html"), page.into_bytes()));
+    Ok(files)
 }
 
 #[cfg(test)]

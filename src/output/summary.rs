@@ -125,9 +125,26 @@ pub fn comparison_summary(
         entry["tonnes_change_p5"][&row.keys[0]] = num(st.p[0]);
         entry["tonnes_change_p95"][&row.keys[0]] = num(st.p[4]);
     }
+    let title = format!("{} vs {}", base.name, policy.name);
+    let description = format!(
+        "Policy \"{}\" against base \"{}\": change in each corridor's freight and each flow's cost and time",
+        if policy.title.is_empty() {
+            &policy.name
+        } else {
+            &policy.title
+        },
+        if base.title.is_empty() {
+            &base.name
+        } else {
+            &base.title
+        },
+    );
     json!({
         "tool": "corridor-sim",
         "version": env!("CARGO_PKG_VERSION"),
+        "kind": "comparison",
+        "title": title,
+        "description": description,
         "base": {"scenario": base.name, "title": base.title, "scenario_sha256": scenario_hash(base)},
         "policy": {"scenario": policy.name, "title": policy.title, "scenario_sha256": scenario_hash(policy)},
         "seed": seed,

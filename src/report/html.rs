@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::charts::Chart;
 use crate::charts::style::{self as cs, fmt_pct, tonne_unit};
+use crate::compare::Comparison;
 use crate::model::Scenario;
 use crate::results::Results;
 use crate::stats::Summary;
@@ -328,6 +329,22 @@ pub fn scenario_index(
 
     // Charts.
     b.push_str("<h2>Charts</h2>\n");
+    if !cs::carries(r, "unserved") {
+        b.push_str(
+            "<p class=\"note\">No demand was left unserved in any year or replication, so there is no chart of unserved demand.</p>\n",
+        );
+    }
+    let (_, idle) = cs::active_corridors(s, r);
+    if idle > 0 {
+        let _ = writeln!(
+            b,
+            "<p class=\"note\">{} corridor{} that carr{} no freight in any year {} left out of the charts (they stay in the tables).</p>",
+            idle,
+            if idle == 1 { "" } else { "s" },
+            if idle == 1 { "ies" } else { "y" },
+            if idle == 1 { "is" } else { "are" },
+        );
+    }
     for c in charts {
         let (svg, png) = (href(&c.svg_path()), href(&c.png_path()));
         let _ = writeln!(
@@ -349,6 +366,7 @@ pub fn scenario_index(
         "links.csv" => "tonnes, utilization, delay and opening per link and year",
         "od.csv" => "demand, served and unserved tonnes per flow and year",
         "convergence.csv" => "equilibrium iterations and gap per year",
+        "disruptions.csv" => "disrupted days, added cost, time and unserved tonnes per year",
         "summary.json" => "run metadata and headline figures",
         "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
         _ => "",
@@ -393,21 +411,32 @@ pub struct RunEntry {
     pub description: String,
     /// Horizon, e.g. "2025–2045"; may be empty.
     pub horizon: String,
+    /// A comparison of two scenarios rather than a run.
+    pub comparison: bool,
 }
 
-/// The page listing the runs of an output folder (`DIR/index.html`).
+/// The page listing the runs and comparisons of an output folder (`DIR/index.html`).
 pub fn runs_index(runs: &[RunEntry]) -> String {
     let mut b = String::new();
     b.push_str("<h1>corridor-sim runs</h1>\n");
-    if runs.is_empty() {
+    let mut sorted = runs.to_vec();
+    sorted.sort();
+    let (comparisons, plain): (Vec<RunEntry>, Vec<RunEntry>) =
+        sorted.into_iter().partition(|r| r.comparison);
+    if plain.is_empty() && comparisons.is_empty() {
         b.push_str("<p>No runs in this folder yet.</p>\n");
-    } else {
+    }
+    for (heading, list) in [("Runs", &plain), ("Comparisons", &comparisons)] {
+        if list.is_empty() {
+            continue;
+        }
+        if !comparisons.is_empty() {
+            let _ = writeln!(b, "<h2>{heading}</h2>");
+        }
         b.push_str(
             "<table>\n<tr><th>Run</th><th>Years</th><th>Description</th><th>Data</th></tr>\n",
         );
-        let mut sorted = runs.to_vec();
-        sorted.sort();
-        for run in &sorted {
+        for run in list {
             let dir = href(Path::new(&run.dir));
             let title = if run.title.is_empty() {
                 &run.dir
@@ -428,10 +457,234 @@ pub fn runs_index(runs: &[RunEntry]) -> String {
     }
     let _ = writeln!(
         b,
-        "<footer>Made by corridor-sim {}; refreshed after each <code>corridor run</code>.</footer>",
+        "<footer>Made by corridor-sim {}; refreshed after each <code>corridor run</code> and <code>corridor compare</code>.</footer>",
         env!("CARGO_PKG_VERSION")
     );
     page("corridor-sim runs", &b)
+}
+
+/// The years of a comparison's tables: 2030, 2035 and 2040 where compared, and the
+/// year of the diversion chart; failing all, the first and the last year.
+fn comparison_years(c: &Comparison) -> Vec<i32> {
+    let mut years: Vec<i32> = [2030, 2035, 2040]
+        .into_iter()
+        .filter(|y| c.years.contains(y))
+        .chain(crate::charts::compare::focus_year(c))
+        .collect();
+    if years.len() < 2 {
+        years.extend(c.years.first());
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// A signed cell: "+1.63 [1.17–1.96]".
+fn signed_cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool) -> String {
+    let signed = |v: f64| {
+        let t = fmt(v);
+        if v > 0.0 && t.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            format!("+{t}")
+        } else {
+            t
+        }
+    };
+    match st {
+        Some(st) if st.mean.is_finite() => {
+            if bands && fmt(st.p[0]) != fmt(st.p[4]) {
+                format!(
+                    "{} <span class=\"band\">[{} to {}]</span>",
+                    escape(&signed(st.mean)),
+                    escape(&signed(st.p[0])),
+                    escape(&signed(st.p[4]))
+                )
+            } else {
+                escape(&signed(st.mean))
+            }
+        }
+        _ => "–".into(),
+    }
+}
+
+/// The comparison's page: what the policy changes, the charts, the tables.
+pub fn comparison_index(
+    base: &Scenario,
+    policy: &Scenario,
+    c: &Comparison,
+    seed: u64,
+    charts: &[Chart],
+    files: &[PathBuf],
+) -> String {
+    let title = format!("{} vs {}", base.name, policy.name);
+    let bands = c.base.replications > 1;
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", escape(&title));
+    let describe = |s: &Scenario| {
+        if s.title.is_empty() {
+            format!("<code>{}</code>", escape(&s.name))
+        } else {
+            format!("<code>{}</code>: {}", escape(&s.name), escape(&s.title))
+        }
+    };
+    let _ = writeln!(
+        b,
+        "<p class=\"lead\">Base {}.<br>Policy {}.</p>",
+        describe(base),
+        describe(policy)
+    );
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">{}–{} · {} paired replication{} (the same random draws for inputs both scenarios share) · seed {}</p>",
+        c.years.first().copied().unwrap_or(0),
+        c.years.last().copied().unwrap_or(0),
+        c.base.replications,
+        if c.base.replications == 1 { "" } else { "s" },
+        seed
+    );
+
+    // Key numbers: the change in each corridor's freight in the milestone years.
+    let years = comparison_years(c);
+    let t = &c.corridors;
+    let mut ids: Vec<(String, String)> = Vec::new();
+    if let (Some(kc), Some(kn)) = (t.key("corridor"), t.key("corridor_name")) {
+        for row in &t.rows {
+            if !ids.iter().any(|(id, _)| *id == row.keys[kc]) {
+                ids.push((row.keys[kc].clone(), row.keys[kn].clone()));
+            }
+        }
+    }
+    let change = |id: &str| cs::series(t, "corridor", id, "tonnes_change");
+    let largest = cs::max_of(ids.iter().flat_map(|(id, _)| change(id)), |(_, st)| {
+        st.mean.abs()
+    });
+    let moved: Vec<&(String, String)> = ids
+        .iter()
+        .filter(|(id, _)| {
+            cs::max_of(change(id).iter(), |(_, st)| {
+                st.mean.abs().max(st.p[0].abs()).max(st.p[4].abs())
+            }) > 0.005 * largest
+                && largest > 0.0
+        })
+        .collect();
+    let unit = tonne_unit(cs::max_of(
+        moved.iter().flat_map(|(id, _)| change(id)),
+        |(_, st)| st.p[0].abs().max(st.p[4].abs()),
+    ));
+    let fmt_t = column_format(
+        cs::max_of(moved.iter().flat_map(|(id, _)| change(id)), |(_, st)| {
+            st.mean.abs()
+        }),
+        unit.div,
+    );
+    b.push_str("<h2>Key numbers</h2>\n");
+    let new_id = crate::charts::compare::new_corridor_id(base, policy);
+    if let Some(id) = &new_id
+        && let Some((_, name)) = ids.iter().find(|(i, _)| i == id)
+    {
+        let ser = change(id);
+        let parts: Vec<String> = years
+            .iter()
+            .filter_map(|y| stat_in(&ser, *y).map(|st| (y, st)))
+            .map(|(y, st)| format!("{} {} in {y}", fmt_t(st.mean), unit.short))
+            .collect();
+        let _ = writeln!(
+            b,
+            "<p>Freight the policy adds to the <strong>{}</strong>: {}.</p>",
+            escape(name),
+            escape(&parts.join(", "))
+        );
+    }
+    let _ = writeln!(
+        b,
+        "<p>Change in freight carried by each corridor, policy minus base, {} per year. {}</p>",
+        unit.short,
+        if bands {
+            "Mean of the paired differences with their 5–95% range in brackets."
+        } else {
+            "One replication (no uncertain inputs)."
+        }
+    );
+    b.push_str("<table>\n<tr><th>Corridor</th>");
+    for y in &years {
+        let _ = write!(b, "<th class=\"num\">{y}</th>");
+    }
+    b.push_str("</tr>\n");
+    for (id, name) in &moved {
+        let ser = change(id);
+        let _ = write!(b, "<tr><td>{}</td>", escape(name));
+        for y in &years {
+            let _ = write!(
+                b,
+                "<td class=\"num\">{}</td>",
+                signed_cell(stat_in(&ser, *y), &fmt_t, bands)
+            );
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table>\n");
+    let unchanged = ids.len() - moved.len();
+    if unchanged > 0 {
+        let _ = writeln!(
+            b,
+            "<p class=\"note\">{unchanged} corridor{} whose freight does not change {} not listed (see <code>corridor_change.csv</code>).</p>",
+            if unchanged == 1 { "" } else { "s" },
+            if unchanged == 1 { "is" } else { "are" }
+        );
+    }
+
+    b.push_str("<h2>Charts</h2>\n");
+    for ch in charts {
+        let (svg, png) = (href(&ch.svg_path()), href(&ch.png_path()));
+        let _ = writeln!(
+            b,
+            "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
+             <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>",
+            id = escape(&ch.stem),
+            alt = escape(&ch.caption),
+            w = ch.width,
+            h = ch.height,
+        );
+    }
+
+    b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
+    let what = |name: &str| match name {
+        "corridor_change.csv" => {
+            "per year and corridor: tonnes in base and policy, change in tonnes, share and tonne-km"
+        }
+        "od_change.csv" => {
+            "per year and flow: change in cost and transit time per tonne, and in unserved tonnes"
+        }
+        "summary.json" => "comparison metadata and the change in each corridor's tonnes",
+        _ => "",
+    };
+    let mut data: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            p.parent().is_none_or(|d| d.as_os_str().is_empty())
+                && p.extension().is_some_and(|e| e == "csv" || e == "json")
+        })
+        .collect();
+    data.sort();
+    for p in data {
+        let name = p.to_string_lossy();
+        let _ = writeln!(
+            b,
+            "<li><a href=\"{}\">{}</a> {}</li>",
+            href(p),
+            escape(&name),
+            escape(what(&name))
+        );
+    }
+    b.push_str("</ul>\n");
+    b.push_str(
+        "<p class=\"note\">CSV columns: key columns, then for each figure its mean, <code>_sd</code> and the percentiles <code>_p5</code> to <code>_p95</code> of the paired differences over replications.</p>\n",
+    );
+    let _ = writeln!(
+        b,
+        "<footer>Made by corridor-sim {}. <a href=\"../index.html\">All runs in this folder</a>.</footer>",
+        env!("CARGO_PKG_VERSION")
+    );
+    page(&format!("{title} · corridor-sim"), &b)
 }
 
 #[cfg(test)]
@@ -461,6 +714,7 @@ mod tests {
             title: "TRIPP <opens>".into(),
             description: String::new(),
             horizon: "2025–2045".into(),
+            comparison: false,
         }]);
         assert!(page.contains("href=\"tripp-opens/index.html\""));
         assert!(page.contains("TRIPP &lt;opens&gt;"));

@@ -64,7 +64,7 @@ impl Keyed for RawCorridor {
         self.id.as_deref()
     }
     fn overlay(&mut self, o: &Self) {
-        overlay!(self, o; name, new);
+        overlay!(self, o; name, new, color);
     }
 }
 

@@ -106,6 +106,8 @@ pub struct RawCorridor {
     pub id: Option<String>,
     pub name: Option<String>,
     pub new: Option<bool>,
+    /// Chart colour, `"#RRGGBB"`.
+    pub color: Option<String>,
 }
 
 /// `[[nodes]]`.

@@ -466,10 +466,19 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         .iter()
         .map(|it| {
             let id = it.value.id.clone().unwrap_or_default();
+            let color = it.value.color.as_deref().and_then(|text| {
+                parse_color(text)
+                    .map_err(|msg| {
+                        let key = format!("corridors[{}].color", it.index);
+                        cx.problems.error(&it.location, key, msg)
+                    })
+                    .ok()
+            });
             Corridor {
                 name: it.value.name.clone().unwrap_or_else(|| id.clone()),
                 id,
                 new: it.value.new.unwrap_or(false),
+                color,
             }
         })
         .collect();
@@ -1298,4 +1307,16 @@ fn check_bpr(problems: &mut Problems, loc: &Location, key: &str, bpr: Bpr) {
             format!("the BPR beta must be between 0 and 20, found {}", bpr.beta),
         );
     }
+}
+
+/// A chart colour written `"#RRGGBB"` (hexadecimal, either case).
+fn parse_color(text: &str) -> Result<[u8; 3], String> {
+    let hex = text.strip_prefix('#').unwrap_or("");
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!(
+            "a colour is written \"#RRGGBB\": `#` and six hexadecimal digits, for example \"#0072B2\"; found \"{text}\""
+        ));
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    Ok([byte(0), byte(2), byte(4)])
 }
