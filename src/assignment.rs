@@ -162,17 +162,24 @@ fn load_arcs(arcs: &ArcData, routes: &RouteData, a: &mut Assignment) {
 fn update_costs(_arcs: &ArcData, routes: &RouteData, vot: &[f64], a: &mut Assignment) {
     for d in 0..routes.n_rows() {
         for r in routes.rows(d) {
-            let t: f64 = routes
-                .paths
-                .path(r)
-                .iter()
-                .map(|&x| a.arc_time_h[x as usize])
-                .sum::<f64>()
-                + routes.fixed_h[r];
-            a.route_time_h[r] = t;
-            a.route_cost_usd[r] = routes.fixed_usd[r] + vot[d] * t;
+            price_route(routes, r, vot[d], a);
         }
     }
+}
+
+/// Sets route `r`'s time (running at the current arc times plus fixed hours) and its
+/// generalized cost for value of time `vot`.
+#[inline]
+fn price_route(routes: &RouteData, r: usize, vot: f64, a: &mut Assignment) {
+    let running: f64 = routes
+        .paths
+        .path(r)
+        .iter()
+        .map(|&x| a.arc_time_h[x as usize])
+        .sum();
+    let t = running + routes.fixed_h[r];
+    a.route_time_h[r] = t;
+    a.route_cost_usd[r] = routes.fixed_usd[r] + vot * t;
 }
 
 /// Path-size logit split of `demand` over the available routes in `range`, into `y`.
@@ -291,15 +298,7 @@ fn solve_logit(
             let r = routes.rows(d);
             let (s, e) = (r.start, r.end);
             for i in s..e {
-                let t: f64 = routes
-                    .paths
-                    .path(i)
-                    .iter()
-                    .map(|&x| a.arc_time_h[x as usize])
-                    .sum::<f64>()
-                    + routes.fixed_h[i];
-                a.route_time_h[i] = t;
-                a.route_cost_usd[i] = routes.fixed_usd[i] + vot[d] * t;
+                price_route(routes, i, vot[d], a);
             }
             logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
             for i in s..e {
@@ -383,15 +382,7 @@ fn solve_deterministic(
             let r = routes.rows(d);
             // Costs of this row's routes at the current arc flows.
             for i in r.clone() {
-                let t: f64 = routes
-                    .paths
-                    .path(i)
-                    .iter()
-                    .map(|&x| a.arc_time_h[x as usize])
-                    .sum::<f64>()
-                    + routes.fixed_h[i];
-                a.route_time_h[i] = t;
-                a.route_cost_usd[i] = routes.fixed_usd[i] + vot[d] * t;
+                price_route(routes, i, vot[d], a);
             }
             let Some(m) = r
                 .clone()
@@ -450,15 +441,7 @@ fn solve_deterministic(
                 }
                 // Refresh the two routes' costs for the next shift in this row.
                 for j in [i, m] {
-                    let t: f64 = routes
-                        .paths
-                        .path(j)
-                        .iter()
-                        .map(|&x| a.arc_time_h[x as usize])
-                        .sum::<f64>()
-                        + routes.fixed_h[j];
-                    a.route_time_h[j] = t;
-                    a.route_cost_usd[j] = routes.fixed_usd[j] + vot[d] * t;
+                    price_route(routes, j, vot[d], a);
                 }
             }
         }
