@@ -30,6 +30,8 @@ const CASING: RGBColor = RGBColor(60, 60, 60);
 const IDLE: RGBColor = RGBColor(165, 165, 165);
 const UNCAPPED: RGBColor = RGBColor(110, 130, 150);
 const KM_PER_DEGREE: f64 = 111.32;
+/// Opacity of the halo around the new corridor's links.
+const HALO_OPACITY: f64 = 0.35;
 /// The regional view keeps the places within this distance of the new corridor.
 pub const REGION_KM: f64 = 550.0;
 /// The regional view is used when the whole network is this many times larger.
@@ -345,8 +347,10 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
             format!("{:.0}°{h}", v.abs())
         }
     };
-    // Boxes other labels keep clear of.
+    // Boxes other labels keep clear of; the graticule's labels are drawn once the
+    // inset's place is known.
     let mut reserved: Vec<Boxed> = Vec::new();
+    let mut grat_labels: Vec<(String, (i32, i32), Boxed)> = Vec::new();
     let mut lon = (shown.2 / step).ceil() * step;
     while lon <= shown.3 {
         let (x, _) = view.proj(view.ym, lon);
@@ -355,9 +359,9 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
             GRID.stroke_width(1),
         ))?;
         let label = deg(lon, 'E', 'W');
-        if x + 4 + text_width(root, &label, &grat_style)? < mx0 + mw {
-            text(root, &label, (x + 4, my0 + 4), &grat_style)?;
-            reserved.push((x, my0, x + 60, my0 + 26));
+        let w = text_width(root, &label, &grat_style)?;
+        if x + 4 + w < mx0 + mw {
+            grat_labels.push((label, (x + 4, my0 + 4), (x, my0, x + w + 8, my0 + 26)));
         }
         lon += step;
     }
@@ -369,8 +373,11 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
             GRID.stroke_width(1),
         ))?;
         if y < my0 + mh - 70 && y > my0 + 30 {
-            text(root, &deg(lat, 'N', 'S'), (mx0 + 4, y + 3), &grat_style)?;
-            reserved.push((mx0, y, mx0 + 56, y + 24));
+            grat_labels.push((
+                deg(lat, 'N', 'S'),
+                (mx0 + 4, y + 3),
+                (mx0, y, mx0 + 56, y + 24),
+            ));
         }
         lat += step;
     }
@@ -469,6 +476,22 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
     let mut any_uncapped = false;
     let mut any_closed = false;
     let mut any_idle = false;
+    // The new corridor's links get a halo in its colour, under everything.
+    let new = new_corridor(s);
+    let mut any_halo = false;
+    for (i, l) in s.links.iter().enumerate() {
+        if Some(l.corridor) != new {
+            continue;
+        }
+        let Some((p, q)) = visible[i] else { continue };
+        let w = width(fig(&l.id).0, t_max) + 16;
+        let halo = corridor_color(s, l.corridor).mix(HALO_OPACITY);
+        root.draw(&PathElement::new(vec![p, q], halo.stroke_width(w)))?;
+        for end in [p, q] {
+            root.draw(&Circle::new(end, w / 2, halo.filled()))?;
+        }
+        any_halo = true;
+    }
     for &i in &order {
         let l = &s.links[i];
         let Some((p, q)) = visible[i] else {
@@ -520,6 +543,13 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
         obstacles.push((pos[i].0 - 10, pos[i].1 - 10, pos[i].0 + 10, pos[i].1 + 10));
     }
     let scale_box: Boxed = (mx0, my0 + mh - 70, mx0 + 260, my0 + mh);
+    for (label, at, b) in &grat_labels {
+        if inset.is_some_and(|i| overlaps(i, *b)) {
+            continue;
+        }
+        text(root, label, *at, &grat_style)?;
+        reserved.push(*b);
+    }
     reserved.push(scale_box);
     reserved.extend(inset);
 
@@ -809,6 +839,15 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results, year
                 dashed: true,
             },
             "Not open this year".into(),
+        ));
+    }
+    if any_halo && let Some(c) = new {
+        items.push(LegendItem::Entry(
+            Swatch::Band {
+                color: corridor_color(s, c),
+                opacity: HALO_OPACITY,
+            },
+            format!("Halo: links of the {}", short_place(&s.corridors[c].name)),
         ));
     }
     items.push(LegendItem::Gap);
