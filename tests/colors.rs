@@ -34,11 +34,12 @@ fn a_bad_colour_is_refused_with_its_file_line_and_key() {
             &format!("[[corridors]]\nid = \"south\"\ncolor = \"{bad}\"\n"),
             1,
         );
-        // 1-based line of the item's `[[corridors]]` header, the line before its id.
-        let header = text
+        // 1-based line of the `color` key itself.
+        let color_line = text
             .lines()
-            .position(|l| l == "id = \"south\"")
-            .expect("south corridor");
+            .position(|l| l.starts_with("color = "))
+            .expect("the colour line")
+            + 1;
         let (_dir, path) = common::scenario_file("bad-colour", &text);
         let err = scenario::load(&path).expect_err("a bad colour must be refused");
         let p = err
@@ -47,7 +48,7 @@ fn a_bad_colour_is_refused_with_its_file_line_and_key() {
             .find(|p| p.key == "corridors[1].color")
             .unwrap_or_else(|| panic!("no problem for the colour {bad}: {err}"));
         assert_eq!(p.location.file, path);
-        assert_eq!(p.location.line, Some(header), "{bad}: {p}");
+        assert_eq!(p.location.line, Some(color_line), "{bad}: {p}");
         let shown = p.to_string();
         assert!(shown.contains("#RRGGBB"), "{shown}");
         assert!(shown.contains(bad), "{shown}");
