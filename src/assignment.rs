@@ -158,6 +158,12 @@ fn load_arcs(arcs: &ArcData, routes: &RouteData, a: &mut Assignment) {
     }
 }
 
+/// Whether demand row `d` has nothing to assign: no demand, or no available route.
+#[inline]
+fn idle(a: &Assignment, demand_t: &[f64], d: usize) -> bool {
+    demand_t[d] <= 0.0 || a.unserved_t[d] >= demand_t[d]
+}
+
 /// Route times and generalized costs at the current arc times.
 fn update_costs(_arcs: &ArcData, routes: &RouteData, vot: &[f64], a: &mut Assignment) {
     for d in 0..routes.n_rows() {
@@ -247,7 +253,7 @@ fn flow_gap(
     update_costs(arcs, routes, vot, a);
     let mut err = 0.0;
     for d in 0..routes.n_rows() {
-        if a.unserved_t[d] >= demand_t[d] || demand_t[d] <= 0.0 {
+        if idle(a, demand_t, d) {
             continue;
         }
         let r = routes.rows(d);
@@ -292,7 +298,7 @@ fn solve_logit(
         let step = 1.0 / beta;
         let mut err = 0.0;
         for d in 0..routes.n_rows() {
-            if a.unserved_t[d] >= demand_t[d] || demand_t[d] <= 0.0 {
+            if idle(a, demand_t, d) {
                 continue;
             }
             let r = routes.rows(d);
@@ -376,7 +382,7 @@ fn solve_deterministic(
             break;
         }
         for d in 0..routes.n_rows() {
-            if demand_t[d] <= 0.0 || a.unserved_t[d] >= demand_t[d] {
+            if idle(a, demand_t, d) {
                 continue;
             }
             let r = routes.rows(d);

@@ -143,11 +143,16 @@ fn column_format(max: f64, div: f64) -> impl Fn(f64) -> String {
 /// "4.2 [3.1–5.0]" cell content; the mean alone for one replication or when the
 /// range is a single value.
 fn cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool) -> String {
+    band_cell(st, fmt, bands, "–")
+}
+
+/// The mean, then the 5–95% range joined by `sep` when `bands` and it is not one value.
+fn band_cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool, sep: &str) -> String {
     match st {
         Some(st) if st.mean.is_finite() => {
             if bands && fmt(st.p[0]) != fmt(st.p[4]) {
                 format!(
-                    "{} <span class=\"band\">[{}–{}]</span>",
+                    "{} <span class=\"band\">[{}{sep}{}]</span>",
                     escape(&fmt(st.mean)),
                     escape(&fmt(st.p[0])),
                     escape(&fmt(st.p[4]))
@@ -479,7 +484,7 @@ fn comparison_years(c: &Comparison) -> Vec<i32> {
     years
 }
 
-/// A signed cell: "+1.63 [1.17–1.96]".
+/// A signed cell: "+1.63 [+1.17 to +1.96]".
 fn signed_cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool) -> String {
     let signed = |v: f64| {
         let t = fmt(v);
@@ -489,21 +494,7 @@ fn signed_cell(st: Option<Summary>, fmt: &dyn Fn(f64) -> String, bands: bool) ->
             t
         }
     };
-    match st {
-        Some(st) if st.mean.is_finite() => {
-            if bands && fmt(st.p[0]) != fmt(st.p[4]) {
-                format!(
-                    "{} <span class=\"band\">[{} to {}]</span>",
-                    escape(&signed(st.mean)),
-                    escape(&signed(st.p[0])),
-                    escape(&signed(st.p[4]))
-                )
-            } else {
-                escape(&signed(st.mean))
-            }
-        }
-        _ => "–".into(),
-    }
+    band_cell(st, &signed, bands, " to ")
 }
 
 /// The comparison's page: what the policy changes, the charts, the tables.
