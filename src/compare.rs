@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::figures::YearFigures;
 use crate::model::Scenario;
 use crate::results::{Collector, Results, Row, Table};
 use crate::runner::{RunOptions, draws, replicate};
-use crate::simulate::{Engine, YearFigures};
+use crate::simulate::Engine;
 use crate::stats::Acc;
 
 /// Change in each corridor's freight (policy minus base).

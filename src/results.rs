@@ -3,11 +3,11 @@
 
 use rayon::prelude::*;
 
-use crate::model::Scenario;
-use crate::simulate::{
+use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
     ROUTE_METRICS, RouteInfo, YearFigures,
 };
+use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
 
 /// A results table: key columns, then every metric with its statistics.

@@ -10,9 +10,10 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
+use crate::figures::YearFigures;
 use crate::model::Scenario;
 use crate::results::{Collector, Results};
-use crate::simulate::{Engine, YearFigures};
+use crate::simulate::Engine;
 use crate::stats::EXACT_BUDGET;
 
 /// How a run is carried out (not what is simulated).

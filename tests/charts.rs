@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 
 use corridor_sim::charts::{self, Kind};
 use corridor_sim::compare::{CORRIDOR_CHANGE_METRICS, Comparison, OD_CHANGE_METRICS};
+use corridor_sim::figures::{
+    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
+    ROUTE_METRICS,
+};
 use corridor_sim::model::{
     Bpr, ChoiceModel, Corridor, Demand, Link, Mode, Node, NodeCosts, NodeKind, RouteChoice,
     Running, Scenario,
@@ -18,10 +22,6 @@ use corridor_sim::output;
 use corridor_sim::report::{geojson, html};
 use corridor_sim::results::{Results, Row, Table};
 use corridor_sim::scenario::num::Param;
-use corridor_sim::simulate::{
-    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
-    ROUTE_METRICS,
-};
 use corridor_sim::stats::Summary;
 
 // ---------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 
 use std::io::{self, Write};
 
+use crate::figures::{CORRIDOR_METRICS, DEMAND_METRICS, YearFigures};
 use crate::model::Scenario;
 use crate::output::csv::fmt_num;
-use crate::simulate::{CORRIDOR_METRICS, DEMAND_METRICS, YearFigures};
 
 /// File names, relative to the run folder.
 pub const CORRIDORS_FILE: &str = "replications/corridors.csv";

@@ -84,7 +84,7 @@ pub fn settings_and_items(m: &Merged, problems: &mut Problems) {
         );
     }
     if let Some(name) = &s.name {
-        let folder = crate::output::safe_dir_name(name);
+        let folder = crate::folder_name::safe_dir_name(name);
         if name.contains(['/', '\\']) || name.contains("..") || name.starts_with('.') {
             problems.warning(
                 leaf,

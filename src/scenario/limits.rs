@@ -3,10 +3,10 @@
 //! ends. Each limit is far above any real corridor study; the messages say which limit
 //! was hit and what to change.
 
-use crate::model::Scenario;
-use crate::simulate::{
+use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
 };
+use crate::model::Scenario;
 
 use super::raw::RawFile;
 
