@@ -41,6 +41,19 @@ corridor's tonnes in both and the change: where the new corridor's freight comes
 od_change.csv (the change in cost and transit time of each flow) and summary.json."
     )]
     Compare(CompareArgs),
+    /// Appraise a policy against a base: NPV, IRR, risk, CO2, who gains, trade through whom
+    #[command(
+        after_help = "Example:\n  corridor appraise scenarios/baseline.toml scenarios/tripp-appraisal.toml\n\n\
+Runs both scenarios replication by replication with the same seed (as `compare`), values each \
+pair with the [appraisal] section of POLICY (or of the first file of its `base` chain that has \
+one: discount rate, period, capital and O&M costs, carbon price, emission intensities), and \
+writes DIR/appraise-<base>-vs-<policy>/ with appraisal.csv (costs and benefits by year, net and \
+discounted), stakeholders.csv (NPV by stakeholder and country), interdependence.csv (each \
+country's trade through other countries and chokepoints), corridor_change.csv, od_change.csv, \
+summary.json (ENPV, EIRR, BCR, FNPV, FIRR, payback year with 5-95% bands, P(ENPV < 0), \
+switching values), charts/ and index.html."
+    )]
+    Appraise(CompareArgs),
     /// Check scenario files and report every problem, without simulating
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]

@@ -48,12 +48,34 @@ pub enum CompareError {
     Threads(#[from] rayon::ThreadPoolBuildError),
 }
 
+/// One chunk of paired replications as `compare_observed` hands it on: the index of its
+/// first replication, both engines (for their route registries) and each replication's
+/// (base, policy) figures, in replication order.
+pub struct PairedChunk<'c, 'e> {
+    pub first: u64,
+    pub base: &'c Engine<'e>,
+    pub policy: &'c Engine<'e>,
+    pub pairs: &'c [(Vec<YearFigures>, Vec<YearFigures>)],
+}
+
 /// Runs `base` and `policy` side by side and computes their paired changes.
 pub fn compare(
     base: &Scenario,
     policy: &Scenario,
     opts: &RunOptions,
     progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<Comparison, CompareError> {
+    compare_observed(base, policy, opts, progress, &mut |_| {})
+}
+
+/// As `compare`, also handing every chunk of paired replications to `observe`, in
+/// replication order (the appraisal is computed there).
+pub fn compare_observed(
+    base: &Scenario,
+    policy: &Scenario,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    observe: &mut (dyn FnMut(&PairedChunk) + Send),
 ) -> Result<Comparison, CompareError> {
     let first = base.first_year.max(policy.first_year);
     let last = base.last_year.min(policy.last_year);
@@ -118,6 +140,7 @@ pub fn compare(
         vec![Acc::default(); years.len() * common_demand.len() * OD_CHANGE_METRICS.len()];
     let yb = (first - base.first_year) as usize;
     let yp = (first - policy.first_year) as usize;
+    let mut done = 0u64;
 
     replicate(
         reps,
@@ -130,6 +153,13 @@ pub fn compare(
             )
         },
         |chunk: Vec<(Vec<YearFigures>, Vec<YearFigures>)>| {
+            observe(&PairedChunk {
+                first: done,
+                base: &eb,
+                policy: &ep,
+                pairs: &chunk,
+            });
+            done += chunk.len() as u64;
             for (fb, fp) in &chunk {
                 for y in 0..years.len() {
                     let (b, p) = (&fb[yb + y], &fp[yp + y]);

@@ -18,6 +18,7 @@
 //!
 //! The library never prints; `main.rs` owns the terminal and the exit codes.
 
+pub mod appraisal;
 pub mod assignment;
 pub mod charts;
 pub mod compare;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
+        Command::Appraise(args) => appraise(&args),
         Command::Validate(args) => validate(&args.scenarios),
     };
     ExitCode::from(code)
@@ -391,6 +392,94 @@ fn compare(args: &CompareArgs) -> u8 {
             policy.name,
             c.base.replications,
             if c.base.replications == 1 { "" } else { "s" },
+            dest.display()
+        );
+    }
+    0
+}
+
+fn appraise(args: &CompareArgs) -> u8 {
+    let opts = match check_flags(&args.flags) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let (loaded, bad) = load_all(&[args.base.clone(), args.policy.clone()]);
+    if bad || loaded.len() != 2 {
+        return BAD_INPUT;
+    }
+    let (base, policy) = (&loaded[0].1.scenario, &loaded[1].1.scenario);
+    let inputs = match corridor_sim::appraisal::inputs::load(&loaded[1].1.files, base, policy) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return BAD_INPUT;
+        }
+    };
+    let label = format!("appraise {} vs {}", base.name, policy.name);
+    let bar = progress_bar(
+        args.flags.quiet,
+        opts.replications
+            .unwrap_or(base.replications.max(policy.replications)),
+        &label,
+    );
+    let result =
+        corridor_sim::appraisal::appraise(base, policy, &inputs, &opts, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        });
+    bar.finish_and_clear();
+    let r = match result {
+        Ok(r) => r,
+        Err(e @ corridor_sim::compare::CompareError::NoCommonYear(..)) => {
+            eprintln!(
+                "error: cannot appraise {} against {}: {e}",
+                args.policy.display(),
+                args.base.display()
+            );
+            return BAD_INPUT;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let dest = args.flags.out.join(output::safe_dir_name(&format!(
+        "appraise-{}-vs-{}",
+        base.name, policy.name
+    )));
+    let files = match output::appraisal::render_appraisal(base, policy, &r) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    if let Err(e) = output::write_folder(&dest, &files) {
+        eprintln!("error: cannot write {}: {e}", dest.display());
+        return FAILURE;
+    }
+    if let Err(e) = output::write_runs_index(&args.flags.out) {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.flags.out.join("index.html").display()
+        );
+        return FAILURE;
+    }
+    if !args.flags.quiet {
+        let enpv = r.headline[0].1;
+        eprintln!(
+            "{} vs {}: ENPV {} MUSD (5-95%: {} to {}), P(ENPV < 0) = {}; {} paired replication{} written to {}",
+            policy.name,
+            base.name,
+            output::csv::fmt_num(enpv.mean.round()),
+            output::csv::fmt_num(enpv.p[0].round()),
+            output::csv::fmt_num(enpv.p[4].round()),
+            output::csv::fmt_num(r.p_enpv_negative),
+            r.enpv_draws.len(),
+            if r.enpv_draws.len() == 1 { "" } else { "s" },
             dest.display()
         );
     }

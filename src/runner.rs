@@ -94,6 +94,16 @@ pub fn uniforms(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
     u
 }
 
+/// One uniform per name for replication `rep`, from the same named streams as a
+/// scenario's inputs: inputs outside the scenario (the appraisal's) draw reproducibly,
+/// and a name shared with a scenario input (`share.<name>`) takes the same value.
+pub fn named_uniforms(names: &[String], seed: u64, rep: u64) -> Vec<f64> {
+    names
+        .iter()
+        .map(|name| generator(seed, name, rep).random::<f64>())
+        .collect()
+}
+
 /// Runs replications `0..reps` of `one` on a pool of `threads` (0: all cores) in
 /// chunks, and hands each chunk of results, in replication order, to `fold` (which
 /// runs inside the pool and may use it).

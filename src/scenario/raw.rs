@@ -36,6 +36,8 @@ pub struct RawFile {
     pub events: Vec<Spanned<RawEvent>>,
     #[serde(default)]
     pub disruptions: Vec<Spanned<RawDisruption>>,
+    /// Read by `corridor appraise` (src/appraisal/inputs.rs), not by the simulation.
+    pub appraisal: Option<Spanned<RawAppraisal>>,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -218,4 +220,103 @@ pub struct RawDisruption {
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+/// `[appraisal]`: the economic and financial appraisal of a policy against a base, read
+/// by `corridor appraise` (validated in `appraisal::inputs`); the simulation ignores it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAppraisal {
+    pub discount_rate: Option<Num>,
+    pub financial_discount_rate: Option<Num>,
+    pub hurdle_rate: Option<f64>,
+    pub sensitivity_rates: Option<Vec<f64>>,
+    pub price_base_year: Option<i32>,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub growth_after_horizon: Option<Num>,
+    pub owner_nodes: Option<Vec<String>>,
+    pub variable_cost_share: Option<RawModeValues>,
+    pub co2e_g_per_tkm: Option<RawModeValues>,
+    #[serde(default)]
+    pub link_co2e: Vec<Spanned<RawLinkIntensity>>,
+    #[serde(default)]
+    pub carbon_price: Vec<Spanned<RawCarbonPrice>>,
+    #[serde(default)]
+    pub capital: Vec<Spanned<RawCapital>>,
+    #[serde(default)]
+    pub operating: Vec<Spanned<RawOperating>>,
+    #[serde(default)]
+    pub chokepoints: Vec<Spanned<RawChokepoint>>,
+}
+
+/// One number per mode.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModeValues {
+    pub rail: Option<Num>,
+    pub road: Option<Num>,
+    pub ferry: Option<Num>,
+    pub sea: Option<Num>,
+}
+
+/// `[[appraisal.link_co2e]]`: an emission intensity for one link.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLinkIntensity {
+    pub link: Option<String>,
+    pub g_per_tkm: Option<Num>,
+    pub source: Option<String>,
+}
+
+/// `[[appraisal.carbon_price]]`: one point of the carbon price path.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCarbonPrice {
+    pub year: Option<i32>,
+    pub usd_per_t: Option<Num>,
+    pub source: Option<String>,
+}
+
+/// `[[appraisal.capital]]`: a capital cost item.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapital {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub stakeholder: Option<String>,
+    pub country: Option<String>,
+    pub cost_musd: Option<Num>,
+    pub overrun: Option<Num>,
+    pub years: Option<Vec<i32>>,
+    pub shares: Option<Vec<f64>>,
+    pub life_years: Option<f64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[appraisal.operating]]`: a yearly operating and maintenance cost.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperating {
+    pub id: Option<String>,
+    pub stakeholder: Option<String>,
+    pub country: Option<String>,
+    pub musd_per_year: Option<Num>,
+    pub from_year: Option<i32>,
+    pub until_year: Option<i32>,
+    pub link: Option<String>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[appraisal.chokepoints]]`: a named set of links or corridors whose share of each
+/// country's trade is reported.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChokepoint {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub links: Option<Vec<String>>,
+    pub corridors: Option<Vec<String>>,
 }
