@@ -26,7 +26,7 @@ use crate::model::{ChoiceModel, Scenario};
 use crate::network::Instance;
 
 /// Lines of `appraisal.csv`, per appraisal year, in million USD unless named otherwise.
-pub const YEAR_LINES: [&str; 17] = [
+pub const YEAR_LINES: [&str; 19] = [
     "capital_musd",
     "om_musd",
     "residual_musd",
@@ -44,6 +44,8 @@ pub const YEAR_LINES: [&str; 17] = [
     "discount_factor",
     "net_discounted_musd",
     "cumulative_discounted_musd",
+    "co2e_base_kt",
+    "co2e_policy_kt",
 ];
 
 /// Headline figures of one replication.
@@ -571,6 +573,8 @@ pub fn appraise_pair(setup: &Setup, pair: &Pair) -> RepOut {
             line[5] = factor * sy.roh / 1e6;
             let dco2 = factor * (sy.co2_policy_t - sy.co2_base_t);
             line[10] = dco2 / 1e3;
+            line[17] = factor * sy.co2_base_t / 1e3;
+            line[18] = factor * sy.co2_policy_t / 1e3;
             bk[setup.key(Stakeholder::Environment, setup.world())] -= dco2 * carbon(year);
         }
         // Benefits before costs are added: shippers, producers, governments, environment.

@@ -16,6 +16,7 @@
 //! To add a chart: a file with its `draw` function, a [`Kind`] variant, a line in
 //! [`plan`] (which may skip it when the results lack what it needs) and one in `draw`.
 
+pub mod appraisal;
 mod bands;
 pub mod compare;
 pub mod convergence;

@@ -100,5 +100,10 @@ pub fn render_appraisal(
     let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     json.push(b'\n');
     files.push((PathBuf::from("summary.json"), json));
+    let charts = crate::charts::appraisal::plan(r);
+    files.extend(crate::charts::appraisal::render(&charts, base, policy, r)?);
+    let names: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let page = crate::report::html::appraisal_index(base, policy, r, &charts, &names);
+    files.push((PathBuf::from("index.html"), page.into_bytes()));
     Ok(files)
 }

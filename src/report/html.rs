@@ -678,6 +678,263 @@ pub fn comparison_index(
     page(&format!("{title} · corridor-sim"), &b)
 }
 
+/// The page of an appraisal: does the policy pay, how sure is that, who gains, the
+/// charts and the data files.
+pub fn appraisal_index(
+    base: &Scenario,
+    policy: &Scenario,
+    r: &crate::appraisal::AppraisalResults,
+    charts: &[crate::charts::appraisal::AppraisalChart],
+    files: &[PathBuf],
+) -> String {
+    let a = &r.inputs;
+    let title = format!("Appraisal: {} vs {}", policy.name, base.name);
+    let n = r.enpv_draws.len();
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", escape(&title));
+    let _ = writeln!(
+        b,
+        "<p class=\"lead\">Does <code>{}</code>{} pay against <code>{}</code>{}, how sure is that, and who gains?</p>",
+        escape(&policy.name),
+        if policy.title.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", escape(&policy.title))
+        },
+        escape(&base.name),
+        if base.title.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", escape(&base.title))
+        },
+    );
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">Appraisal period {}–{} (simulated {}–{}, later years {}) · {}% real economic discount rate, {}% financial · constant {} prices · {} paired replication{} · seed {} · shippers' surplus by the {}</p>",
+        a.first_year,
+        a.last_year,
+        r.comparison.years.first().copied().unwrap_or(0),
+        r.comparison.years.last().copied().unwrap_or(0),
+        if a.growth_after_horizon.nominal() == 0.0 {
+            "held at the last simulated year".to_string()
+        } else {
+            format!(
+                "grown at {}%/yr",
+                cs::fmt_num(a.growth_after_horizon.nominal() * 100.0)
+            )
+        },
+        cs::fmt_num(a.discount_rate.nominal() * 100.0),
+        cs::fmt_num(a.financial_discount_rate.nominal() * 100.0),
+        a.price_base_year,
+        n,
+        if n == 1 { "" } else { "s" },
+        r.seed,
+        r.surplus_measure
+    );
+    let get = |name: &str| {
+        r.headline
+            .iter()
+            .find(|(h, _)| *h == name)
+            .map_or(Summary::EMPTY, |(_, s)| *s)
+    };
+    let money = |v: f64| {
+        if v.is_finite() {
+            cs::fmt_num(v)
+        } else {
+            "–".into()
+        }
+    };
+    let rate = |v: f64| {
+        if v.is_finite() {
+            format!("{:.1}%", v * 100.0)
+        } else {
+            "–".into()
+        }
+    };
+    let row = |b: &mut String, label: &str, st: Summary, f: &dyn Fn(f64) -> String| {
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\"><span class=\"band\">{} to {}</span></td></tr>",
+            escape(label),
+            f(st.mean),
+            f(st.p[0]),
+            f(st.p[4])
+        );
+    };
+    b.push_str("<h2>Does it pay?</h2>\n");
+    let enpv = get("enpv_musd");
+    let _ = writeln!(
+        b,
+        "<p>Expected economic NPV <strong>{} million USD</strong>; the probability that it is negative is <strong>{}</strong>, and that the EIRR falls short of the {} hurdle <strong>{}</strong>.</p>",
+        money(enpv.mean),
+        fmt_pct(r.p_enpv_negative),
+        rate(a.hurdle_rate),
+        fmt_pct(r.p_eirr_below_hurdle)
+    );
+    b.push_str("<table>\n<tr><th>Figure</th><th class=\"num\">Mean</th><th class=\"num\">5–95%</th></tr>\n");
+    row(&mut b, "Economic NPV, million USD", enpv, &money);
+    row(&mut b, "Economic IRR", get("eirr"), &rate);
+    row(&mut b, "Benefit-cost ratio", get("bcr"), &|v| {
+        if v.is_finite() {
+            format!("{v:.2}")
+        } else {
+            "–".into()
+        }
+    });
+    row(
+        &mut b,
+        "PV of benefits, million USD",
+        get("pv_benefits_musd"),
+        &money,
+    );
+    row(
+        &mut b,
+        "PV of costs (capital, O&M, less residual), million USD",
+        get("pv_costs_musd"),
+        &money,
+    );
+    row(
+        &mut b,
+        "Financial NPV of the new corridor's owner, million USD",
+        get("fnpv_musd"),
+        &money,
+    );
+    row(&mut b, "Financial IRR of the owner", get("firr"), &rate);
+    row(
+        &mut b,
+        "CO2e change over the period, kt",
+        get("co2e_change_kt_total"),
+        &money,
+    );
+    let pb = get("payback_year");
+    let _ = writeln!(
+        b,
+        "<tr><td>Discounted payback year (median of the {} of replications that pay back)</td><td class=\"num\">{}</td><td></td></tr>",
+        fmt_pct(pb.n as f64 / n.max(1) as f64),
+        if pb.n > 0 {
+            format!("{:.0}", pb.p[2])
+        } else {
+            "never".into()
+        }
+    );
+    b.push_str("</table>\n");
+    b.push_str("<p>ENPV at other discount rates (million USD): ");
+    let parts: Vec<String> = r
+        .npv_at_rates
+        .iter()
+        .map(|(rt, st)| {
+            format!(
+                "{} at {} ({} to {})",
+                money(st.mean),
+                rate(*rt),
+                money(st.p[0]),
+                money(st.p[4])
+            )
+        })
+        .collect();
+    let _ = writeln!(b, "{}.</p>", escape(&parts.join("; ")));
+    b.push_str("<p>Switching values (the change that brings the expected NPV to zero) and ADB sensitivity indicators (% change in NPV per % change in the item):</p>\n");
+    b.push_str("<table>\n<tr><th>Item</th><th class=\"num\">Switching value</th><th class=\"num\">Sensitivity indicator</th></tr>\n");
+    for (name, sv, si) in &r.switching {
+        let label = match *name {
+            "capital" => "Capital cost (net of residual value)",
+            "om" => "Operation and maintenance",
+            _ => "Benefits",
+        };
+        let _ = writeln!(
+            b,
+            "<tr><td>{label}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            if sv.is_finite() {
+                format!("{:+.1}%", sv)
+            } else {
+                "–".into()
+            },
+            if si.is_finite() {
+                format!("{si:.2}")
+            } else {
+                "–".into()
+            }
+        );
+    }
+    b.push_str("</table>\n");
+
+    b.push_str("<h2>Who gains?</h2>\n<p>NPV by country and by stakeholder, million USD at the economic rate; they add up to the economic NPV. Tariffs and fees are transfers between shippers, operators and governments and cancel in the total.</p>\n");
+    let st = &r.stakeholders;
+    let mut countries: Vec<&crate::results::Row> = st
+        .rows
+        .iter()
+        .filter(|row| row.keys[0] == "all" && row.keys[1] != "all")
+        .collect();
+    countries.sort_by(|x, y| y.stats[0].mean.total_cmp(&x.stats[0].mean));
+    b.push_str("<table>\n<tr><th>Country</th><th class=\"num\">NPV</th><th class=\"num\">5–95%</th></tr>\n");
+    for c in countries.iter().filter(|c| c.stats[0].mean.abs() >= 0.5) {
+        row(&mut b, &c.keys[1], c.stats[0], &money);
+    }
+    b.push_str("</table>\n<table>\n<tr><th>Stakeholder</th><th class=\"num\">NPV</th><th class=\"num\">5–95%</th></tr>\n");
+    for s in st.rows.iter().filter(|row| row.keys[1] == "all") {
+        row(&mut b, &s.keys[0], s.stats[0], &money);
+    }
+    b.push_str("</table>\n");
+    if r.surplus_measure == "logsum" {
+        b.push_str("<p class=\"note\">Shippers' surplus is the logsum (exact for the logit route choice). The rule of a half in <code>appraisal.csv</code> counts only routes present in both runs, so it leaves out the new corridor's own users and is not a measure of the project's benefit.</p>\n");
+    }
+
+    b.push_str("<h2>Charts</h2>\n");
+    for ch in charts {
+        let (svg, png) = (href(&ch.svg_path()), href(&ch.png_path()));
+        let _ = writeln!(
+            b,
+            "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
+             <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>",
+            id = escape(ch.stem),
+            alt = escape(ch.caption),
+            w = ch.width,
+            h = ch.height,
+        );
+    }
+    b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
+    let what = |name: &str| match name {
+        "appraisal.csv" => {
+            "per appraisal year: capital, O&M, residual value, benefits by component, CO2e, net and discounted flows"
+        }
+        "stakeholders.csv" => "NPV by stakeholder and country, with totals",
+        "interdependence.csv" => {
+            "per year and country: tonnes of its trade through each other country and each chokepoint, base and policy"
+        }
+        "corridor_change.csv" => "per year and corridor: tonnes in base and policy and the change",
+        "od_change.csv" => "per year and flow: change in cost and transit time per tonne",
+        "summary.json" => {
+            "headline figures: ENPV, EIRR, BCR, FNPV, FIRR, payback, probabilities, switching values"
+        }
+        _ => "",
+    };
+    let mut data: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            p.parent().is_none_or(|d| d.as_os_str().is_empty())
+                && p.extension().is_some_and(|e| e == "csv" || e == "json")
+        })
+        .collect();
+    data.sort();
+    for p in data {
+        let name = p.to_string_lossy();
+        let _ = writeln!(
+            b,
+            "<li><a href=\"{}\">{}</a> {}</li>",
+            href(p),
+            escape(&name),
+            escape(what(&name))
+        );
+    }
+    b.push_str("</ul>\n");
+    let _ = writeln!(
+        b,
+        "<footer>Made by corridor-sim {}. Formulas and sources: docs/MODEL.md, \"Appraisal\". <a href=\"../index.html\">All runs in this folder</a>.</footer>",
+        env!("CARGO_PKG_VERSION")
+    );
+    page(&format!("{title} · corridor-sim"), &b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
