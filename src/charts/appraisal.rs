@@ -448,9 +448,12 @@ fn draw_cash_flows<DB: DrawingBackend>(
 
 /// Countries with their stakeholder NPVs (mean) and total (summary), largest total
 /// first; `world` (the climate) included.
-fn country_rows(r: &AppraisalResults) -> Vec<(String, Vec<(Stakeholder, f64)>, Summary)> {
+/// A country: its name, each stakeholder's mean NPV, and its net NPV.
+type CountryRow = (String, Vec<(Stakeholder, f64)>, Summary);
+
+fn country_rows(r: &AppraisalResults) -> Vec<CountryRow> {
     let t = &r.stakeholders;
-    let mut out: Vec<(String, Vec<(Stakeholder, f64)>, Summary)> = t
+    let mut out: Vec<CountryRow> = t
         .rows
         .iter()
         .filter(|row| row.keys[0] == "all" && row.keys[1] != "all")
