@@ -117,6 +117,8 @@ pub struct Instance {
     /// The later steps of each row's growth schedule: (after year, rate).
     pub demand_growth_later: Vec<Vec<(i32, f64)>>,
     pub vot_usd_per_t_h: Vec<f64>,
+    /// Elasticity of each row's tonnes to its composite cost (0: fixed demand).
+    pub elasticity: Vec<f64>,
     /// Sorted by year, declaration order within a year.
     pub events: Vec<EventValues>,
 }
@@ -215,6 +217,7 @@ impl Instance {
                 .iter()
                 .map(|d| v(&d.value_of_time_usd_per_t_h))
                 .collect(),
+            elasticity: s.demand.iter().map(|d| v(&d.elasticity)).collect(),
             events,
         }
     }
