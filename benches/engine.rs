@@ -47,3 +47,44 @@ fn study_100_replications_one_thread() -> corridor_sim::results::Results {
     };
     runner::run(&s, &opts, &mut |_, _| {}).expect("run")
 }
+
+/// One equilibrium year: the default scenario cut to its first year, nominal values.
+#[divan::bench]
+fn one_equilibrium_year(bencher: divan::Bencher) {
+    let mut s = default_scenario();
+    s.last_year = s.first_year;
+    let engine = Engine::new(&s);
+    engine.run(None);
+    bencher.bench_local(|| engine.run(None));
+}
+
+/// Folding one chunk of 256 replications' figures into the statistics (exact mode).
+#[divan::bench(sample_count = 10)]
+fn fold_one_chunk_of_256(bencher: divan::Bencher) {
+    let s = default_scenario();
+    let engine = Engine::new(&s);
+    let chunk: Vec<_> = (0..256)
+        .map(|rep| engine.run(Some(&runner::uniforms(&s, 1, rep))))
+        .collect();
+    bencher.bench_local(|| {
+        let mut c = corridor_sim::results::Collector::new(&s);
+        c.add_chunk(&chunk);
+        c
+    });
+}
+
+/// Drawing one chart (tonnes by corridor with bands) as PNG, from 100 replications.
+#[divan::bench(sample_count = 10)]
+fn draw_one_chart_png(bencher: divan::Bencher) {
+    let s = default_scenario();
+    let opts = RunOptions {
+        replications: Some(100),
+        seed: Some(1),
+        threads: Some(1),
+        exact_values: None,
+    };
+    let r = runner::run(&s, &opts, &mut |_, _| {}).expect("run");
+    let charts = corridor_sim::charts::plan(&s, &r);
+    let first = charts.first().expect("a chart");
+    bencher.bench_local(|| corridor_sim::charts::render_png(first, &s, &r).expect("chart"));
+}

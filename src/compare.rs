@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::demand::ReferenceCosts;
 use crate::figures::YearFigures;
 use crate::model::Scenario;
 use crate::results::{Collector, Results, Row, Table};
@@ -141,16 +142,19 @@ pub fn compare_observed(
     let yb = (first - base.first_year) as usize;
     let yp = (first - policy.first_year) as usize;
     let mut done = 0u64;
+    let elastic = policy.has_elastic_demand();
 
     replicate(
         reps,
         opts.threads,
         progress,
         |rep| {
-            (
-                eb.run(draws(base, seed, rep).as_deref()),
-                ep.run(draws(policy, seed, rep).as_deref()),
-            )
+            let fb = eb.run(draws(base, seed, rep).as_deref());
+            // Elastic demand in the policy pivots on the base's composite cost of the
+            // same replication, so its induced tonnes answer the policy's change in cost.
+            let reference = elastic.then(|| ReferenceCosts::from_figures(base, &fb));
+            let fp = ep.run_with(draws(policy, seed, rep).as_deref(), reference.as_ref());
+            (fb, fp)
         },
         |chunk: Vec<(Vec<YearFigures>, Vec<YearFigures>)>| {
             observe(&PairedChunk {

@@ -34,6 +34,18 @@ pub const DISRUPTION_METRICS: [&str; 4] = [
 /// Equilibrium diagnostics per year.
 pub const CONVERGENCE_METRICS: [&str; 3] = ["iterations", "gap", "converged"];
 
+/// Variable-demand figures per flow (`YearFigures::induced`): the fixed demand (base
+/// tonnes grown), induced tonnes (demand minus fixed; negative when suppressed), the
+/// composite cost (USD/t: logsum for logit, cheapest route for deterministic choice,
+/// period-weighted) and the reference cost demand pivots on. Written to `od.csv` only
+/// when some flow has a non-zero elasticity (see `demand.rs`).
+pub const INDUCED_METRICS: [&str; 4] = [
+    "fixed_demand_t",
+    "induced_t",
+    "composite_cost_usd_per_t",
+    "reference_cost_usd_per_t",
+];
+
 /// A route's figures in one year of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RouteFigure {
@@ -54,6 +66,9 @@ pub struct YearFigures {
     /// Days disrupted, added generalized cost (USD), added time (tonne-hours) and added
     /// unserved tonnes, against the same year without its disruptions.
     pub disruption: [f64; 4],
+    /// Per demand row, `INDUCED_METRICS`; recorded for every scenario (the composite
+    /// cost is what an appraisal's consumer surplus needs).
+    pub induced: Vec<[f64; 4]>,
 }
 
 /// Identity of a global route id.

@@ -5,7 +5,8 @@
 //! `scenario` (files -> validated `model::Scenario`) -> `network` (arcs, one
 //! replication's values, the state of a year) -> `routes` (k shortest candidate routes
 //! per topology, path-size factors) -> `assignment` (path-size logit SUE or Wardrop
-//! equilibrium with BPR congestion) -> `simulate` (one replication over the horizon,
+//! equilibrium with BPR congestion; `demand` makes tonnes respond to cost around it) ->
+//! `simulate` (one replication over the horizon,
 //! recording the `figures` catalogue) ->
 //! `runner` (replications in parallel) -> `results` (summaries) -> `charts` and `report`
 //! (charts, GeoJSON, HTML pages) -> `output` (the files of a run, written atomically).
@@ -23,6 +24,7 @@ pub mod assignment;
 pub mod charts;
 pub mod compare;
 pub mod cost;
+pub mod demand;
 pub mod distributions;
 pub mod figures;
 pub mod folder_name;

@@ -136,8 +136,22 @@ pub struct Demand {
     pub destination: usize,
     pub commodity: String,
     pub tonnes_per_year: Param,
+    /// Yearly growth; with a schedule, the first step's rate (up to `growth_later[0]`).
     pub growth_per_year: Param,
+    /// The later steps of a growth schedule, in year order (empty for a single rate).
+    pub growth_later: Vec<GrowthStep>,
     pub value_of_time_usd_per_t_h: Param,
+    /// Constant elasticity of tonnes with respect to the flow's composite generalized
+    /// cost (0: fixed demand); see `demand.rs`.
+    pub elasticity: Param,
+}
+
+/// A later rate of a growth schedule: it applies to the growth into every year after
+/// `after_year` (up to the next step's `after_year`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrowthStep {
+    pub after_year: i32,
+    pub rate: Param,
 }
 
 /// An explicit candidate route for an origin-destination pair: links in travel order,
@@ -248,6 +262,13 @@ impl Scenario {
 
     pub fn n_years(&self) -> usize {
         (self.last_year - self.first_year + 1) as usize
+    }
+
+    /// Whether any demand row responds to cost (a non-zero or uncertain elasticity).
+    pub fn has_elastic_demand(&self) -> bool {
+        self.demand
+            .iter()
+            .any(|d| d.elasticity.is_random() || d.elasticity.nominal() != 0.0)
     }
 
     /// Whether any input is uncertain.

@@ -114,7 +114,11 @@ pub struct Instance {
     pub open_until: Vec<i32>,
     pub demand_base_t: Vec<f64>,
     pub demand_growth: Vec<f64>,
+    /// The later steps of each row's growth schedule: (after year, rate).
+    pub demand_growth_later: Vec<Vec<(i32, f64)>>,
     pub vot_usd_per_t_h: Vec<f64>,
+    /// Elasticity of each row's tonnes to its composite cost (0: fixed demand).
+    pub elasticity: Vec<f64>,
     /// Sorted by year, declaration order within a year.
     pub events: Vec<EventValues>,
 }
@@ -198,18 +202,36 @@ impl Instance {
                 .collect(),
             demand_base_t: s.demand.iter().map(|d| v(&d.tonnes_per_year)).collect(),
             demand_growth: s.demand.iter().map(|d| v(&d.growth_per_year)).collect(),
+            demand_growth_later: s
+                .demand
+                .iter()
+                .map(|d| {
+                    d.growth_later
+                        .iter()
+                        .map(|g| (g.after_year, v(&g.rate)))
+                        .collect()
+                })
+                .collect(),
             vot_usd_per_t_h: s
                 .demand
                 .iter()
                 .map(|d| v(&d.value_of_time_usd_per_t_h))
                 .collect(),
+            elasticity: s.demand.iter().map(|d| v(&d.elasticity)).collect(),
             events,
         }
     }
 
-    /// Tonnes of demand row `d` in `year`, grown from the base year.
+    /// Tonnes of demand row `d` in `year`, grown from the base year (before any
+    /// response to cost: the fixed demand).
     pub fn demand_t(&self, d: usize, base_year: i32, year: i32) -> f64 {
-        self.demand_base_t[d] * (1.0 + self.demand_growth[d]).powi(year - base_year)
+        self.demand_base_t[d]
+            * growth_factor(
+                self.demand_growth[d],
+                &self.demand_growth_later[d],
+                base_year,
+                year,
+            )
     }
 
     /// Which events (by position in `Scenario::events`) have happened by `year`.
@@ -250,6 +272,37 @@ impl Instance {
     }
 }
 
+/// How much a flow grows from `base_year` to `year` (shrinks, for a year before it):
+/// the product of (1 + rate) over the years stepped into, each year taking the rate of
+/// its schedule step. `first` runs up to and including `later[0].0`, `later[k].1` from
+/// the year after `later[k].0` up to and including `later[k + 1].0`, the last to the end.
+/// A single rate gives (1 + first)^(year - base_year), computed exactly as before
+/// schedules existed.
+pub fn growth_factor(first: f64, later: &[(i32, f64)], base_year: i32, year: i32) -> f64 {
+    if later.is_empty() {
+        return (1.0 + first).powi(year - base_year);
+    }
+    // Years stepped into that lie in (lo, hi]: |(a, b] ∩ (lo, hi]|.
+    let overlap = |a: i32, b: i32, lo: i32, hi: i32| (b.min(hi) - a.max(lo)).max(0);
+    let mut factor = 1.0;
+    let (mut lo, mut rate) = (i32::MIN, first);
+    for k in 0..=later.len() {
+        let hi = later.get(k).map_or(i32::MAX, |s| s.0);
+        let n = if year >= base_year {
+            overlap(base_year, year, lo, hi)
+        } else {
+            -overlap(year, base_year, lo, hi)
+        };
+        if n != 0 {
+            factor *= (1.0 + rate).powi(n);
+        }
+        if let Some(&(after, r)) = later.get(k) {
+            (lo, rate) = (after, r);
+        }
+    }
+    factor
+}
+
 impl EventValues {
     /// Sets the link values this event changes.
     fn apply(&self, l: &mut LinkValues) {
@@ -276,4 +329,46 @@ impl EventValues {
 pub struct YearState {
     pub open: Vec<bool>,
     pub links: Vec<LinkValues>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::growth_factor;
+
+    /// Compounds year by year, as a hand computation would.
+    fn by_hand(rate_of: impl Fn(i32) -> f64, base: i32, year: i32) -> f64 {
+        let mut f = 1.0;
+        for y in base + 1..=year {
+            f *= 1.0 + rate_of(y);
+        }
+        for y in year + 1..=base {
+            f /= 1.0 + rate_of(y);
+        }
+        f
+    }
+
+    #[test]
+    fn a_growth_schedule_compounds_each_year_at_its_steps_rate() {
+        // 16% a year into 2025..=2030, 5% into 2031..=2033, then -2%.
+        let later = [(2030, 0.05), (2033, -0.02)];
+        let rate = |y: i32| match y {
+            ..=2030 => 0.16,
+            2031..=2033 => 0.05,
+            _ => -0.02,
+        };
+        for year in 2020..=2040 {
+            let got = growth_factor(0.16, &later, 2024, year);
+            let want = by_hand(rate, 2024, year);
+            assert!((got / want - 1.0).abs() < 1e-12, "{year}: {got} vs {want}");
+        }
+        // 2030 is 1.16^6 = 2.4364 times 2024; 2035 adds 1.05^3 and 0.98^2.
+        assert!((growth_factor(0.16, &later, 2024, 2030) - 2.436_396_322_816).abs() < 1e-9);
+        let f2035 = 1.16_f64.powi(6) * 1.05_f64.powi(3) * 0.98_f64.powi(2);
+        assert!((growth_factor(0.16, &later, 2024, 2035) - f2035).abs() < 1e-12);
+        // A single rate is the old power, bit for bit.
+        assert_eq!(growth_factor(0.03, &[], 2024, 2040), 1.03_f64.powi(16));
+        // A schedule whose steps all share one rate equals that rate's power.
+        let same = growth_factor(0.04, &[(2027, 0.04), (2031, 0.04)], 2024, 2036);
+        assert!((same / 1.04_f64.powi(12) - 1.0).abs() < 1e-14);
+    }
 }

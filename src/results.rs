@@ -4,8 +4,8 @@
 use rayon::prelude::*;
 
 use crate::figures::{
-    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
-    ROUTE_METRICS, RouteInfo, YearFigures,
+    CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, INDUCED_METRICS,
+    LINK_METRICS, ROUTE_METRICS, RouteInfo, YearFigures,
 };
 use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
@@ -133,6 +133,10 @@ pub struct Collector {
     demand: Columns,
     convergence: Columns,
     disruptions: Columns,
+    /// Variable-demand figures per year and flow; empty unless some flow is elastic.
+    induced: Columns,
+    /// Whether some flow is elastic (the od table then has `INDUCED_METRICS` too).
+    elastic: bool,
     /// Per year, per global route id.
     routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
     /// Values held exactly; past `budget` everything switches to sketches.
@@ -157,6 +161,12 @@ impl Collector {
             demand: Columns::new(ny * s.demand.len() * DEMAND_METRICS.len()),
             convergence: Columns::new(ny * CONVERGENCE_METRICS.len()),
             disruptions: Columns::new(ny * DISRUPTION_METRICS.len()),
+            induced: Columns::new(if s.has_elastic_demand() {
+                ny * s.demand.len() * INDUCED_METRICS.len()
+            } else {
+                0
+            }),
+            elastic: s.has_elastic_demand(),
             routes: vec![Vec::new(); ny],
             stored: 0,
             budget,
@@ -188,7 +198,8 @@ impl Collector {
                 })
                 .collect()
         }
-        let groups: [(&mut Columns, Vec<Vec<f64>>); 5] = [
+        let elastic = self.elastic;
+        let groups: [(&mut Columns, Vec<Vec<f64>>); 6] = [
             (&mut self.links, rows(reps, |y| y.links.clone())),
             (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
             (&mut self.demand, rows(reps, |y| y.demand.clone())),
@@ -198,6 +209,16 @@ impl Collector {
                 rows(reps, |y| {
                     let d = y.disruption;
                     vec![[d[0], d[1] / 1e6, d[2] / 1e6, d[3]]]
+                }),
+            ),
+            (
+                &mut self.induced,
+                rows(reps, |y| {
+                    if elastic {
+                        y.induced.clone()
+                    } else {
+                        Vec::new()
+                    }
                 }),
             ),
         ];
@@ -244,6 +265,7 @@ impl Collector {
             &self.demand,
             &self.convergence,
             &self.disruptions,
+            &self.induced,
         ]
         .iter()
         .map(|c| match c {
@@ -262,6 +284,7 @@ impl Collector {
             &mut self.demand,
             &mut self.convergence,
             &mut self.disruptions,
+            &mut self.induced,
         ] {
             c.switch_to_sketch();
         }
@@ -323,15 +346,29 @@ impl Collector {
             }
         }
 
+        let od_metrics: Vec<&'static str> = if self.elastic {
+            DEMAND_METRICS
+                .iter()
+                .chain(&INDUCED_METRICS)
+                .copied()
+                .collect()
+        } else {
+            DEMAND_METRICS.to_vec()
+        };
         let mut od = table(
             "od",
             &["year", "demand", "origin", "destination", "commodity"],
-            &DEMAND_METRICS,
+            &od_metrics,
         );
         let nd = s.demand.len();
         for (y, year) in years.iter().enumerate() {
             for (d, dem) in s.demand.iter().enumerate() {
                 let at = (y * nd + d) * DEMAND_METRICS.len();
+                let mut stats = self.demand.summaries(at, DEMAND_METRICS.len());
+                if self.elastic {
+                    let at = (y * nd + d) * INDUCED_METRICS.len();
+                    stats.extend(self.induced.summaries(at, INDUCED_METRICS.len()));
+                }
                 od.rows.push(Row {
                     keys: vec![
                         year.clone(),
@@ -340,7 +377,7 @@ impl Collector {
                         s.nodes[dem.destination].id.clone(),
                         dem.commodity.clone(),
                     ],
-                    stats: self.demand.summaries(at, DEMAND_METRICS.len()),
+                    stats,
                 });
             }
         }

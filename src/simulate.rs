@@ -8,6 +8,7 @@ use std::sync::{Arc as Shared, Mutex};
 
 use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::cost::node_step;
+use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
@@ -104,8 +105,20 @@ impl<'a> Engine<'a> {
     }
 
     /// Runs one replication with the given uniforms (`None`: nominal values and no
-    /// disruption).
+    /// disruption). Elastic demand pivots on each flow's own base-year cost.
     pub fn run(&self, uniforms: Option<&[f64]>) -> Vec<YearFigures> {
+        self.run_with(uniforms, None)
+    }
+
+    /// Runs one replication; elastic demand pivots on `reference` where it gives a
+    /// flow's cost in a year (an appraisal passes the base scenario's composite costs
+    /// of the same replication, `ReferenceCosts::from_figures`), else on the flow's own
+    /// base-year cost.
+    pub fn run_with(
+        &self,
+        uniforms: Option<&[f64]>,
+        reference: Option<&ReferenceCosts>,
+    ) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
         let mut out = Vec::with_capacity(s.n_years());
@@ -113,6 +126,12 @@ impl<'a> Engine<'a> {
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
+        let elastic = s.has_elastic_demand();
+        let own_reference = if elastic {
+            self.base_year_costs(&inst)
+        } else {
+            vec![f64::NAN; s.demand.len()]
+        };
         for (yi, year) in s.years().enumerate() {
             let state = inst.year_state(year);
             let active = inst.active_events(year);
@@ -124,63 +143,129 @@ impl<'a> Engine<'a> {
                     entry
                 }
             };
-            let demand_t: Vec<f64> = (0..s.demand.len())
+            let fixed_t: Vec<f64> = (0..s.demand.len())
                 .map(|d| inst.demand_t(d, s.base_year, year))
                 .collect();
+            let reference_usd: Vec<f64> = s
+                .demand
+                .iter()
+                .enumerate()
+                .map(|(d, dem)| {
+                    reference
+                        .and_then(|r| r.get(&dem.id, year))
+                        .unwrap_or(own_reference[d])
+                })
+                .collect();
             let periods = self.periods(&inst, &state, year, yi, uniforms);
-            let mut acc = YearAcc::new(s, &rs, &demand_t);
-            let mut normal_flows: Option<Vec<f64>> = None;
-            for period in &periods {
-                // The normal period's route costs and arcs change only with the network
-                // state (route set, events): reuse last year's when it is the same.
-                let fresh;
-                let (routes, arcs) = if period.disruption.is_none() {
-                    let reuse = normal_data.as_ref().is_some_and(|(prev, act, _, _)| {
-                        Shared::ptr_eq(prev, &rs) && *act == inst.active_events(year)
-                    });
-                    if !reuse {
-                        normal_data = Some((
-                            rs.clone(),
-                            inst.active_events(year),
-                            route_data(s, &self.arcs, &period.nodes, &period.state, &rs),
-                            arc_data(s, &self.arcs, &period.state),
-                        ));
-                    }
-                    let (_, _, r, a) = normal_data.as_ref().expect("set above");
-                    (r, a)
-                } else {
-                    fresh = (
-                        route_data(s, &self.arcs, &period.nodes, &period.state, &rs),
-                        arc_data(s, &self.arcs, &period.state),
-                    );
-                    (&fresh.0, &fresh.1)
-                };
-                let start = match &normal_flows {
-                    Some(f) => Some(f.as_slice()),
-                    None => warm
-                        .as_ref()
-                        .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
-                        .map(|(_, f)| f.as_slice()),
-                };
-                let a = assign(
-                    &s.route_choice,
-                    arcs,
-                    routes,
-                    &demand_t,
-                    &inst.vot_usd_per_t_h,
-                    start,
-                );
-                acc.add(self, period, routes, &a);
-                if normal_flows.is_none() {
-                    normal_flows = Some(a.route_flow_t);
-                }
+            // The normal period's route costs and arcs change only with the network
+            // state (route set, events): reuse last year's when it is the same.
+            let reuse = normal_data.as_ref().is_some_and(|(prev, act, _, _)| {
+                Shared::ptr_eq(prev, &rs) && *act == inst.active_events(year)
+            });
+            if !reuse {
+                normal_data = Some((
+                    rs.clone(),
+                    inst.active_events(year),
+                    route_data(s, &self.arcs, &periods[0].nodes, &periods[0].state, &rs),
+                    arc_data(s, &self.arcs, &periods[0].state),
+                ));
             }
-            out.push(acc.finish(self, &state, &rs, &gids));
+            let fresh: Vec<(RouteData, ArcData)> = periods[1..]
+                .iter()
+                .map(|p| {
+                    (
+                        route_data(s, &self.arcs, &p.nodes, &p.state, &rs),
+                        arc_data(s, &self.arcs, &p.state),
+                    )
+                })
+                .collect();
+            let (_, _, normal_routes, normal_arcs) = normal_data.as_ref().expect("set above");
+            let data: Vec<(&RouteData, &ArcData)> = std::iter::once((normal_routes, normal_arcs))
+                .chain(fresh.iter().map(|(r, a)| (r, a)))
+                .collect();
+            // The normal period starts from last year's flows (same routes), each
+            // disrupted period from this year's normal flows; later demand rounds
+            // from their own previous round.
+            let year_warm = warm
+                .as_ref()
+                .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
+                .map(|(_, f)| f.as_slice());
+            let assign_all = |demand_t: &[f64], prev: Option<&[Assignment]>| {
+                let mut done: Vec<Assignment> = Vec::with_capacity(data.len());
+                for (p, (routes, arcs)) in data.iter().enumerate() {
+                    let a = {
+                        let start = match prev {
+                            Some(prev) => Some(prev[p].route_flow_t.as_slice()),
+                            None if p == 0 => year_warm,
+                            None => Some(done[0].route_flow_t.as_slice()),
+                        };
+                        assign(
+                            &s.route_choice,
+                            arcs,
+                            routes,
+                            demand_t,
+                            &inst.vot_usd_per_t_h,
+                            start,
+                        )
+                    };
+                    done.push(a);
+                }
+                done
+            };
+            let weighted: Vec<(f64, &RouteData)> = periods
+                .iter()
+                .zip(&data)
+                .map(|(p, (r, _))| (p.weight, *r))
+                .collect();
+            let curves = DemandCurves {
+                fixed_t: &fixed_t,
+                elasticity: &inst.elasticity,
+                reference_usd_per_t: &reference_usd,
+            };
+            let (year_demand, assignments) =
+                solve_year(&s.route_choice, &curves, &weighted, assign_all);
+            let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t);
+            for (period, ((routes, _), a)) in periods.iter().zip(data.iter().zip(&assignments)) {
+                acc.add(self, period, routes, a);
+            }
+            if elastic {
+                acc.gap = acc.gap.max(year_demand.gap);
+                acc.converged &= year_demand.converged;
+            }
+            let mut figures = acc.finish(self, &state, &rs, &gids);
+            figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            out.push(figures);
+            let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(f) = normal_flows {
                 warm = Some((rs, f));
             }
         }
         out
+    }
+
+    /// Each flow's composite cost in the base year on the undisrupted network with the
+    /// base-year tonnes: where elastic demand pivots by default.
+    fn base_year_costs(&self, inst: &Instance) -> Vec<f64> {
+        let s = self.scenario;
+        let b = s.base_year;
+        let state = inst.year_state(b);
+        let (rs, _) = self.route_set(&state.open, &inst.active_events(b));
+        let routes = route_data(s, &self.arcs, &inst.nodes, &state, &rs);
+        let arcs = arc_data(s, &self.arcs, &state);
+        let demand_t: Vec<f64> = (0..s.demand.len())
+            .map(|d| inst.demand_t(d, b, b))
+            .collect();
+        let a = assign(
+            &s.route_choice,
+            &arcs,
+            &routes,
+            &demand_t,
+            &inst.vot_usd_per_t_h,
+            None,
+        );
+        (0..s.demand.len())
+            .map(|d| composite_cost(&s.route_choice, &routes, &a.route_cost_usd, d))
+            .collect()
     }
 
     /// The parts of a year: the normal network first, then one period per disruption
@@ -461,6 +546,7 @@ impl YearAcc {
                 if self.converged { 1.0 } else { 0.0 },
             ],
             disruption: self.disruption,
+            induced: Vec::new(),
         }
     }
 }

@@ -20,13 +20,13 @@
 use crate::appraisal::cashflow::{irr, npv, payback_index};
 use crate::appraisal::emissions::{co2e_t, link_intensities};
 use crate::appraisal::inputs::{Appraisal, Stakeholder};
-use crate::appraisal::surplus::{composite_cost, rule_of_half};
+use crate::appraisal::surplus::rule_of_half;
 use crate::figures::YearFigures;
 use crate::model::{ChoiceModel, Scenario};
 use crate::network::Instance;
 
 /// Lines of `appraisal.csv`, per appraisal year, in million USD unless named otherwise.
-pub const YEAR_LINES: [&str; 19] = [
+pub const YEAR_LINES: [&str; 20] = [
     "capital_musd",
     "om_musd",
     "residual_musd",
@@ -46,6 +46,7 @@ pub const YEAR_LINES: [&str; 19] = [
     "cumulative_discounted_musd",
     "co2e_base_kt",
     "co2e_policy_kt",
+    "induced_kt",
 ];
 
 /// Headline figures of one replication.
@@ -281,26 +282,24 @@ struct SimYear {
     roh: f64,
     co2_base_t: f64,
     co2_policy_t: f64,
+    /// Induced tonnes, policy minus base.
+    induced_t: f64,
     /// Whether each O&M item's link is open in the policy run.
     om_open: Vec<bool>,
 }
 
-/// Composite (logsum) cost of each flow of a year from its route figures: routes with
-/// a cost, path-size terms not recorded in the figures (taken as 0).
-fn composites(s: &Scenario, f: &YearFigures, info: &[crate::figures::RouteInfo]) -> Vec<f64> {
-    let theta = s.route_choice.logit_scale_per_usd;
-    let mut per: Vec<Vec<f64>> = vec![Vec::new(); s.demand.len()];
-    for r in &f.routes {
-        let c = r.values[2];
-        if c.is_finite()
-            && let Some(i) = info.get(r.gid)
-        {
-            per[i.demand].push(c);
-        }
-    }
-    per.iter()
-        .map(|cs| composite_cost(theta, cs.iter().map(|c| (*c, 0.0))))
-        .collect()
+/// A flow's composite cost in a year (USD/t): the logsum for logit, the cheapest route
+/// for the deterministic model, period-weighted, as the simulation records it
+/// (`demand::composite_cost`, `YearFigures::induced`); NaN when not recorded.
+fn composite(f: &YearFigures, d: usize) -> f64 {
+    f.induced
+        .get(d)
+        .map_or(f64::NAN, |row| row[crate::demand::INDUCED_COMPOSITE])
+}
+
+/// Induced tonnes of a year, summed over flows.
+fn induced_t(f: &YearFigures) -> f64 {
+    f.induced.iter().map(|row| row[1]).filter(|v| v.is_finite()).sum()
 }
 
 /// Route-level rule of a half for one flow: routes matched by key in both runs.
@@ -480,27 +479,20 @@ pub fn appraise_pair(setup: &Setup, pair: &Pair) -> RepOut {
     for (y, &year) in setup.sim_years.iter().enumerate() {
         let (fb, fp) = (&pair.base[setup.yb + y], &pair.policy[setup.yp + y]);
         let mut by_key = vec![0.0; setup.n_keys()];
-        let (cb, cp) = if logit {
-            (
-                composites(base, fb, pair.info_b),
-                composites(policy, fp, pair.info_p),
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
         let (mut logsum, mut roh) = (0.0, 0.0);
         for &(db, dp) in &setup.common_demand {
             let (t0, t1) = (fb.demand[db][1], fp.demand[dp][1]);
+            // On the composite cost: the logsum measure (logit) or the rule of a half
+            // on the equilibrium cost (deterministic); for logit also the route-level
+            // rule of a half.
+            let on_composite = rule_of_half(t0, t1, composite(fb, db), composite(fp, dp));
             let (ls, rh) = if logit {
                 (
-                    rule_of_half(t0, t1, cb[db], cp[dp]),
+                    on_composite,
                     route_roh(fb, fp, db, dp, pair.info_b, pair.info_p),
                 )
             } else {
-                (
-                    f64::NAN,
-                    rule_of_half(t0, t1, fb.demand[db][3], fp.demand[dp][3]),
-                )
+                (f64::NAN, on_composite)
             };
             logsum += if ls.is_nan() { 0.0 } else { ls };
             roh += rh;
@@ -524,6 +516,7 @@ pub fn appraise_pair(setup: &Setup, pair: &Pair) -> RepOut {
             roh,
             co2_base_t: co2(0, fb),
             co2_policy_t: co2(1, fp),
+            induced_t: induced_t(fp) - induced_t(fb),
             om_open: setup
                 .om_link
                 .iter()
@@ -575,6 +568,7 @@ pub fn appraise_pair(setup: &Setup, pair: &Pair) -> RepOut {
             line[10] = dco2 / 1e3;
             line[17] = factor * sy.co2_base_t / 1e3;
             line[18] = factor * sy.co2_policy_t / 1e3;
+            line[19] = factor * sy.induced_t / 1e3;
             bk[setup.key(Stakeholder::Environment, setup.world())] -= dco2 * carbon(year);
         }
         // Benefits before costs are added: shippers, producers, governments, environment.

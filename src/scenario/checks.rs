@@ -166,9 +166,11 @@ fn unit_warnings(m: &Merged, problems: &mut Problems) {
     for it in &m.demand {
         let d = &it.value;
         let k = |f: &str| format!("demand[{}].{f}", it.index);
-        if let Some(g) = nominal(&d.growth_per_year)
-            && g > 0.5
-            && g < 10.0
+        let rates = d.growth_per_year.as_ref().map_or(Vec::new(), |g| g.rates());
+        if let Some(g) = rates
+            .into_iter()
+            .filter_map(|n| nominal(&Some(n.clone())))
+            .find(|g| *g > 0.5 && *g < 10.0)
         {
             problems.warning(
                 &it.location,

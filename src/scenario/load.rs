@@ -516,8 +516,28 @@ impl KeyIndex {
         self.build();
         for p in problems.iter_mut().filter(|p| !p.key.is_empty()) {
             if p.key.contains('[') {
-                if let Some(loc) = self.find(Some(&p.location.file), &p.key) {
-                    p.location = loc;
+                // The key; for a field of an inline table in a list (`a[0].b[2].c`),
+                // else the line of the list's key (`a[0].b`). Keys ending in an index
+                // keep their item's line.
+                let mut key = p.key.as_str();
+                let nested = !key.ends_with(']');
+                loop {
+                    if let Some(loc) = self.find(Some(&p.location.file), key) {
+                        p.location = loc;
+                        break;
+                    }
+                    // `a[0].b[2].c` -> `a[0].b[2]` -> `a[0].b`, never `a[0]` alone.
+                    let last = key.rsplit('.').next().unwrap_or(key);
+                    let parent = match last.rfind('[') {
+                        Some(i) if last.ends_with(']') && i > 0 => {
+                            &key[..key.len() - last.len() + i]
+                        }
+                        _ => key.rsplit_once('.').map_or("", |(p, _)| p),
+                    };
+                    if !nested || !parent.contains('.') {
+                        break;
+                    }
+                    key = parent;
                 }
                 continue;
             }

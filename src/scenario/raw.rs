@@ -169,8 +169,9 @@ pub struct RawDemand {
     pub destination: Option<String>,
     pub commodity: Option<String>,
     pub tonnes_per_year: Option<Num>,
-    pub growth_per_year: Option<Num>,
+    pub growth_per_year: Option<RawGrowth>,
     pub value_of_time_usd_per_t_h: Option<Num>,
+    pub elasticity: Option<Num>,
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,
@@ -220,6 +221,69 @@ pub struct RawDisruption {
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,
+}
+
+/// `growth_per_year` of a `[[demand]]` row: one rate (a number or a distribution table),
+/// or a schedule of rates by year, `[{ until = 2030, rate = 0.16 }, { rate = 0.05 }]`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawGrowth {
+    Rate(Num),
+    Schedule(Vec<RawGrowthStep>),
+}
+
+/// One step of a growth schedule: `rate` applies to the growth into each year up to and
+/// including `until` (after the previous step's); the last step has no `until`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrowthStep {
+    pub until: Option<i64>,
+    pub rate: Option<Num>,
+}
+
+impl RawGrowth {
+    /// Every rate written, in order (one for a single rate).
+    pub fn rates(&self) -> Vec<&Num> {
+        match self {
+            RawGrowth::Rate(n) => vec![n],
+            RawGrowth::Schedule(steps) => steps.iter().filter_map(|s| s.rate.as_ref()).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawGrowth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, SeqAccess, Visitor};
+        use std::fmt;
+        struct GrowthVisitor;
+        impl<'de> Visitor<'de> for GrowthVisitor {
+            type Value = RawGrowth;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a yearly growth rate (0.05 = 5%/yr), a distribution table, or a schedule \
+                     such as [{ until = 2030, rate = 0.16 }, { rate = 0.05 }]",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawGrowth, E> {
+                Ok(RawGrowth::Rate(Num::Fixed(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawGrowth, E> {
+                Ok(RawGrowth::Rate(Num::Fixed(v as f64)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawGrowth, E> {
+                Ok(RawGrowth::Rate(Num::Fixed(v as f64)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawGrowth, A::Error> {
+                let n = Num::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawGrowth::Rate(n))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawGrowth, A::Error> {
+                let steps =
+                    Vec::<RawGrowthStep>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(RawGrowth::Schedule(steps))
+            }
+        }
+        d.deserialize_any(GrowthVisitor)
+    }
 }
 
 /// `[appraisal]`: the economic and financial appraisal of a policy against a base, read

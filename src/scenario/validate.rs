@@ -24,6 +24,8 @@ enum Range {
     Year,
     /// a probability or a share: 0..1
     Fraction,
+    /// an own-cost demand elasticity: -10..=0
+    Elasticity,
 }
 
 impl Range {
@@ -37,6 +39,7 @@ impl Range {
             Range::Growth => v > -1.0 && v < 10.0,
             Range::Year => (1800.0..=2300.0).contains(&v) && v.fract() == 0.0,
             Range::Fraction => (0.0..=1.0).contains(&v),
+            Range::Elasticity => (-10.0..=0.0).contains(&v),
         };
         if ok {
             return Ok(());
@@ -51,6 +54,10 @@ impl Range {
             Range::Fraction => {
                 format!("must lie between 0 and 1 (a probability or share, 0.3 = 30%), found {v}")
             }
+            Range::Elasticity => format!(
+                "is the elasticity of tonnes to the flow's cost, between -10 and 0 \
+                 (-0.7 = 0.7% fewer tonnes when the cost is 1% higher); found {v}"
+            ),
         })
     }
 }
@@ -825,12 +832,13 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 "missing required key; give the base-year flow in tonnes per year",
             );
         }
-        let growth = cx_param_or(
+        let (growth, growth_later) = growth_schedule(&mut cx, &d.growth_per_year, loc, &k, &zero);
+        let elasticity = cx_param_or(
             &mut cx,
-            &d.growth_per_year,
+            &d.elasticity,
             loc,
-            &k("growth_per_year"),
-            Range::Growth,
+            &k("elasticity"),
+            Range::Elasticity,
             &zero,
         );
         let vot = cx.param(
@@ -876,7 +884,9 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 commodity,
                 tonnes_per_year: tonnes,
                 growth_per_year: growth,
+                growth_later,
                 value_of_time_usd_per_t_h: vot,
+                elasticity,
             });
         }
     }
@@ -1275,6 +1285,110 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         n_draws,
         draw_keys,
     })
+}
+
+/// `growth_per_year`: one rate, or a schedule `[{ until = Y, rate = g }, ..., { rate = g }]`
+/// whose years rise and whose last step has no `until` (so every year has a rate).
+/// Returns the first rate and the later steps.
+fn growth_schedule(
+    cx: &mut Ctx,
+    raw: &Option<RawGrowth>,
+    loc: &Location,
+    k: &dyn Fn(&str) -> String,
+    zero: &Param,
+) -> (Param, Vec<GrowthStep>) {
+    let key = k("growth_per_year");
+    let steps = match raw {
+        None => return (zero.clone(), Vec::new()),
+        Some(RawGrowth::Rate(n)) => {
+            let p = cx_param_or(cx, &Some(n.clone()), loc, &key, Range::Growth, zero);
+            return (p, Vec::new());
+        }
+        Some(RawGrowth::Schedule(steps)) => steps,
+    };
+    const EXAMPLE: &str = "[{ until = 2030, rate = 0.16 }, { rate = 0.05 }]";
+    if steps.is_empty() {
+        cx.problems.error(
+            loc,
+            &key,
+            format!(
+                "the growth schedule is empty; write one rate (0.05) or steps such as {EXAMPLE}"
+            ),
+        );
+        return (zero.clone(), Vec::new());
+    }
+    let item = cx.item.clone();
+    let mut first = zero.clone();
+    let mut later = Vec::new();
+    let mut prev_until: Option<i64> = None;
+    for (j, step) in steps.iter().enumerate() {
+        let last = j + 1 == steps.len();
+        let step_key = format!("{key}[{j}]");
+        // Each step's rate is its own draw: `demand.<id>.growth_per_year[j].rate`.
+        cx.item = format!("{item}.growth_per_year[{j}]");
+        let rate = match &step.rate {
+            Some(_) => cx.param(&step.rate, loc, &format!("{step_key}.rate"), Range::Growth),
+            None => {
+                cx.problems.error(
+                    loc,
+                    format!("{step_key}.rate"),
+                    format!(
+                        "step {} of the growth schedule has no `rate`; add one, as in {EXAMPLE}",
+                        j + 1
+                    ),
+                );
+                None
+            }
+        };
+        cx.item = item.clone();
+        match (step.until, last) {
+            (Some(u), true) => cx.problems.error(
+                loc,
+                format!("{step_key}.until"),
+                format!(
+                    "the last step of the growth schedule ends in {u}, which leaves the years \
+                     after it without a rate; drop its `until` or add a last step \
+                     without one, as in {EXAMPLE}"
+                ),
+            ),
+            (None, false) => cx.problems.error(
+                loc,
+                format!("{step_key}.until"),
+                format!(
+                    "step {} of the growth schedule has no `until`; only the last step \
+                     may omit it (it runs to the end of the horizon), as in {EXAMPLE}",
+                    j + 1
+                ),
+            ),
+            (Some(u), false) => {
+                if let Err(msg) = Range::Year.check(u as f64) {
+                    cx.problems
+                        .error(loc, format!("{step_key}.until"), format!("`until` {msg}"));
+                } else if let Some(p) = prev_until.filter(|p| u <= *p) {
+                    cx.problems.error(
+                        loc,
+                        format!("{step_key}.until"),
+                        format!(
+                            "the steps of a growth schedule must be in year \
+                             order: `until = {u}` comes after `until = {p}`; sort the steps by year"
+                        ),
+                    );
+                }
+                prev_until = Some(u);
+            }
+            (None, true) => {}
+        }
+        let Some(rate) = rate else { continue };
+        if j == 0 {
+            first = rate;
+        } else if let Some(after) = steps[j - 1].until {
+            later.push(GrowthStep {
+                after_year: after as i32,
+                rate,
+            });
+        }
+    }
+    (first, later)
 }
 
 fn cx_param_or(
