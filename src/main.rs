@@ -89,9 +89,19 @@ fn validate(paths: &[PathBuf]) -> u8 {
             return BAD_INPUT;
         }
     };
-    let (ok, bad) = load_all(&files);
+    let (ok, mut bad) = load_all(&files);
     for (p, l) in &ok {
         let s = &l.scenario;
+        // An [appraisal] section is checked too (against the scenario itself as base).
+        if let Err(corridor_sim::appraisal::inputs::InputError::Invalid(problems)) =
+            corridor_sim::appraisal::inputs::load(&l.files, s, s)
+        {
+            for problem in problems {
+                eprintln!("{problem}");
+            }
+            bad = true;
+            continue;
+        }
         println!(
             "{}: ok: scenario `{}`, {} nodes, {} links, {} flows, {}-{}, {} uncertain input{}",
             p.display(),

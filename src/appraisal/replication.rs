@@ -299,7 +299,11 @@ fn composite(f: &YearFigures, d: usize) -> f64 {
 
 /// Induced tonnes of a year, summed over flows.
 fn induced_t(f: &YearFigures) -> f64 {
-    f.induced.iter().map(|row| row[1]).filter(|v| v.is_finite()).sum()
+    f.induced
+        .iter()
+        .map(|row| row[1])
+        .filter(|v| v.is_finite())
+        .sum()
 }
 
 /// Route-level rule of a half for one flow: routes matched by key in both runs.
