@@ -61,6 +61,9 @@ pub struct AppraisalResults {
     /// Switching values (% change making the mean ENPV zero) and ADB sensitivity
     /// indicators for capital (net of residual), O&M and benefits.
     pub switching: Vec<(&'static str, f64, f64)>,
+    /// The bank guidelines' standard tests (A16, A17), ENPV (MUSD, from mean present
+    /// values, linear): capital +20%, benefits -20%, both, O&M +100%.
+    pub standard_tests: Vec<(&'static str, f64)>,
     /// Whether shippers' surplus is the logsum (logit) or the rule of a half.
     pub surplus_measure: &'static str,
     pub seed: u64,
@@ -175,6 +178,16 @@ pub fn appraise(
     let nf = n.max(1) as f64;
     let [enpv_m, cap_m, om_m, ben_m] = means.map(|m| m / nf);
     let sv = |pv: f64| cashflow::switching_value_pct(enpv_m, pv);
+    // Present values of capital are net of residual and entered as costs (positive).
+    let standard_tests = vec![
+        ("capital_plus_20pct", enpv_m - 0.2 * cap_m),
+        ("benefits_minus_20pct", enpv_m - 0.2 * ben_m),
+        (
+            "capital_plus_20pct_and_benefits_minus_20pct",
+            enpv_m - 0.2 * cap_m - 0.2 * ben_m,
+        ),
+        ("om_plus_100pct", enpv_m - om_m),
+    ];
     let switching = vec![
         (
             "capital",
@@ -321,6 +334,7 @@ pub fn appraise(
         p_enpv_negative: n_neg as f64 / nf,
         p_eirr_below_hurdle: n_below as f64 / nf,
         switching,
+        standard_tests,
         surplus_measure: if policy.route_choice.model == crate::model::ChoiceModel::Logit {
             "logsum"
         } else {

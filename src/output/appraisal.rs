@@ -35,6 +35,10 @@ pub fn appraisal_summary(base: &Scenario, policy: &Scenario, r: &AppraisalResult
             json!({"switching_value_pct": num(*sv), "sensitivity_indicator": num(*si)}),
         );
     }
+    let mut tests = Map::new();
+    for (name, v) in &r.standard_tests {
+        tests.insert(name.to_string(), num(*v));
+    }
     let st = &r.stakeholders;
     let mut by_country = Map::new();
     let mut by_stakeholder = Map::new();
@@ -74,6 +78,7 @@ pub fn appraisal_summary(base: &Scenario, policy: &Scenario, r: &AppraisalResult
         "p_eirr_below_hurdle": num(r.p_eirr_below_hurdle),
         "enpv_at_rates_musd": rates,
         "switching_values": switching,
+        "standard_tests_enpv_musd": tests,
         "npv_by_country_musd": by_country,
         "npv_by_stakeholder_musd": by_stakeholder,
     })

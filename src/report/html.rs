@@ -857,6 +857,24 @@ pub fn appraisal_index(
         );
     }
     b.push_str("</table>\n");
+    let tests: Vec<String> = r
+        .standard_tests
+        .iter()
+        .map(|(name, v)| {
+            let label = match *name {
+                "capital_plus_20pct" => "capital +20%",
+                "benefits_minus_20pct" => "benefits -20%",
+                "om_plus_100pct" => "O&M +100%",
+                _ => "both capital +20% and benefits -20%",
+            };
+            format!("{label}: {}", money(*v))
+        })
+        .collect();
+    let _ = writeln!(
+        b,
+        "<p>Expected ENPV under the banks' standard tests (million USD): {}.</p>",
+        escape(&tests.join("; "))
+    );
 
     b.push_str("<h2>Who gains?</h2>\n<p>NPV by country and by stakeholder, million USD at the economic rate; they add up to the economic NPV. Tariffs and fees are transfers between shippers, operators and governments and cancel in the total.</p>\n");
     let st = &r.stakeholders;
