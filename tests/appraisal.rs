@@ -481,3 +481,28 @@ fn an_unchanged_elastic_policy_induces_nothing() {
     assert_eq!(line(&r, "2025", "induced_kt"), 0.0);
     assert_eq!(line(&r, "2025", "net_musd"), 0.0);
 }
+
+#[test]
+fn memory_stays_bounded_with_sketched_percentiles() {
+    let base = common::load_text(&border_case(5.0, 0.05, ""));
+    let (policy, a) = load_with_appraisal("fee", &border_case(10.0, 0.06, NO_COSTS), &base);
+    let exact = run(&base, &policy, &a, 40, 2);
+    let opts = RunOptions {
+        replications: Some(40),
+        seed: Some(11),
+        threads: Some(2),
+        exact_values: Some(100),
+    };
+    let sketched = appraise(&base, &policy, &a, &opts, &mut |_, _| {}).unwrap();
+    let (e, s) = (
+        common::stat(&exact.years, &["2026"], "government_musd"),
+        common::stat(&sketched.years, &["2026"], "government_musd"),
+    );
+    assert!((e.mean - s.mean).abs() < 1e-9 * e.mean.abs());
+    assert!(
+        (e.p[0] - s.p[0]).abs() <= 0.011 * e.p[0].abs(),
+        "{} {}",
+        e.p[0],
+        s.p[0]
+    );
+}

@@ -94,8 +94,13 @@ pub fn appraise(
         .filter(|(i, y)| **y % 5 == 0 || *i == 0 || *i + 1 == setup.sim_years.len())
         .map(|(i, _)| i)
         .collect();
-    let rl = interdependence::record_len(&setup);
-    let mut inter_acc = vec![Acc::default(); inter_years.len() * rl * 2];
+    // Interdependence cells: per year shown, country, target (each other country, then
+    // each chokepoint), the six `INTERDEPENDENCE_METRICS`.
+    let ncc = nc - 1;
+    let nch = a.chokepoints.len();
+    let n_targets = ncc + nch;
+    let mut inter_acc =
+        vec![Acc::default(); inter_years.len() * ncc * n_targets * INTERDEPENDENCE_METRICS.len()];
     let mut enpv_draws = Vec::new();
     let (mut n_neg, mut n_below, mut n) = (0u64, 0u64, 0u64);
     let mut means = [0.0f64; 4]; // enpv, pv_capital, pv_om, pv_benefits
@@ -151,9 +156,29 @@ pub fn appraise(
             for (k, v) in totals.iter().enumerate() {
                 stake_acc[nk + k].push(*v);
             }
-            for (y, rec) in inter.iter().enumerate() {
-                for (i, v) in rec.iter().enumerate() {
-                    inter_acc[y * rl + i].push(*v);
+            for yi in 0..inter_years.len() {
+                let (rb, rp) = (&inter[2 * yi], &inter[2 * yi + 1]);
+                let trade = |r: &[f64], c: usize| r[ncc * ncc + ncc * nch + c];
+                for c in 0..ncc {
+                    for t in 0..n_targets {
+                        let i = if t < ncc {
+                            c * ncc + t
+                        } else {
+                            ncc * ncc + c * nch + (t - ncc)
+                        };
+                        let share = |r: &[f64]| {
+                            let tr = trade(r, c);
+                            if tr > 0.0 { r[i] / tr } else { 0.0 }
+                        };
+                        let (sb, sp) = (share(rb), share(rp));
+                        let at = ((yi * ncc + c) * n_targets + t) * INTERDEPENDENCE_METRICS.len();
+                        for (m, v) in [rb[i], rp[i], rp[i] - rb[i], sb, sp, sp - sb]
+                            .into_iter()
+                            .enumerate()
+                        {
+                            inter_acc[at + m].push(v);
+                        }
+                    }
                 }
             }
             let enpv = out.headline[0];
@@ -173,6 +198,18 @@ pub fn appraise(
             {
                 *m += v;
             }
+        }
+        // Bounded memory, as in `compare`: past the budget every figure is sketched.
+        let per_rep =
+            year_acc.len() + head_acc.len() + rate_acc.len() + stake_acc.len() + inter_acc.len();
+        if n as usize * per_rep > opts.exact_values.unwrap_or(crate::stats::EXACT_BUDGET) {
+            year_acc
+                .iter_mut()
+                .chain(head_acc.iter_mut())
+                .chain(rate_acc.iter_mut())
+                .chain(stake_acc.iter_mut())
+                .chain(inter_acc.iter_mut())
+                .for_each(Acc::switch_to_sketch);
         }
     })?;
     let nf = n.max(1) as f64;
@@ -266,47 +303,26 @@ pub fn appraise(
         metrics: INTERDEPENDENCE_METRICS.to_vec(),
         rows: Vec::new(),
     };
-    let ncc = nc - 1;
-    let nch = a.chokepoints.len();
     for (yi, &y) in inter_years.iter().enumerate() {
-        let at = |k: usize, i: usize| (yi * 2 + k) * rl + i;
-        let trade_idx = |c: usize| ncc * ncc + ncc * nch + c;
         for c in 0..ncc {
-            let trade: [Vec<f64>; 2] = [0, 1].map(|k| values(&inter_acc[at(k, trade_idx(c))]));
-            let targets = (0..ncc)
-                .filter(|b| *b != c)
-                .map(|b| ("transit", setup.countries[b].clone(), c * ncc + b))
-                .chain((0..nch).map(|k| {
-                    (
-                        "chokepoint",
-                        a.chokepoints[k].id.clone(),
-                        ncc * ncc + c * nch + k,
-                    )
-                }));
-            for (kind, through, i) in targets {
-                let vb = values(&inter_acc[at(0, i)]);
-                let vp = values(&inter_acc[at(1, i)]);
-                if vb.iter().chain(&vp).all(|v| *v == 0.0) {
+            for t in 0..n_targets {
+                if t == c {
                     continue;
                 }
-                let share = |v: &[f64], t: &[f64]| -> Vec<f64> {
-                    v.iter()
-                        .zip(t)
-                        .map(|(x, t)| if *t > 0.0 { x / t } else { 0.0 })
-                        .collect()
+                let at = ((yi * ncc + c) * n_targets + t) * INTERDEPENDENCE_METRICS.len();
+                let stats: Vec<Summary> = inter_acc[at..at + INTERDEPENDENCE_METRICS.len()]
+                    .iter_mut()
+                    .map(Acc::summary)
+                    .collect();
+                let nothing = |st: &Summary| st.mean == 0.0 && st.sd == 0.0;
+                if nothing(&stats[0]) && nothing(&stats[1]) {
+                    continue;
+                }
+                let (kind, through) = if t < ncc {
+                    ("transit", setup.countries[t].clone())
+                } else {
+                    ("chokepoint", a.chokepoints[t - ncc].id.clone())
                 };
-                let (sb, sp) = (share(&vb, &trade[0]), share(&vp, &trade[1]));
-                let diff = |p: &[f64], b: &[f64]| -> Vec<f64> {
-                    p.iter().zip(b).map(|(p, b)| p - b).collect()
-                };
-                let cols = [
-                    vb.clone(),
-                    vp.clone(),
-                    diff(&vp, &vb),
-                    sb.clone(),
-                    sp.clone(),
-                    diff(&sp, &sb),
-                ];
                 interdependence.rows.push(Row {
                     keys: vec![
                         setup.sim_years[y].to_string(),
@@ -314,7 +330,7 @@ pub fn appraise(
                         kind.into(),
                         through,
                     ],
-                    stats: cols.map(|mut v| Summary::of(&mut v)).to_vec(),
+                    stats,
                 });
             }
         }
@@ -348,12 +364,4 @@ pub fn appraise(
         interdependence,
         seed,
     })
-}
-
-/// The values an accumulator holds (exact storage only; interdependence stays small).
-fn values(acc: &Acc) -> Vec<f64> {
-    match acc {
-        Acc::Exact(v) => v.clone(),
-        Acc::Sketch(_) => Vec::new(),
-    }
 }
