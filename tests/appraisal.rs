@@ -506,3 +506,76 @@ fn memory_stays_bounded_with_sketched_percentiles() {
         s.p[0]
     );
 }
+
+#[test]
+fn the_command_writes_its_files_identically_on_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/caucasus-demo.toml"
+    );
+    let base = tmp.path().join("without.toml");
+    std::fs::write(
+        &base,
+        format!(
+            "[scenario]\nbase = {demo:?}\nname = \"without\"\n[[links]]\nid = \"aghband-meghri\"\nopen_from = 2100\n[[links]]\nid = \"meghri-ordubad\"\nopen_from = 2100\n"
+        ),
+    )
+    .unwrap();
+    let policy = tmp.path().join("with.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "[scenario]\nbase = {demo:?}\nname = \"with\"\n[appraisal]\nfirst_year = 2025\nlast_year = 2050\n[[appraisal.capital]]\nid = \"rail\"\ncountry = \"AM\"\ncost_musd = 300\nyears = [2025, 2026]\nlife_years = 40\n[[appraisal.chokepoints]]\nid = \"btk\"\ncorridors = [\"btk\"]\n"
+        ),
+    )
+    .unwrap();
+    let appraise = |out: &std::path::Path, policy: &std::path::Path, threads: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_corridor"))
+            .args(["appraise"])
+            .arg(&base)
+            .arg(policy)
+            .args([
+                "--replications",
+                "3",
+                "--quiet",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let o = appraise(&a, &policy, "1");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(appraise(&b, &policy, "2").status.success());
+    let dir = "appraise-without-vs-with";
+    for f in [
+        "appraisal.csv",
+        "stakeholders.csv",
+        "interdependence.csv",
+        "summary.json",
+        "index.html",
+        "charts/enpv_distribution.png",
+        "charts/cash_flows.svg",
+        "charts/npv_by_country.svg",
+        "charts/co2.png",
+    ] {
+        let (x, y) = (a.join(dir).join(f), b.join(dir).join(f));
+        assert_eq!(
+            std::fs::read(&x).unwrap(),
+            std::fs::read(&y).unwrap(),
+            "{f}"
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join(dir).join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["kind"], "appraisal");
+    assert!(summary["headline"]["enpv_musd"]["mean"].is_number());
+    // A policy without an [appraisal] section is bad input (exit 2), said plainly.
+    let o = appraise(&tmp.path().join("c"), &base, "1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no [appraisal] section"));
+}

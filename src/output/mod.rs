@@ -213,7 +213,7 @@ pub fn find_runs(out: &Path) -> io::Result<Vec<crate::report::html::RunEntry>> {
             title: text("title"),
             description: text("description"),
             horizon,
-            comparison: doc["kind"] == "comparison",
+            comparison: doc["kind"] == "comparison" || doc["kind"] == "appraisal",
         });
     }
     runs.sort();
