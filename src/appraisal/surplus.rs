@@ -15,7 +15,9 @@
 //!   measure to read.
 
 /// The logit composite cost (USD/t) of routes given as (cost, ln path-size), computed
-/// stably around the cheapest; NaN when there is no route.
+/// stably around the cheapest; NaN when there is no route. The closed form for hand
+/// computations and tests; the appraisal reads the simulation's own composite cost
+/// (`demand::composite_cost`, period-weighted, recorded in `YearFigures::induced`).
 pub fn composite_cost(theta_per_usd: f64, routes: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
     let best = routes
         .clone()
