@@ -603,7 +603,11 @@ pub fn from_raw(
         });
     }
     if cx.problems.has_errors() {
-        return Err(InputError::Invalid(cx.problems.list));
+        let mut list = std::mem::take(&mut cx.problems.list);
+        for p in &mut list {
+            cx.refine(p);
+        }
+        return Err(InputError::Invalid(list));
     }
     Ok(Appraisal {
         discount_rate,
@@ -688,6 +692,34 @@ impl Cx<'_> {
             offset += line.len();
         }
         self.loc_span(self.section_at)
+    }
+
+    /// Points a problem about `appraisal.<list>[i].<field>` at the line of `field` inside
+    /// that item, when written there (items are located at their header otherwise).
+    fn refine(&self, p: &mut Problem) {
+        let Some((_, field)) = p.key.rsplit_once("].") else {
+            return;
+        };
+        let Some(line) = p.location.line else {
+            return;
+        };
+        // The item runs from its header line to the next table header.
+        let mut offset = 0;
+        for (i, text) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 > line {
+                let t = text.trim_start();
+                if t.starts_with('[') {
+                    return;
+                }
+                if let Some(rest) = t.strip_prefix(field)
+                    && rest.trim_start().starts_with('=')
+                {
+                    p.location = self.loc_span(offset + (text.len() - t.len()));
+                    return;
+                }
+            }
+            offset += text.len();
+        }
     }
 
     fn param(
