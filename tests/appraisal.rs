@@ -395,6 +395,22 @@ fn bad_appraisal_inputs_are_located() {
         "{msg}"
     );
     assert!(msg.contains("bad.toml:"), "{msg}");
+    // Each points at the line its key is written on.
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    assert!(
+        msg.contains(&format!(
+            "bad.toml:{}:1: error in `appraisal.capital[0].years`",
+            line_of("years =")
+        )),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(&format!(
+            "bad.toml:{}:1: error in `appraisal.discount_rate`",
+            line_of("discount_rate =")
+        )),
+        "{msg}"
+    );
 }
 
 /// One uncongested road A-B; `tariff` USD/t, no time cost; the flow's elasticity `e`.
