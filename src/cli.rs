@@ -45,6 +45,24 @@ od_change.csv (the change in cost and transit time of each flow) and summary.jso
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
     Validate(ValidateArgs),
+    /// Fit the scenario's calibration constants to its observed measures
+    #[command(
+        after_help = "Example:\n  corridor calibrate seeds/south-caucasus.toml --year 2024\n\nFits the constants listed under [calibration] parameters (corridor constants, border dwells, link tariffs and times, demand sizes, each within its bounds) so that the [[measures]] match their observations of the year, by weighted least squares on the relative differences (deterministic nominal run; bounded Levenberg-Marquardt). Prints the constants before and after, each measure before, after and observed, and the fit's diagnostics, and writes FILE (default: <scenario>-calibrated.toml beside the scenario): a scenario that extends the input (base = ...) with the fitted values, to review and run."
+    )]
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario whose constants are fitted
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The year whose observations are fitted (default: [calibration] year, else the first year)
+    #[arg(long, value_name = "Y")]
+    pub year: Option<i32>,
+    /// Where the calibrated scenario is written
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// How replications are run: shared by `run` and `compare`.

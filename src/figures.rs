@@ -34,6 +34,11 @@ pub const DISRUPTION_METRICS: [&str; 4] = [
 /// Equilibrium diagnostics per year.
 pub const CONVERGENCE_METRICS: [&str; 3] = ["iterations", "gap", "converged"];
 
+/// Measure figures (see `measures`): tonnes on the measure's link directions and nodes,
+/// the same in counting units a day (NaN without a unit), and the relative difference
+/// from the year's observation (model / observed - 1; NaN without one).
+pub const MEASURE_METRICS: [&str; 3] = ["tonnes", "units_per_day", "difference"];
+
 /// A route's figures in one year of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RouteFigure {
@@ -54,6 +59,8 @@ pub struct YearFigures {
     /// Days disrupted, added generalized cost (USD), added time (tonne-hours) and added
     /// unserved tonnes, against the same year without its disruptions.
     pub disruption: [f64; 4],
+    /// One row per `[[measures]]` item (empty when the scenario has none).
+    pub measures: Vec<[f64; 3]>,
 }
 
 /// Identity of a global route id.

@@ -19,12 +19,14 @@
 //! The library never prints; `main.rs` owns the terminal and the exit codes.
 
 pub mod assignment;
+pub mod calibrate;
 pub mod charts;
 pub mod compare;
 pub mod cost;
 pub mod distributions;
 pub mod figures;
 pub mod folder_name;
+pub mod measures;
 pub mod model;
 pub mod network;
 pub mod output;

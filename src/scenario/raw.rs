@@ -36,6 +36,10 @@ pub struct RawFile {
     pub events: Vec<Spanned<RawEvent>>,
     #[serde(default)]
     pub disruptions: Vec<Spanned<RawDisruption>>,
+    #[serde(default)]
+    pub measures: Vec<Spanned<RawMeasure>>,
+    #[serde(default)]
+    pub calibration: RawCalibration,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -108,6 +112,8 @@ pub struct RawCorridor {
     pub new: Option<bool>,
     /// Chart colour, `"#RRGGBB"`.
     pub color: Option<String>,
+    /// Calibration constant added once to the cost of every route that uses the corridor.
+    pub constant_usd_per_t: Option<f64>,
 }
 
 /// `[[nodes]]`.
@@ -217,5 +223,54 @@ pub struct RawDisruption {
     pub last_year: Option<i32>,
     pub enabled: Option<bool>,
     pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[measures]]`: a named set of links (with direction) and nodes whose tonnes are
+/// reported by year and compared with observations.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeasure {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Link ids, each optionally suffixed `:forward` or `:reverse`.
+    pub links: Option<Vec<String>>,
+    pub nodes: Option<Vec<String>>,
+    pub unit: Option<String>,
+    pub tonnes_per_unit: Option<f64>,
+    pub weight: Option<f64>,
+    pub observed: Option<Vec<RawObservation>>,
+    pub enabled: Option<bool>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One observed value of a measure.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObservation {
+    pub year: Option<i32>,
+    pub tonnes: Option<f64>,
+    pub units_per_day: Option<f64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[calibration]`: what `corridor calibrate` fits.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibration {
+    pub year: Option<i32>,
+    pub max_iterations: Option<u32>,
+    pub parameters: Option<Vec<RawCalibrationParameter>>,
+}
+
+/// One fitted constant: `key` names it (`links.<id>.time_h`, ...), with its bounds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibrationParameter {
+    pub key: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     pub note: Option<String>,
 }
