@@ -116,6 +116,17 @@ pub fn minimize(
                 .zip(&step)
                 .map(|(v, d)| (v + d).clamp(0.0, 1.0))
                 .collect();
+            // The gain the linear model predicts for the (projected) step: when it is
+            // negligible against the cost, no model run can do better.
+            let d: Vec<f64> = xn.iter().zip(&x).map(|(a, b)| a - b).collect();
+            let ad: f64 = (0..k)
+                .map(|p| d[p] * (0..k).map(|q| a[p][q] * d[q]).sum::<f64>())
+                .sum();
+            let predicted = -(0..k).map(|p| g[p] * d[p]).sum::<f64>() - 0.5 * ad;
+            if predicted <= 1e-9 * cost + 1e-15 {
+                small_step = true;
+                break;
+            }
             let moved = x
                 .iter()
                 .zip(&xn)

@@ -72,7 +72,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
         .filter(|d| (d.model.mean / d.observed_t - 1.0).abs() <= THRESHOLD)
         .count();
     let subtitle = vec![format!(
-        "Model tonnes ({}) against the counted figure (black cross) for every measure and year with an observation. Right: model / observed − 1; {} of {} within ±{:.0}%, the others in orange (see docs/DATA.md for why).",
+        "Model tonnes ({}) against the counted figure (black cross) for every measure and year with an observation. Right: model / observed − 1; {} of {} within ±{:.0}%, the others in orange.",
         if bands {
             "dot: mean; bar: 5–95% of replications"
         } else {
