@@ -27,7 +27,7 @@ pub enum Command {
         after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
 corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
-convergence.csv, summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
+convergence.csv, measures.csv (when the scenario has [[measures]]), summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
 every *.toml file in it."
     )]
