@@ -27,7 +27,7 @@ pub enum Command {
         after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
 corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
-convergence.csv, summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
+convergence.csv, measures.csv (when the scenario has [[measures]]), summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
 every *.toml file in it."
     )]
@@ -58,6 +58,24 @@ switching values), charts/ and index.html."
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
     Validate(ValidateArgs),
+    /// Fit the scenario's calibration constants to its observed measures
+    #[command(
+        after_help = "Example:\n  corridor calibrate seeds/south-caucasus.toml --year 2024\n\nFits the constants listed under [calibration] parameters (corridor constants, border dwells, link tariffs and times, demand sizes, each within its bounds) so that the [[measures]] match their observations of the year, by weighted least squares on the relative differences (deterministic nominal run; bounded Levenberg-Marquardt). Prints the constants before and after, each measure before, after and observed, and the fit's diagnostics, and writes FILE (default: <scenario>-calibrated.toml beside the scenario): a scenario that extends the input (base = ...) with the fitted values, to review and run."
+    )]
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario whose constants are fitted
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The year whose observations are fitted (default: [calibration] year, else the first year)
+    #[arg(long, value_name = "Y")]
+    pub year: Option<i32>,
+    /// Where the calibrated scenario is written
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// How replications are run: shared by `run` and `compare`.

@@ -45,6 +45,10 @@ pub const INDUCED_METRICS: [&str; 4] = [
     "composite_cost_usd_per_t",
     "reference_cost_usd_per_t",
 ];
+/// Measure figures (see `measures`): tonnes on the measure's link directions and nodes,
+/// the same in counting units a day (NaN without a unit), and the relative difference
+/// from the year's observation (model / observed - 1; NaN without one).
+pub const MEASURE_METRICS: [&str; 3] = ["tonnes", "units_per_day", "difference"];
 
 /// A route's figures in one year of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,6 +73,8 @@ pub struct YearFigures {
     /// Per demand row, `INDUCED_METRICS`; recorded for every scenario (the composite
     /// cost is what an appraisal's consumer surplus needs).
     pub induced: Vec<[f64; 4]>,
+    /// One row per `[[measures]]` item (empty when the scenario has none).
+    pub measures: Vec<[f64; 3]>,
 }
 
 /// Identity of a global route id.

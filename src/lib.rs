@@ -21,6 +21,7 @@
 
 pub mod appraisal;
 pub mod assignment;
+pub mod calibrate;
 pub mod charts;
 pub mod compare;
 pub mod cost;
@@ -28,6 +29,7 @@ pub mod demand;
 pub mod distributions;
 pub mod figures;
 pub mod folder_name;
+pub mod measures;
 pub mod model;
 pub mod network;
 pub mod output;

@@ -14,7 +14,7 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags};
+use cli::{CalibrateArgs, Cli, Command, CompareArgs, RunArgs, RunFlags};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Appraise(args) => appraise(&args),
         Command::Validate(args) => validate(&args.scenarios),
+        Command::Calibrate(args) => calibrate(&args),
     };
     ExitCode::from(code)
 }
@@ -116,6 +117,49 @@ fn validate(paths: &[PathBuf]) -> u8 {
         );
     }
     if bad { BAD_INPUT } else { 0 }
+}
+
+/// `corridor calibrate`: fit, print the table, write the calibrated scenario.
+fn calibrate(args: &CalibrateArgs) -> u8 {
+    use corridor_sim::calibrate::{self as cal, file};
+    let (ok, bad) = load_all(std::slice::from_ref(&args.scenario));
+    let Some((path, loaded)) = ok.into_iter().next().filter(|_| !bad) else {
+        return BAD_INPUT;
+    };
+    let s = &loaded.scenario;
+    let fit = match cal::calibrate(s, args.year) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            return BAD_INPUT;
+        }
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map(|x| x.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        path.with_file_name(format!("{stem}-calibrated.toml"))
+    });
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return FAILURE;
+    }
+    let base = file::relative_path(&dir, &path);
+    let text = file::scenario_file(s, &fit, &base);
+    if let Err(e) = std::fs::write(&out, text) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return FAILURE;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = write!(stdout, "{}", file::report(&fit));
+    let _ = writeln!(stdout, "Wrote {}", out.display());
+    0
 }
 
 /// Checks the flags shared by `run` and `compare`.

@@ -93,6 +93,9 @@ pub struct Corridor {
     pub new: bool,
     /// Colour in every chart (red, green, blue); `None` takes the default palette.
     pub color: Option<[u8; 3]>,
+    /// Calibration constant (USD/t) added once to the cost of every route that uses at
+    /// least one link of the corridor (an alternative-specific constant); 0 by default.
+    pub constant_usd_per_t: f64,
 }
 
 /// Running time of a link: from a speed, or fixed (ferries, sea legs).
@@ -248,6 +251,10 @@ pub struct Scenario {
     pub disruptions: Vec<Disruption>,
     /// How many uniform numbers one replication draws (one per random input or share group).
     pub n_draws: usize,
+    /// Named link and node sets whose tonnes are reported and compared with observations.
+    pub measures: Vec<Measure>,
+    /// What `corridor calibrate` fits.
+    pub calibration: Calibration,
     /// The name of each draw (`links.<id>.<key>` or `share.<name>`): a replication's
     /// uniform for a draw depends on (seed, replication, name) only, so the same input
     /// takes the same value in every scenario run with the same seed (common random
@@ -281,4 +288,78 @@ impl Scenario {
     pub fn n_uniforms(&self) -> usize {
         self.n_draws + self.n_years() * self.disruptions.len() * 2
     }
+}
+
+/// Which directions of a link a measure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Both,
+    /// From the link's `from` to its `to`.
+    Forward,
+    Reverse,
+}
+
+/// An observed value of a measure in one year, in tonnes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub year: i32,
+    pub tonnes: f64,
+    pub source: String,
+    pub note: String,
+}
+
+/// A named set of links (each with the directions counted) and nodes: its tonnes are the
+/// sum of the tonnes on its link directions plus the tonnes passing its nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub id: String,
+    pub name: String,
+    pub links: Vec<(usize, Direction)>,
+    pub nodes: Vec<usize>,
+    /// A counting unit (trucks, wagons, TEU) and its tonnes, for units a day.
+    pub unit: Option<(String, f64)>,
+    /// Weight of its relative difference in the calibration (1 by default, 0 = shown only).
+    pub weight: f64,
+    pub observed: Vec<Observation>,
+}
+
+impl Measure {
+    /// The observation of `year`, if any.
+    pub fn observed_in(&self, year: i32) -> Option<&Observation> {
+        self.observed.iter().find(|o| o.year == year)
+    }
+}
+
+/// A calibration constant: what it sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalibrationTarget {
+    /// `corridors.<id>.constant_usd_per_t`
+    CorridorConstant(usize),
+    /// `nodes.<id>.border_dwell_h`
+    BorderDwell(usize),
+    /// `links.<id>.tariff_usd_per_t`
+    LinkTariff(usize),
+    /// `links.<id>.time_h`
+    LinkTime(usize),
+    /// `demand.<id>.tonnes_per_year`
+    DemandTonnes(usize),
+}
+
+/// One constant that `corridor calibrate` fits, within its bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationParameter {
+    /// As written: `links.akhalkalaki-kartsakhi.time_h`.
+    pub key: String,
+    pub target: CalibrationTarget,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// `[calibration]`: the year fitted and the constants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Calibration {
+    /// The year whose observations are fitted (default: the first year).
+    pub year: Option<i32>,
+    pub max_iterations: usize,
+    pub parameters: Vec<CalibrationParameter>,
 }

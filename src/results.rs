@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, INDUCED_METRICS,
-    LINK_METRICS, ROUTE_METRICS, RouteInfo, YearFigures,
+    LINK_METRICS, MEASURE_METRICS, ROUTE_METRICS, RouteInfo, YearFigures,
 };
 use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
@@ -46,6 +46,8 @@ pub struct Results {
     pub convergence: Table,
     /// Per year, when the scenario has disruptions.
     pub disruptions: Option<Table>,
+    /// Per year and measure, when the scenario has `[[measures]]`.
+    pub measures: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
     /// Whether percentiles are sketched (within `stats::SKETCH_ACCURACY`) or exact.
@@ -62,6 +64,7 @@ impl Results {
             &self.convergence,
         ];
         t.extend(self.disruptions.as_ref());
+        t.extend(self.measures.as_ref());
         t
     }
 }
@@ -137,6 +140,7 @@ pub struct Collector {
     induced: Columns,
     /// Whether some flow is elastic (the od table then has `INDUCED_METRICS` too).
     elastic: bool,
+    measures: Columns,
     /// Per year, per global route id.
     routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
     /// Values held exactly; past `budget` everything switches to sketches.
@@ -167,6 +171,7 @@ impl Collector {
                 0
             }),
             elastic: s.has_elastic_demand(),
+            measures: Columns::new(ny * s.measures.len() * MEASURE_METRICS.len()),
             routes: vec![Vec::new(); ny],
             stored: 0,
             budget,
@@ -225,6 +230,7 @@ impl Collector {
         for (cols, rows) in groups {
             cols.push_rows(&rows);
         }
+        self.measures.push_rows(&rows(reps, |y| y.measures.clone()));
         let sketched = self.sketched;
         let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
         self.routes
@@ -266,6 +272,7 @@ impl Collector {
             &self.convergence,
             &self.disruptions,
             &self.induced,
+            &self.measures,
         ]
         .iter()
         .map(|c| match c {
@@ -285,6 +292,7 @@ impl Collector {
             &mut self.convergence,
             &mut self.disruptions,
             &mut self.induced,
+            &mut self.measures,
         ] {
             c.switch_to_sketch();
         }
@@ -403,6 +411,46 @@ impl Collector {
             t
         });
 
+        let measures = (!s.measures.is_empty()).then(|| {
+            let mut t = table(
+                "measures",
+                &[
+                    "year",
+                    "measure",
+                    "name",
+                    "unit",
+                    "observed_t",
+                    "observed_units_per_day",
+                    "source",
+                ],
+                &MEASURE_METRICS,
+            );
+            let nm = s.measures.len();
+            for (y, year) in s.years().enumerate() {
+                for (i, m) in s.measures.iter().enumerate() {
+                    let at = (y * nm + i) * MEASURE_METRICS.len();
+                    let obs = m.observed_in(year);
+                    let fmt =
+                        |v: Option<f64>| v.map(crate::output::csv::fmt_num).unwrap_or_default();
+                    t.rows.push(Row {
+                        keys: vec![
+                            year.to_string(),
+                            m.id.clone(),
+                            m.name.clone(),
+                            m.unit.as_ref().map(|u| u.0.clone()).unwrap_or_default(),
+                            fmt(obs.map(|o| o.tonnes)),
+                            fmt(obs
+                                .filter(|_| m.unit.is_some())
+                                .map(|o| crate::measures::units_per_day(m, o.tonnes))),
+                            obs.map(|o| o.source.clone()).unwrap_or_default(),
+                        ],
+                        stats: self.measures.summaries(at, MEASURE_METRICS.len()),
+                    });
+                }
+            }
+            t
+        });
+
         // Routes: a replication without the route (another topology) carried 0 tonnes on it.
         let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
         for (y, slots) in std::mem::take(&mut self.routes).into_iter().enumerate() {
@@ -455,6 +503,7 @@ impl Collector {
             od,
             convergence,
             disruptions,
+            measures,
             replications: self.reps,
             sketched: self.sketched,
         }

@@ -224,7 +224,7 @@ impl<'a> Engine<'a> {
             };
             let (year_demand, assignments) =
                 solve_year(&s.route_choice, &curves, &weighted, assign_all);
-            let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t);
+            let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t, year);
             for (period, ((routes, _), a)) in periods.iter().zip(data.iter().zip(&assignments)) {
                 acc.add(self, period, routes, a);
             }
@@ -347,7 +347,10 @@ struct Period<'s> {
 
 /// Figures of one year summed over its periods, weighted by their share of the year.
 struct YearAcc {
+    year: i32,
     links: Vec<[f64; 4]>,
+    /// Tonnes per arc (direction), for the measures; empty when there are none.
+    arc_t: Vec<f64>,
     route_t: Vec<f64>,
     route_cost_t: Vec<f64>,
     route_time_t: Vec<f64>,
@@ -368,10 +371,17 @@ struct YearAcc {
 }
 
 impl YearAcc {
-    fn new(s: &Scenario, rs: &RouteSet, demand_t: &[f64]) -> YearAcc {
+    fn new(s: &Scenario, rs: &RouteSet, demand_t: &[f64], year: i32) -> YearAcc {
         let n: usize = rs.by_demand.iter().map(Vec::len).sum();
+        let n_arcs = if s.measures.is_empty() {
+            0
+        } else {
+            s.links.iter().map(|l| 1 + usize::from(l.two_way)).sum()
+        };
         YearAcc {
+            year,
             links: vec![[0.0; 4]; s.links.len()],
+            arc_t: vec![0.0; n_arcs],
             route_t: vec![0.0; n],
             route_cost_t: vec![0.0; n],
             route_time_t: vec![0.0; n],
@@ -400,6 +410,9 @@ impl YearAcc {
                 row[1] += w * x / lv.capacity_tpy;
             }
             row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
+        }
+        for (t, x) in self.arc_t.iter_mut().zip(&a.arc_flow_t) {
+            *t += w * x;
         }
         for r in 0..routes.paths.len() {
             let f = a.route_flow_t[r];
@@ -535,6 +548,7 @@ impl YearAcc {
                 row[4] = f64::NAN;
             }
         }
+        let measures = crate::measures::year_figures(s, &e.arcs, &self.arc_t, &demand, self.year);
         YearFigures {
             links,
             corridors,
@@ -547,6 +561,7 @@ impl YearAcc {
             ],
             disruption: self.disruption,
             induced: Vec::new(),
+            measures,
         }
     }
 }
@@ -582,8 +597,24 @@ fn route_data(
         ln_path_size: rs.ln_path_size.clone(),
         available: Vec::with_capacity(n),
     };
+    // Corridor constants (calibration): once per route for each corridor it uses.
+    let constants: Vec<f64> = s.corridors.iter().map(|c| c.constant_usd_per_t).collect();
+    let any_constant = constants.iter().any(|c| *c != 0.0);
+    let mut used = vec![false; constants.len()];
     for path in rs.paths.iter() {
         let (mut usd, mut h) = (0.0, 0.0);
+        if any_constant {
+            used.iter_mut().for_each(|u| *u = false);
+            for &a in path {
+                used[s.links[arcs.arcs[a as usize].link].corridor] = true;
+            }
+            usd += used
+                .iter()
+                .zip(&constants)
+                .filter(|(u, _)| **u)
+                .map(|(_, c)| c)
+                .sum::<f64>();
+        }
         let mut prev = None;
         for &a in path {
             let arc = &arcs.arcs[a as usize];

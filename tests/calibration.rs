@@ -120,3 +120,92 @@ fn seed_reproduces_the_base_year_within_20_percent() {
     }
     assert!(corridor_tonnes(&r, "2030", "tripp") > 0.0);
 }
+
+/// Mean of `metric` for measure `id` in `year`, from the measures table.
+fn measure(r: &Results, year: &str, id: &str) -> f64 {
+    let t = r.measures.as_ref().expect("the seed has measures");
+    let m = t.metric("tonnes").expect("tonnes");
+    t.rows
+        .iter()
+        .find(|row| row.keys[0] == year && row.keys[1] == id)
+        .unwrap_or_else(|| panic!("no measure {id} in {year}"))
+        .stats[m]
+        .mean
+}
+
+/// Seed measures whose 2024 miss is explained in docs/DATA.md ("Measures against
+/// observations"): the counted figure holds traffic the network does not carry.
+const EXPLAINED_MISSES: [&str; 2] = ["aktau-port", "astara-road"];
+
+#[test]
+fn every_fitted_seed_measure_is_within_20_percent_in_2024() {
+    let loaded = load(&seed_path()).expect("the seed loads");
+    let s = &loaded.scenario;
+    let r = run_seed();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for m in &s.measures {
+        let Some(o) = m.observed_in(2024) else {
+            continue;
+        };
+        let model = measure(&r, BASE_YEAR, &m.id);
+        let diff = model / o.tonnes - 1.0;
+        if m.weight == 0.0 {
+            // Shown, not fitted: only the explained misses may be left out.
+            assert!(
+                EXPLAINED_MISSES.contains(&m.id.as_str()) || diff.abs() <= TOLERANCE,
+                "{} misses by {:+.1}% without an explanation",
+                m.id,
+                diff * 100.0
+            );
+            continue;
+        }
+        checked += 1;
+        if diff.is_nan() || diff.abs() > TOLERANCE {
+            failures.push(format!("{}: {:+.1}%", m.id, diff * 100.0));
+        }
+    }
+    assert!(checked >= 8, "only {checked} fitted measures");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The Caspian corridor row is a fraction of what crosses the Caspian: the reason
+    // measures exist.
+    assert!(
+        corridor_tonnes(&r, BASE_YEAR, "caspian") < 0.8 * measure(&r, BASE_YEAR, "middle-corridor")
+    );
+}
+
+/// The back-cast (scenarios/backcast/backcast-2022.toml, docs/DATA.md "Back-cast"): run
+/// from the 2022 network, the model moves the Middle Corridor and Baku port volumes in
+/// the direction observed between 2022 and 2024 (both grew). Their size is not asserted:
+/// the model gives +7% and +8% against the observed x3 and +21%, for the reasons
+/// documented there.
+#[test]
+fn backcast_from_2022_moves_in_the_observed_direction() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/backcast/backcast-2022.toml");
+    let loaded = load(&path).expect("the back-cast loads");
+    let opts = RunOptions {
+        replications: Some(1),
+        seed: None,
+        threads: Some(1),
+        exact_values: None,
+    };
+    let r = run(&loaded.scenario, &opts, &mut |_, _| {}).expect("runs");
+    for id in ["middle-corridor", "baku-port"] {
+        let m = loaded
+            .scenario
+            .measures
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap();
+        let observed = m.observed_in(2024).unwrap().tonnes / m.observed_in(2022).unwrap().tonnes;
+        let model = measure(&r, "2024", id) / measure(&r, "2022", id);
+        assert!(
+            observed > 1.0 && model > 1.0,
+            "{id}: model x{model:.2}, observed x{observed:.2}"
+        );
+    }
+    // BTK with its old 1 Mt/yr capacity in 2022 against the 540,000 t of Jan-Oct 2022.
+    let btk = measure(&r, "2022", "btk");
+    assert!((btk / 0.54e6 - 1.0).abs() < TOLERANCE, "BTK 2022 {btk}");
+}

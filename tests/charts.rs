@@ -84,6 +84,7 @@ fn scenario() -> Scenario {
         name: name.into(),
         new,
         color: None,
+        constant_usd_per_t: 0.0,
     };
     Scenario {
         name: "hand-built".into(),
@@ -151,6 +152,8 @@ fn scenario() -> Scenario {
         routes: Vec::new(),
         events: Vec::new(),
         disruptions: Vec::new(),
+        measures: Vec::new(),
+        calibration: Default::default(),
         n_draws: 3,
         draw_keys: vec!["a".into(), "b".into(), "c".into()],
     }
@@ -438,6 +441,7 @@ fn results() -> Results {
         od,
         convergence,
         disruptions: None,
+        measures: None,
         replications: 200,
         sketched: false,
     }
@@ -640,6 +644,7 @@ fn explicit_colours_win_and_the_palette_skips_them() {
             name: format!("Corridor {i}"),
             new: false,
             color: None,
+            constant_usd_per_t: 0.0,
         })
         .collect();
     let colours: BTreeSet<(u8, u8, u8)> = (0..12)
@@ -659,6 +664,7 @@ fn corridors_without_freight_are_left_out_and_counted() {
         name: "Idle feeder".into(),
         new: false,
         color: None,
+        constant_usd_per_t: 0.0,
     });
     let mut r = results();
     for y in YEARS {

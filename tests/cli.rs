@@ -167,3 +167,54 @@ fn keep_replications_writes_every_replications_figures() {
     let od = std::fs::read_to_string(tmp.path().join("out/mc/replications/od.csv")).unwrap();
     assert_eq!(od.lines().count() - 1, 7 * 2);
 }
+
+/// `corridor calibrate` on the seed reproduces the shipped constants (the seed holds the
+/// fit's output) and writes a scenario that extends the seed; a scenario without
+/// `[calibration]` is refused with exit code 2.
+#[test]
+fn calibrate_reproduces_the_seeds_constants_and_writes_a_scenario() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("seed-calibrated.toml");
+    let o = corridor()
+        .arg("calibrate")
+        .arg(root.join("seeds/south-caucasus.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("seeds/south-caucasus.toml\""), "{written}");
+    for line in [
+        "time_h = 54.66",
+        "tariff_usd_per_t = 125.5",
+        "tonnes_per_year = 1827000.0",
+    ] {
+        assert!(written.contains(line), "missing `{line}` in\n{written}");
+    }
+    assert!(stdout.contains("converged"), "{stdout}");
+    let o = corridor().arg("validate").arg(&out).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let o = corridor()
+        .arg("calibrate")
+        .arg(root.join("tests/fixtures/two-routes.toml"))
+        .arg("--out")
+        .arg(tmp.path().join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[calibration]"));
+}

@@ -24,6 +24,7 @@ pub mod corridor_share;
 pub mod corridor_tonnes;
 pub mod disruption_cost;
 pub mod link_utilization;
+pub mod measures;
 pub mod network_map;
 mod raster;
 pub mod route_intervals;
@@ -79,6 +80,8 @@ pub enum Kind {
     Unserved,
     /// Added cost and unserved tonnes of disruptions per year.
     DisruptionCost,
+    /// Measures against their observations.
+    Measures,
     /// Comparison: change in each corridor's tonnes over the years.
     ChangeTonnes,
     /// Comparison: where the new corridor's freight comes from in one year.
@@ -188,6 +191,16 @@ pub fn plan(s: &Scenario, r: &Results) -> Vec<Chart> {
             "Demand left unserved by year.",
         ));
     }
+    let measure_rows = measures::rows(s, r);
+    if !measure_rows.is_empty() {
+        let mut c = Chart::new(
+            Kind::Measures,
+            "measures",
+            "The model against observed volumes: each measure's tonnes and the counted figure.",
+        );
+        c.height = measures::height(measure_rows.len());
+        out.push(c);
+    }
     if r.disruptions.is_some() {
         out.push(Chart::new(
             Kind::DisruptionCost,
@@ -221,6 +234,7 @@ pub fn draw<DB: DrawingBackend>(
         Kind::Convergence => convergence::draw(root, s, r),
         Kind::Unserved => unserved::draw(root, s, r),
         Kind::DisruptionCost => disruption_cost::draw(root, s, r),
+        Kind::Measures => measures::draw(root, s, r),
     };
     drawn
         .and_then(|_| root.present().map_err(DrawError::from))

@@ -312,6 +312,8 @@ pub fn scenario_index(
     }
     b.push_str("</table>\n");
 
+    measures_table(&mut b, s, r, bands);
+
     // Convergence in one sentence.
     let conv = &r.convergence;
     if let Some(m) = conv.metric("converged") {
@@ -372,6 +374,9 @@ pub fn scenario_index(
         "od.csv" => "demand, served and unserved tonnes per flow and year",
         "convergence.csv" => "equilibrium iterations and gap per year",
         "disruptions.csv" => "disrupted days, added cost, time and unserved tonnes per year",
+        "measures.csv" => {
+            "tonnes (and units a day) of each measure per year, with its observation and the difference"
+        }
         "summary.json" => "run metadata and headline figures",
         "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
         _ => "",
@@ -405,6 +410,48 @@ pub fn scenario_index(
         env!("CARGO_PKG_VERSION")
     );
     page(&format!("{title} · corridor-sim"), &b)
+}
+
+/// The measures with observations: model against observed, with the difference.
+fn measures_table(b: &mut String, s: &Scenario, r: &Results, bands: bool) {
+    let rows = crate::charts::measures::rows(s, r);
+    if rows.is_empty() {
+        return;
+    }
+    let max_t = cs::max_of(rows.iter(), |d| d.observed_t.max(d.model.p[4]));
+    let unit = tonne_unit(max_t);
+    let fmt_t = column_format(max_t, unit.div);
+    b.push_str("<h3>The model against observed volumes</h3>\n");
+    b.push_str(
+        "<p class=\"note\">A measure is a set of link directions and nodes (for example the \
+         Kazakh crossings of the Caspian): every tonne on them counts, whatever corridor its \
+         route is attributed to. The corridor rows above count each route once, for its first \
+         corridor, so they are not these volumes.</p>\n",
+    );
+    let _ = writeln!(
+        b,
+        "<table>\n<tr><th>Measure</th><th>Year</th><th class=\"num\">Observed ({u})</th>\
+         <th class=\"num\">Model ({u})</th><th class=\"num\">Difference</th><th>Source</th></tr>",
+        u = unit.short
+    );
+    for d in &rows {
+        let diff = d.model.mean / d.observed_t - 1.0;
+        let far = diff.abs() > crate::charts::measures::THRESHOLD;
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}{:+.1}%{}</td><td>{}</td></tr>",
+            escape(&d.label),
+            d.year,
+            fmt_t(d.observed_t),
+            cell(Some(d.model), &fmt_t, bands),
+            if far { "<strong>" } else { "" },
+            diff * 100.0,
+            if far { "</strong>" } else { "" },
+            escape(&d.source)
+        );
+    }
+    b.push_str("</table>\n");
 }
 
 /// One run in an output folder.

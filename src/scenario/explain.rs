@@ -106,6 +106,8 @@ fn section_keys() -> &'static [(&'static str, Vec<String>)] {
             ("[[routes]]", keys::<RawRoute>()),
             ("[[events]]", keys::<RawEvent>()),
             ("[[disruptions]]", keys::<RawDisruption>()),
+            ("[[measures]]", keys::<RawMeasure>()),
+            ("[calibration]", keys::<RawCalibration>()),
         ]
     })
 }

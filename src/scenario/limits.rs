@@ -164,7 +164,8 @@ pub fn figures_per_replication(s: &Scenario) -> u64 {
         + s.demand.len() as u64 * DEMAND_METRICS.len() as u64
         + s.demand.len() as u64 * routes_per_demand * 4
         + CONVERGENCE_METRICS.len() as u64
-        + DISRUPTION_METRICS.len() as u64;
+        + DISRUPTION_METRICS.len() as u64
+        + s.measures.len() as u64 * crate::figures::MEASURE_METRICS.len() as u64;
     years.saturating_mul(per_year)
 }
 

@@ -42,6 +42,8 @@ pub struct Merged {
     pub routes: Vec<Item<RawRoute>>,
     pub events: Vec<Item<RawEvent>>,
     pub disruptions: Vec<Item<RawDisruption>>,
+    pub measures: Vec<Item<RawMeasure>>,
+    pub calibration: RawCalibration,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -64,7 +66,7 @@ impl Keyed for RawCorridor {
         self.id.as_deref()
     }
     fn overlay(&mut self, o: &Self) {
-        overlay!(self, o; name, new, color);
+        overlay!(self, o; name, new, color, constant_usd_per_t);
     }
 }
 
@@ -139,6 +141,16 @@ impl Keyed for RawDisruption {
     }
 }
 
+impl Keyed for RawMeasure {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; name, links, nodes, unit, tonnes_per_unit, weight, observed, enabled,
+            source, note);
+    }
+}
+
 /// Adds one file's items: an item whose `id` matches an item of an earlier file (the
 /// base) changes that item; any other item is added. A repeated `id` within one file is
 /// kept as a separate item, so that validation reports it as a duplicate instead of one
@@ -206,6 +218,9 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.routes, raw.routes, &file, &text);
         merge_items(&mut m.events, raw.events, &file, &text);
         merge_items(&mut m.disruptions, raw.disruptions, &file, &text);
+        merge_items(&mut m.measures, raw.measures, &file, &text);
+        let k = &raw.calibration;
+        overlay!(m.calibration, k; year, max_iterations, parameters);
         m.leaf = Location {
             file,
             ..Location::default()

@@ -5,6 +5,7 @@ pub mod checks;
 pub mod explain;
 pub mod limits;
 pub mod load;
+pub mod measures;
 pub mod merge;
 pub mod num;
 pub mod problem;

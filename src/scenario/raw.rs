@@ -38,6 +38,10 @@ pub struct RawFile {
     pub disruptions: Vec<Spanned<RawDisruption>>,
     /// Read by `corridor appraise` (src/appraisal/inputs.rs), not by the simulation.
     pub appraisal: Option<Spanned<RawAppraisal>>,
+    #[serde(default)]
+    pub measures: Vec<Spanned<RawMeasure>>,
+    #[serde(default)]
+    pub calibration: RawCalibration,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -110,6 +114,8 @@ pub struct RawCorridor {
     pub new: Option<bool>,
     /// Chart colour, `"#RRGGBB"`.
     pub color: Option<String>,
+    /// Calibration constant added once to the cost of every route that uses the corridor.
+    pub constant_usd_per_t: Option<f64>,
 }
 
 /// `[[nodes]]`.
@@ -383,4 +389,53 @@ pub struct RawChokepoint {
     pub name: Option<String>,
     pub links: Option<Vec<String>>,
     pub corridors: Option<Vec<String>>,
+}
+
+/// `[[measures]]`: a named set of links (with direction) and nodes whose tonnes are
+/// reported by year and compared with observations.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeasure {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Link ids, each optionally suffixed `:forward` or `:reverse`.
+    pub links: Option<Vec<String>>,
+    pub nodes: Option<Vec<String>>,
+    pub unit: Option<String>,
+    pub tonnes_per_unit: Option<f64>,
+    pub weight: Option<f64>,
+    pub observed: Option<Vec<RawObservation>>,
+    pub enabled: Option<bool>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One observed value of a measure.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObservation {
+    pub year: Option<i32>,
+    pub tonnes: Option<f64>,
+    pub units_per_day: Option<f64>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[calibration]`: what `corridor calibrate` fits.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibration {
+    pub year: Option<i32>,
+    pub max_iterations: Option<u32>,
+    pub parameters: Option<Vec<RawCalibrationParameter>>,
+}
+
+/// One fitted constant: `key` names it (`links.<id>.time_h`, ...), with its bounds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibrationParameter {
+    pub key: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub note: Option<String>,
 }

@@ -486,6 +486,12 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 id,
                 new: it.value.new.unwrap_or(false),
                 color,
+                constant_usd_per_t: corridor_constant(
+                    &it.value,
+                    &it.location,
+                    it.index,
+                    cx.problems,
+                ),
             }
         })
         .collect();
@@ -1260,6 +1266,9 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     super::checks::settings_and_items(m, cx.problems);
     super::checks::unused_routes(m, cx.problems);
 
+    let measures = super::measures::measures(m, &nodes, &links, cx.problems);
+    let calibration =
+        super::measures::calibration(m, &corridors, &nodes, &links, &demand, cx.problems);
     let n_draws = cx.n_draws;
     let draw_keys = std::mem::take(&mut cx.draw_keys);
     if cx.problems.has_errors() {
@@ -1282,6 +1291,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         routes,
         events,
         disruptions,
+        measures,
+        calibration,
         n_draws,
         draw_keys,
     })
@@ -1404,6 +1415,27 @@ fn cx_param_or(
     }
     cx.param(num, loc, key, range)
         .unwrap_or_else(|| default.clone())
+}
+
+/// A corridor's calibration constant (USD/t, any sign, default 0).
+fn corridor_constant(
+    c: &RawCorridor,
+    loc: &Location,
+    index: usize,
+    problems: &mut Problems,
+) -> f64 {
+    match c.constant_usd_per_t {
+        None => 0.0,
+        Some(v) if v.is_finite() && v.abs() < 1e6 => v,
+        Some(v) => {
+            problems.error(
+                loc,
+                format!("corridors[{index}].constant_usd_per_t"),
+                format!("must be a finite number of USD per tonne, found {v}"),
+            );
+            0.0
+        }
+    }
 }
 
 fn check_bpr(problems: &mut Problems, loc: &Location, key: &str, bpr: Bpr) {
