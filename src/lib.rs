@@ -23,6 +23,7 @@ pub mod charts;
 pub mod compare;
 pub mod cost;
 pub mod distributions;
+pub mod exact_sum;
 pub mod figures;
 pub mod folder_name;
 pub mod model;
@@ -33,6 +34,7 @@ pub mod results;
 pub mod routes;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod simulate;
 pub mod stats;
 
