@@ -37,7 +37,7 @@ pub struct Fixed {
 
 impl Fixed {
     /// Makes digits `lo..=hi` (absolute indices) addressable.
-    #[inline]
+    #[cold]
     fn reach(&mut self, lo: i32, hi: i32) {
         if self.digits.is_empty() {
             self.offset = lo;
@@ -56,28 +56,59 @@ impl Fixed {
         }
     }
 
-    /// Adds (or subtracts) `v * 2^bit`.
+    /// The digits `k..k + N` (absolute), made addressable if need be.
+    #[inline]
+    fn window<const N: usize>(&mut self, k: i32) -> &mut [i64; N] {
+        let at = k.wrapping_sub(self.offset) as usize;
+        if self.digits.is_empty() || k < self.offset || at + N > self.digits.len() {
+            self.reach(k, k + N as i32 - 1);
+        }
+        let at = (k - self.offset) as usize;
+        let w: &mut [i64] = &mut self.digits[at..at + N];
+        w.try_into().expect("window of N digits")
+    }
+
+    /// Adds (or subtracts) `v * 2^bit`, `v` below 2^64.
     #[inline]
     fn add_u64(&mut self, v: u64, bit: u32, negative: bool) {
-        if v == 0 {
-            return;
-        }
         let k = (bit / DIGIT_BITS) as i32;
         let w = u128::from(v) << (bit % DIGIT_BITS);
-        self.reach(k, k + 2);
-        let at = (k - self.offset) as usize;
         let parts = [
             (w as u64 & DIGIT_MASK as u64) as i64,
             ((w >> 32) as u64 & DIGIT_MASK as u64) as i64,
             (w >> 64) as i64,
         ];
-        for (d, p) in self.digits[at..at + 3].iter_mut().zip(parts) {
+        let digits = self.window::<3>(k);
+        for (d, p) in digits.iter_mut().zip(parts) {
             if negative {
                 *d -= p;
             } else {
                 *d += p;
             }
         }
+        self.counted();
+    }
+
+    /// Adds `v * 2^bit`, `v` below 2^106 (a squared mantissa).
+    #[inline]
+    fn add_u106(&mut self, v: u128, bit: u32) {
+        let k = (bit / DIGIT_BITS) as i32;
+        let s = bit % DIGIT_BITS;
+        // Low 64 bits shifted: three digits from k; high 42 bits: three from k + 2.
+        let lo = ((v as u64) as u128) << s;
+        let hi = (v >> 64) << s;
+        let m = DIGIT_MASK as u128;
+        let digits = self.window::<5>(k);
+        digits[0] += (lo & m) as i64;
+        digits[1] += ((lo >> 32) & m) as i64;
+        digits[2] += ((lo >> 64) + (hi & m)) as i64;
+        digits[3] += ((hi >> 32) & m) as i64;
+        digits[4] += (hi >> 64) as i64;
+        self.counted();
+    }
+
+    #[inline]
+    fn counted(&mut self) {
         self.adds += 1;
         if self.adds >= HEADROOM {
             self.carry();
@@ -244,10 +275,8 @@ impl ExactSum {
             return;
         }
         self.sum.add_u64(m, e, negative);
-        // v^2 = m^2 * 2^(2e - 2148), m^2 below 2^106: its two 64-bit halves.
-        let sq = u128::from(m) * u128::from(m);
-        self.squares.add_u64(sq as u64, 2 * e, false);
-        self.squares.add_u64((sq >> 64) as u64, 2 * e + 64, false);
+        // v^2 = m^2 * 2^(2e - 2148), m^2 below 2^106.
+        self.squares.add_u106(u128::from(m) * u128::from(m), 2 * e);
     }
 
     /// Adds another sum's values.
