@@ -257,6 +257,54 @@ fn missing_duplicate_foreign_and_damaged_shards_are_refused_by_name() {
         "{e}"
     );
 
+    // Written by another version of corridor.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let version = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version));
+    let older = tmp.path().join("older.shard");
+    let mut patched = bytes.clone();
+    let at = text.find(&version).unwrap() + "\"version\":\"".len();
+    patched[at] = b'9';
+    std::fs::write(&older, &patched).unwrap();
+    let e = merge(&[f0, &older, f2]);
+    assert!(
+        e.contains("older.shard") && e.contains("the same version"),
+        "{e}"
+    );
+
+    // The scenario changed between the shards and the merge.
+    let copy_dir = tmp.path().join("scenario");
+    std::fs::create_dir_all(&copy_dir).unwrap();
+    let scenario = copy_dir.join("study.toml");
+    std::fs::copy(FIXTURE, &scenario).unwrap();
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let spec = format!("{k}/2");
+            let out = tmp.path().join("changed");
+            ok(corridor(&[
+                "run",
+                s(&scenario),
+                "-q",
+                "--replications",
+                "4",
+                "--shard",
+                &spec,
+                "--out",
+                s(&out),
+            ]));
+            out.join(format!("shards-{k}-of-2.shard"))
+        })
+        .collect();
+    let edited = std::fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("seed = 11", "seed = 12");
+    std::fs::write(&scenario, edited).unwrap();
+    let e = merge(&[&shards[0], &shards[1]]);
+    assert!(
+        e.contains("study.toml") && e.contains("has changed since the shards were run"),
+        "{e}"
+    );
+
     // The complete set still merges; shard specs are checked on the command line.
     ok(corridor(&[
         "merge",
