@@ -43,20 +43,28 @@ say "$(slurmctld -V) and munge $(dpkg-query -W -f='${Version}' munge 2>/dev/null
 # --- 2. munge: the package made the key; systemd would make /run/munge ---------------
 mkdir -p /run/munge
 chown munge:munge /run/munge
+STARTED_MUNGE=0
 if ! munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then
   say "starting munged"
   runuser -u munge -- /usr/sbin/munged
+  STARTED_MUNGE=1
   sleep 1
 fi
 munge -n </dev/null | unmunge | grep -q 'STATUS: *Success' || die "munge does not work"
 
 # --- 3. A single-node cluster configured under WORK ----------------------------------
-stop_daemons() {
-  for pid in "$WORK/slurm/slurmd.pid" "$WORK/slurm/slurmctld.pid"; do
+stop_pid_files() {
+  for pid in "$@"; do
     if [[ -s $pid ]] && kill -0 "$(cat "$pid")" 2>/dev/null; then kill "$(cat "$pid")"; fi
   done
 }
-stop_daemons 2>/dev/null || true
+stop_daemons() {
+  stop_pid_files "$WORK/slurm/slurmd.pid" "$WORK/slurm/slurmctld.pid"
+  # munged too, if this script started it.
+  if [[ $STARTED_MUNGE == 1 ]]; then stop_pid_files /run/munge/munged.pid; fi
+}
+# Daemons left by an earlier run with KEEP=1.
+stop_pid_files "$WORK/slurm/slurmd.pid" "$WORK/slurm/slurmctld.pid" 2>/dev/null || true
 rm -rf "$WORK"
 mkdir -p "$WORK/slurm/state" "$WORK/slurm/spool" "$WORK/slurm/log" "$WORK/study/shards" "$WORK/logs"
 chown -R slurm:slurm "$WORK/slurm/state" "$WORK/slurm/log"
