@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use corridor_sim::shard::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,7 +30,10 @@ corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.tom
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv, measures.csv (when the scenario has [[measures]]), summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
-every *.toml file in it."
+every *.toml file in it.\n\n\
+With --shard K/N it runs only shard K of N (a contiguous share of the replications, for \
+one task of a cluster array job) and writes DIR/<scenario name>-K-of-N.shard; \
+`corridor merge` turns the N shard files into the folder above."
     )]
     Run(RunArgs),
     /// Compare a policy scenario with a base: changes by corridor and by flow, with bands
@@ -38,7 +42,9 @@ every *.toml file in it."
 Runs both scenarios replication by replication with the same seed (inputs they share take the \
 same draws), and writes DIR/compare-<base>-vs-<policy>/ with corridor_change.csv (each \
 corridor's tonnes in both and the change: where the new corridor's freight comes from), \
-od_change.csv (the change in cost and transit time of each flow) and summary.json."
+od_change.csv (the change in cost and transit time of each flow) and summary.json.\n\n\
+With --shard K/N it runs only shard K of N and writes \
+DIR/compare-<base>-vs-<policy>-K-of-N.shard for `corridor merge`."
     )]
     Compare(CompareArgs),
     /// Appraise a policy against a base: NPV, IRR, risk, CO2, who gains, trade through whom
@@ -54,6 +60,20 @@ summary.json (ENPV, EIRR, BCR, FNPV, FIRR, payback year with 5-95% bands, P(ENPV
 switching values), charts/ and index.html."
     )]
     Appraise(CompareArgs),
+    /// Merge the shard files of a study into the results one run would have written
+    #[command(
+        after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml --shard 0/2 --out shards\n  \
+corridor run scenarios/tripp-opens.toml --shard 1/2 --out shards\n  \
+corridor merge shards/ --out output\n\n\
+Takes the N shard files of one study (files, or folders of .shard files; any order), \
+written by `run --shard K/N` or `compare --shard K/N`, and writes the same folder as one \
+`run` (DIR/<scenario name>/) or `compare` (DIR/compare-<base>-vs-<policy>/) of the whole \
+study with the same seed, byte for byte, and refreshes DIR/index.html. The scenario files \
+must still be where the shards were run from, unchanged. A missing, repeated or foreign \
+shard (another scenario, seed, replication count, number of shards or version) is an \
+error naming the file. See docs/CLUSTER.md for Slurm and Kubernetes."
+    )]
+    Merge(MergeArgs),
     /// Check scenario files and report every problem, without simulating
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
@@ -93,6 +113,30 @@ pub struct RunFlags {
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only shard K (from 0) of N: a contiguous share of the replications, written
+    /// as DIR/<name>-K-of-N.shard for `corridor merge`
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Values held exactly before percentiles switch to sketches (for tests)
+    #[arg(long, value_name = "N", hide = true)]
+    pub exact_values: Option<usize>,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files, or folders of them (every *.shard file inside)
+    #[arg(required = true, value_name = "SHARD")]
+    pub shards: Vec<PathBuf>,
+    /// Folder that receives the study's folder
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,

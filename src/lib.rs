@@ -27,6 +27,7 @@ pub mod compare;
 pub mod cost;
 pub mod demand;
 pub mod distributions;
+pub mod exact_sum;
 pub mod figures;
 pub mod folder_name;
 pub mod measures;
@@ -38,6 +39,7 @@ pub mod results;
 pub mod routes;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod simulate;
 pub mod stats;
 

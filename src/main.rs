@@ -14,7 +14,8 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{CalibrateArgs, Cli, Command, CompareArgs, RunArgs, RunFlags};
+use cli::{CalibrateArgs, Cli, Command, CompareArgs, MergeArgs, RunArgs, RunFlags};
+use corridor_sim::shard::{self, Shard, ShardError};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
         Command::Appraise(args) => appraise(&args),
+        Command::Merge(args) => merge(&args),
         Command::Validate(args) => validate(&args.scenarios),
         Command::Calibrate(args) => calibrate(&args),
     };
@@ -179,7 +181,7 @@ fn check_flags(f: &RunFlags) -> Result<RunOptions, String> {
         replications: f.replications,
         seed: f.seed,
         threads: f.threads,
-        exact_values: None,
+        exact_values: f.exact_values,
     })
 }
 
@@ -215,6 +217,10 @@ fn run(args: &RunArgs) -> u8 {
             return BAD_INPUT;
         }
     };
+    if args.keep_replications && args.flags.shard.is_some() {
+        eprintln!("error: --keep-replications cannot be combined with --shard");
+        return BAD_INPUT;
+    }
     let (loaded, bad) = load_all(&files);
     let mut code = if bad { BAD_INPUT } else { 0 };
     let mut names: Vec<String> = Vec::new();
@@ -235,6 +241,13 @@ fn run(args: &RunArgs) -> u8 {
         if let Some(msg) = scenario::limits::run_size_error(&l.scenario, requested) {
             eprintln!("{}: error: {msg}", path.display());
             code = BAD_INPUT;
+            continue;
+        }
+        if let Some(sh) = args.flags.shard {
+            if let Err(e) = shard_one(&path, &l, &opts, sh, &args.flags) {
+                eprintln!("{}: error: {e}", path.display());
+                code = code.max(FAILURE);
+            }
             continue;
         }
         let dest = args.flags.out.join(&dir_name);
@@ -341,6 +354,127 @@ fn run_one(
     Ok(())
 }
 
+/// Runs shard `sh` of a scenario's replications and writes its shard file.
+fn shard_one(
+    path: &Path,
+    l: &Loaded,
+    opts: &RunOptions,
+    sh: Shard,
+    flags: &RunFlags,
+) -> Result<(), String> {
+    let s = &l.scenario;
+    let range = sh.range(runner::replications(s, opts));
+    let bar = progress_bar(
+        flags.quiet,
+        range.end - range.start,
+        &format!("{} {sh}", s.name),
+    );
+    let (name, bytes) = shard::merge::run_shard(path, l, opts, sh, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    write_shard(&flags.out.join(name), &bytes, sh, range, flags.quiet)
+}
+
+/// Writes a shard file and says so.
+fn write_shard(
+    dest: &Path,
+    bytes: &[u8],
+    sh: Shard,
+    range: std::ops::Range<u64>,
+    quiet: bool,
+) -> Result<(), String> {
+    shard::file::write(dest, bytes).map_err(|e| e.to_string())?;
+    if !quiet {
+        eprintln!(
+            "shard {sh}: replications {}..{} written to {}",
+            range.start,
+            range.end,
+            dest.display()
+        );
+    }
+    Ok(())
+}
+
+/// Merges shard files into the folder one run (or comparison) of the study writes.
+fn merge(args: &MergeArgs) -> u8 {
+    let merged = match shard::merge(&args.shards) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                ShardError::Threads(_) => FAILURE,
+                _ => BAD_INPUT,
+            };
+        }
+    };
+    let (dest, files, what) = match &merged {
+        shard::Merged::Run {
+            loaded,
+            results,
+            seed,
+            requested,
+            warnings,
+        } => {
+            let s = &loaded.scenario;
+            let dest = args.out.join(output::safe_dir_name(&s.name));
+            let files = output::render_run(s, results, *seed, *requested, warnings);
+            let what = format!(
+                "{}: {} replication{}",
+                s.name,
+                results.replications,
+                if results.replications == 1 { "" } else { "s" }
+            );
+            (dest, files, what)
+        }
+        shard::Merged::Compare {
+            base,
+            policy,
+            comparison,
+            seed,
+        } => {
+            let (b, p) = (&base.scenario, &policy.scenario);
+            let dest = args.out.join(output::safe_dir_name(&format!(
+                "compare-{}-vs-{}",
+                b.name, p.name
+            )));
+            let files = output::render_comparison(b, p, comparison, *seed);
+            let n = comparison.base.replications;
+            let what = format!(
+                "{} vs {}: {n} paired replication{}",
+                b.name,
+                p.name,
+                if n == 1 { "" } else { "s" }
+            );
+            (dest, files, what)
+        }
+    };
+    let files = match files {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    if let Err(e) = output::write_folder(&dest, &files) {
+        eprintln!("error: cannot write {}: {e}", dest.display());
+        return FAILURE;
+    }
+    if let Err(e) = output::write_runs_index(&args.out) {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            args.out.join("index.html").display()
+        );
+        return FAILURE;
+    }
+    if !args.quiet {
+        eprintln!("{what} merged into {}", dest.display());
+    }
+    0
+}
+
 /// The two CSV files of `--keep-replications`, open for appending.
 struct KeptReplications {
     corridors: BufWriter<File>,
@@ -389,6 +523,47 @@ fn compare(args: &CompareArgs) -> u8 {
         return BAD_INPUT;
     }
     let (base, policy) = (&loaded[0].1.scenario, &loaded[1].1.scenario);
+    if let Some(sh) = args.flags.shard {
+        let range = sh.range(corridor_sim::compare::replications(base, policy, &opts));
+        let label = format!("{} vs {} {sh}", base.name, policy.name);
+        let bar = progress_bar(args.flags.quiet, range.end - range.start, &label);
+        let result = shard::merge::compare_shard(
+            (&loaded[0].0, &loaded[0].1),
+            (&loaded[1].0, &loaded[1].1),
+            &opts,
+            sh,
+            &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+        );
+        bar.finish_and_clear();
+        let written = match result {
+            Ok((name, bytes)) => write_shard(
+                &args.flags.out.join(name),
+                &bytes,
+                sh,
+                range,
+                args.flags.quiet,
+            ),
+            Err(ShardError::Compare(e @ corridor_sim::compare::CompareError::NoCommonYear(..))) => {
+                eprintln!(
+                    "error: cannot compare {} with {}: {e}",
+                    args.base.display(),
+                    args.policy.display()
+                );
+                return BAD_INPUT;
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        return match written {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                FAILURE
+            }
+        };
+    }
     let seed = opts.seed.unwrap_or(base.seed);
     let label = format!("{} vs {}", base.name, policy.name);
     let bar = progress_bar(

@@ -72,7 +72,7 @@ impl Results {
 /// Figures of a fixed layout: one row of `width` values per replication, stored row
 /// after row (one copy per replication), or one sketch per figure past the budget.
 #[derive(Debug, Clone)]
-enum Columns {
+pub(crate) enum Columns {
     Exact { width: usize, data: Vec<f64> },
     Sketched(Vec<Acc>),
 }
@@ -93,6 +93,24 @@ impl Columns {
                     acc.push(row[f]);
                 }
             }),
+        }
+    }
+
+    /// Appends the figures of later replications (see `Acc::append`).
+    fn append(&mut self, later: Columns) {
+        match (&mut *self, later) {
+            (Columns::Exact { data, .. }, Columns::Exact { data: more, .. }) => {
+                data.extend_from_slice(&more)
+            }
+            (_, mut more) => {
+                self.switch_to_sketch();
+                more.switch_to_sketch();
+                if let (Columns::Sketched(a), Columns::Sketched(b)) = (self, more) {
+                    a.par_iter_mut()
+                        .zip(b.into_par_iter())
+                        .for_each(|(a, b)| a.append(b));
+                }
+            }
         }
     }
 
@@ -130,24 +148,25 @@ impl Columns {
 
 /// Collects figures replication by replication (call `add` in replication order).
 pub struct Collector {
-    n_years: usize,
-    links: Columns,
-    corridors: Columns,
-    demand: Columns,
-    convergence: Columns,
-    disruptions: Columns,
+    pub(crate) n_years: usize,
+    pub(crate) links: Columns,
+    pub(crate) corridors: Columns,
+    pub(crate) demand: Columns,
+    pub(crate) convergence: Columns,
+    pub(crate) disruptions: Columns,
     /// Variable-demand figures per year and flow; empty unless some flow is elastic.
-    induced: Columns,
+    pub(crate) induced: Columns,
     /// Whether some flow is elastic (the od table then has `INDUCED_METRICS` too).
-    elastic: bool,
-    measures: Columns,
+    pub(crate) elastic: bool,
+    pub(crate) measures: Columns,
     /// Per year, per global route id.
-    routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
-    /// Values held exactly; past `budget` everything switches to sketches.
-    stored: usize,
-    budget: usize,
-    sketched: bool,
-    reps: u64,
+    pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
+    /// Values recorded (held exactly until they pass `budget`, then everything
+    /// switches to sketches).
+    pub(crate) stored: usize,
+    pub(crate) budget: usize,
+    pub(crate) sketched: bool,
+    pub(crate) reps: u64,
 }
 
 impl Collector {
@@ -178,6 +197,72 @@ impl Collector {
             sketched: false,
             reps: 0,
         }
+    }
+
+    /// A collector for a study of `replications` that holds at most `budget` values
+    /// exactly. When the study's fixed figures alone pass the budget it sketches from
+    /// the start: the outcome is the same as switching later (a sketch depends only on
+    /// the values it was given), in less memory and time.
+    pub fn for_study(s: &Scenario, budget: usize, replications: u64) -> Collector {
+        let mut c = Collector::with_budget(s, budget);
+        let fixed = (replications as u128).saturating_mul(c.row_width() as u128);
+        if fixed > budget as u128 {
+            c.sketch_all();
+        }
+        c
+    }
+
+    /// Appends the figures of the replications that follow this collector's (another
+    /// part of the same study, collected by a collector of the same budget): the
+    /// result is the collector one pass over all of them gives. `remap[g]` is this
+    /// collector's id of `later`'s global route `g`.
+    pub fn append(&mut self, later: Collector, remap: &[usize]) {
+        if later.sketched && !self.sketched {
+            self.sketch_all();
+        }
+        let sketched = self.sketched;
+        let groups = [
+            (&mut self.links, later.links),
+            (&mut self.corridors, later.corridors),
+            (&mut self.demand, later.demand),
+            (&mut self.convergence, later.convergence),
+            (&mut self.disruptions, later.disruptions),
+            (&mut self.induced, later.induced),
+            (&mut self.measures, later.measures),
+        ];
+        for (cols, more) in groups {
+            cols.append(more);
+        }
+        for (slots, more) in self.routes.iter_mut().zip(later.routes) {
+            for (g, accs) in more.into_iter().enumerate() {
+                let Some(mut accs) = accs else { continue };
+                let at = remap[g];
+                if slots.len() <= at {
+                    slots.resize(at + 1, None);
+                }
+                if sketched {
+                    accs.iter_mut().for_each(Acc::switch_to_sketch);
+                }
+                match &mut slots[at] {
+                    Some(mine) => {
+                        for (a, b) in mine.iter_mut().zip(*accs) {
+                            a.append(b);
+                        }
+                    }
+                    empty => *empty = Some(accs),
+                }
+            }
+        }
+        self.reps += later.reps;
+        self.stored += later.stored;
+        if !self.sketched && self.stored > self.budget {
+            self.sketch_all();
+        }
+    }
+
+    /// Replications collected.
+    pub fn replications(&self) -> u64 {
+        self.reps
     }
 
     /// Adds one replication's figures.
@@ -256,11 +341,9 @@ impl Collector {
                 }
             });
         self.reps += reps.len() as u64;
-        if !self.sketched {
-            self.stored += route_values + reps.len() * self.row_width();
-            if self.stored > self.budget {
-                self.sketch_all();
-            }
+        self.stored += route_values + reps.len() * self.row_width();
+        if !self.sketched && self.stored > self.budget {
+            self.sketch_all();
         }
     }
 

@@ -10,7 +10,9 @@ use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
-use crate::figures::YearFigures;
+use std::ops::Range;
+
+use crate::figures::{RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::results::{Collector, Results};
 use crate::simulate::Engine;
@@ -112,19 +114,33 @@ pub fn replicate<T: Send>(
     threads: Option<usize>,
     progress: &mut (dyn FnMut(u64, u64) + Send),
     one: impl Fn(u64) -> T + Sync,
+    fold: impl FnMut(Vec<T>) + Send,
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    replicate_range(0..reps, threads, progress, one, fold)
+}
+
+/// As `replicate`, for the replications `range` only (a shard's share of a study,
+/// see `shard`): replication `i` is the same wherever it runs. `progress` counts
+/// within the range.
+pub fn replicate_range<T: Send>(
+    range: Range<u64>,
+    threads: Option<usize>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    one: impl Fn(u64) -> T + Sync,
     mut fold: impl FnMut(Vec<T>) + Send,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()?;
+    let total = range.end.saturating_sub(range.start);
     pool.install(|| {
-        let mut done = 0;
-        while done < reps {
-            let end = (done + CHUNK).min(reps);
+        let mut done = range.start;
+        while done < range.end {
+            let end = (done + CHUNK).min(range.end);
             let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
             fold(chunk);
             done = end;
-            progress(done, reps);
+            progress(done - range.start, total);
         }
     });
     Ok(())
@@ -162,12 +178,26 @@ pub fn run_observed(
     progress: &mut (dyn FnMut(u64, u64) + Send),
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
+    let (collector, info) = collect_range(s, opts, 0..replications(s, opts), progress, observe)?;
+    Ok(collector.finish(s, &info))
+}
+
+/// The figures of replications `range` of the study (all of it, or a shard's share),
+/// collected but not yet summarised, with what each global route id stands for.
+pub fn collect_range(
+    s: &Scenario,
+    opts: &RunOptions,
+    range: Range<u64>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
+) -> Result<(Collector, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
     let engine = Engine::new(s);
-    let mut collector = Collector::with_budget(s, opts.exact_values.unwrap_or(EXACT_BUDGET));
-    let mut first = 0;
-    replicate(
-        replications(s, opts),
+    let budget = opts.exact_values.unwrap_or(EXACT_BUDGET);
+    let mut collector = Collector::for_study(s, budget, replications(s, opts));
+    let mut first = range.start;
+    replicate_range(
+        range,
         opts.threads,
         progress,
         |rep| engine.run(draws(s, seed, rep).as_deref()),
@@ -177,5 +207,5 @@ pub fn run_observed(
             collector.add_chunk(&chunk);
         },
     )?;
-    Ok(collector.finish(s, &engine.route_info()))
+    Ok((collector, engine.route_info()))
 }

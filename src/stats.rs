@@ -11,8 +11,13 @@
 //! logarithmic buckets (DDSketch: Masson, Rim and Lee, 2019, "DDSketch: a fast and
 //! fully-mergeable quantile sketch with relative-error guarantees", PVLDB 12(12)) whose
 //! percentiles are within 0.5% (relative) of the exact order statistics. Mean and
-//! standard deviation stay exact (Welford's online algorithm). The switch happens after
-//! the same replication on every run, so results stay reproducible.
+//! standard deviation stay exact: the sketch keeps the exact sums of the values and of
+//! their squares (`exact_sum`), so every field of a sketch (counts, buckets, extremes,
+//! sums) depends only on the values pushed, not on their order: sketches of parts of a
+//! study (shards on other machines) merge into exactly the sketch of the whole, and
+//! when the switch happens does not matter.
+
+use crate::exact_sum::{ExactSum, total_max, total_min};
 
 /// Values held exactly, over all figures, before switching to sketches (256 MiB).
 pub const EXACT_BUDGET: usize = 32 * 1024 * 1024;
@@ -130,27 +135,41 @@ impl Acc {
             Acc::Sketch(sk) => sk.summary(),
         }
     }
+
+    /// Appends the values of `later` (figures of later replications): exact values are
+    /// concatenated in order; if either side is a sketch both become one and merge.
+    pub fn append(&mut self, later: Acc) {
+        match (&mut *self, later) {
+            (Acc::Exact(a), Acc::Exact(b)) => a.extend_from_slice(&b),
+            (_, mut b) => {
+                self.switch_to_sketch();
+                b.switch_to_sketch();
+                if let (Acc::Sketch(a), Acc::Sketch(b)) = (self, b) {
+                    a.merge(&b);
+                }
+            }
+        }
+    }
 }
 
 /// Logarithmic-bucket quantile sketch with exact mean and variance.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
-    pushed: usize,
-    n: usize,
-    mean: f64,
-    m2: f64,
-    min: f64,
-    max: f64,
-    zeros: u64,
-    positive: Buckets,
-    negative: Buckets,
+    pub(crate) pushed: usize,
+    pub(crate) n: usize,
+    pub(crate) sums: ExactSum,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+    pub(crate) zeros: u64,
+    pub(crate) positive: Buckets,
+    pub(crate) negative: Buckets,
 }
 
 /// Counts of contiguous bucket indices `offset..offset + counts.len()`.
-#[derive(Debug, Clone, Default)]
-struct Buckets {
-    offset: i32,
-    counts: Vec<u64>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Buckets {
+    pub(crate) offset: i32,
+    pub(crate) counts: Vec<u64>,
 }
 
 impl Buckets {
@@ -171,6 +190,29 @@ impl Buckets {
             self.counts.resize(at + 1, 0);
         }
         self.counts[at] += 1;
+    }
+
+    /// Adds another set of counts.
+    fn merge(&mut self, other: &Buckets) {
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        if other.offset < self.offset {
+            let grow = (self.offset - other.offset) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = other.offset;
+        }
+        let at = (other.offset - self.offset) as usize;
+        if at + other.counts.len() > self.counts.len() {
+            self.counts.resize(at + other.counts.len(), 0);
+        }
+        for (c, o) in self.counts[at..].iter_mut().zip(&other.counts) {
+            *c += o;
+        }
     }
 
     fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
@@ -204,12 +246,10 @@ impl Sketch {
             self.min = v;
             self.max = v;
         } else {
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
+            self.min = total_min(self.min, v);
+            self.max = total_max(self.max, v);
         }
-        let delta = v - self.mean;
-        self.mean += delta / self.n as f64;
-        self.m2 += delta * (v - self.mean);
+        self.sums.push(v);
         if v == 0.0 {
             self.zeros += 1;
             return;
@@ -250,15 +290,30 @@ impl Sketch {
         self.max
     }
 
+    /// Adds the values of another sketch: the result is the sketch of all the values,
+    /// whatever the order of the merges.
+    pub fn merge(&mut self, other: &Sketch) {
+        if other.n > 0 {
+            if self.n == 0 {
+                (self.min, self.max) = (other.min, other.max);
+            } else {
+                self.min = total_min(self.min, other.min);
+                self.max = total_max(self.max, other.max);
+            }
+        }
+        self.pushed += other.pushed;
+        self.n += other.n;
+        self.zeros += other.zeros;
+        self.sums.merge(&other.sums);
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+    }
+
     pub fn summary(&self) -> Summary {
         if self.n == 0 {
             return Summary::EMPTY;
         }
-        let sd = if self.n > 1 {
-            (self.m2 / (self.n - 1) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let sd = self.sums.sd();
         let mut p = [0.0; 5];
         for (out, q) in p.iter_mut().zip(PERCENTILES) {
             let h = (self.n - 1) as f64 * q;
@@ -267,7 +322,7 @@ impl Sketch {
             *out = a + (h - lo as f64) * (b - a);
         }
         Summary {
-            mean: self.mean,
+            mean: self.sums.mean(),
             sd,
             p,
             n: self.n,

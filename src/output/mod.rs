@@ -161,6 +161,19 @@ pub fn render(
     requested: u64,
     warnings: &[crate::scenario::problem::Problem],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
+    let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    render_run(s, r, seed, requested, &warnings)
+}
+
+/// As `render`, with the scenario's warnings already printed (a merge of shards takes
+/// them from the shard files).
+pub fn render_run(
+    s: &crate::model::Scenario,
+    r: &crate::results::Results,
+    seed: u64,
+    requested: u64,
+    warnings: &[String],
+) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = r
         .tables()
         .iter()
@@ -179,7 +192,7 @@ pub fn render(
     let facts = crate::report::html::RunFacts {
         seed,
         replications_requested: requested,
-        warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        warnings: warnings.to_vec(),
     };
     let names: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let page = crate::report::html::scenario_index(s, r, &facts, &charts, &names);

@@ -6,7 +6,6 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Scenario;
 use crate::results::Results;
-use crate::scenario::problem::Problem;
 
 /// SHA-256 of the resolved scenario (after the `base` chain, defaults and validation).
 pub fn scenario_hash(s: &Scenario) -> String {
@@ -28,13 +27,7 @@ pub(crate) fn num(v: f64) -> Value {
 }
 
 /// The summary document.
-pub fn summary(
-    s: &Scenario,
-    r: &Results,
-    seed: u64,
-    requested: u64,
-    warnings: &[Problem],
-) -> Value {
+pub fn summary(s: &Scenario, r: &Results, seed: u64, requested: u64, warnings: &[String]) -> Value {
     let conv = &r.convergence;
     let (gap_i, ok_i) = (
         conv.metric("gap").unwrap_or(1),
@@ -101,7 +94,7 @@ pub fn summary(
             "exact (linear interpolation between order statistics, type 7)".to_string()
         },
         "corridors": corridors,
-        "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        "warnings": warnings,
     })
 }
 

@@ -1,0 +1,507 @@
+//! Exact sums of f64 values and of their squares, so that a mean and a standard
+//! deviation depend only on the values summed, never on their order or on how they were
+//! grouped. Sketched summaries (`stats::Sketch`) keep one per figure: a study split into
+//! shards on several machines then merges into bit-for-bit the figures one machine
+//! computes, for any split (floating-point sums, Welford's update or Chan's pairwise
+//! merge all change their last bits with the order; see the scale-out research sheet,
+//! section 1.5).
+//!
+//! Every finite f64 is an integer multiple of 2^-1074 and its square one of 2^-2148, so
+//! both sums are held as big fixed-point integers (Kulisch's long accumulator: U.
+//! Kulisch, "Computer Arithmetic and Validity", de Gruyter 2013, ch. 7), in base-2^32
+//! digits kept in i64 words so that carries can wait (`HEADROOM` additions), over the
+//! window of digits actually reached. Results are rounded once at the end:
+//! mean = round(S1) / n and variance = round(n S2 - S1^2) / (n (n - 1)), the numerator
+//! computed exactly, so a constant figure has a standard deviation of exactly 0.
+
+use std::cmp::Ordering;
+
+/// Bits per digit.
+const DIGIT_BITS: u32 = 32;
+const DIGIT_MASK: i64 = (1 << DIGIT_BITS) - 1;
+/// Additions a digit can take (each below 2^32 in magnitude) before carrying.
+const HEADROOM: u32 = 1 << 29;
+/// Bit 0 of the sum of values is 2^-1074 (the smallest subnormal).
+const SUM_MIN_EXP: i32 = -1074;
+/// Bit 0 of the sum of squares is 2^-2148.
+const SQ_MIN_EXP: i32 = -2148;
+
+/// A signed big integer, sum of `digits[i] * 2^(32 (offset + i))`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fixed {
+    pub(crate) offset: i32,
+    pub(crate) digits: Vec<i64>,
+    /// Additions since the digits were last carried.
+    pub(crate) adds: u32,
+}
+
+impl Fixed {
+    /// Makes digits `lo..=hi` (absolute indices) addressable.
+    #[cold]
+    fn reach(&mut self, lo: i32, hi: i32) {
+        if self.digits.is_empty() {
+            self.offset = lo;
+            self.digits.resize((hi - lo + 1) as usize, 0);
+            return;
+        }
+        if lo < self.offset {
+            let grow = (self.offset - lo) as usize;
+            self.digits.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = lo;
+        }
+        let top = self.offset + self.digits.len() as i32 - 1;
+        if hi > top {
+            self.digits
+                .resize(self.digits.len() + (hi - top) as usize, 0);
+        }
+    }
+
+    /// The digits `k..k + N` (absolute), made addressable if need be.
+    #[inline]
+    fn window<const N: usize>(&mut self, k: i32) -> &mut [i64; N] {
+        let at = k.wrapping_sub(self.offset) as usize;
+        if self.digits.is_empty() || k < self.offset || at + N > self.digits.len() {
+            self.reach(k, k + N as i32 - 1);
+        }
+        let at = (k - self.offset) as usize;
+        let w: &mut [i64] = &mut self.digits[at..at + N];
+        w.try_into().expect("window of N digits")
+    }
+
+    /// Adds (or subtracts) `v * 2^bit`, `v` below 2^64.
+    #[inline]
+    fn add_u64(&mut self, v: u64, bit: u32, negative: bool) {
+        let k = (bit / DIGIT_BITS) as i32;
+        let w = u128::from(v) << (bit % DIGIT_BITS);
+        let parts = [
+            (w as u64 & DIGIT_MASK as u64) as i64,
+            ((w >> 32) as u64 & DIGIT_MASK as u64) as i64,
+            (w >> 64) as i64,
+        ];
+        let digits = self.window::<3>(k);
+        for (d, p) in digits.iter_mut().zip(parts) {
+            if negative {
+                *d -= p;
+            } else {
+                *d += p;
+            }
+        }
+        self.counted();
+    }
+
+    /// Adds `v * 2^bit`, `v` below 2^106 (a squared mantissa).
+    #[inline]
+    fn add_u106(&mut self, v: u128, bit: u32) {
+        let k = (bit / DIGIT_BITS) as i32;
+        let s = bit % DIGIT_BITS;
+        // Low 64 bits shifted: three digits from k; high 42 bits: three from k + 2.
+        let lo = ((v as u64) as u128) << s;
+        let hi = (v >> 64) << s;
+        let m = DIGIT_MASK as u128;
+        let digits = self.window::<5>(k);
+        digits[0] += (lo & m) as i64;
+        digits[1] += ((lo >> 32) & m) as i64;
+        digits[2] += ((lo >> 64) + (hi & m)) as i64;
+        digits[3] += ((hi >> 32) & m) as i64;
+        digits[4] += (hi >> 64) as i64;
+        self.counted();
+    }
+
+    #[inline]
+    fn counted(&mut self) {
+        self.adds += 1;
+        if self.adds >= HEADROOM {
+            self.carry();
+        }
+    }
+
+    /// Propagates carries: every digit but the top one in 0..2^32, the top one signed;
+    /// zero digits at either end dropped.
+    pub(crate) fn carry(&mut self) {
+        self.adds = 0;
+        let mut carry = 0i64;
+        for d in self.digits.iter_mut() {
+            let v = *d + carry;
+            *d = v & DIGIT_MASK;
+            carry = v >> DIGIT_BITS;
+        }
+        if carry != 0 {
+            self.digits.push(carry);
+        }
+        // Drop zero top digits; a negative number's borrow (-1 on top) folds into the
+        // digit below it, so the top digit alone carries the sign.
+        while self.digits.len() >= 2 {
+            let n = self.digits.len();
+            let (top, below) = (self.digits[n - 1], self.digits[n - 2]);
+            if top == 0 {
+                self.digits.pop();
+            } else if top == -1 && below != 0 {
+                self.digits.pop();
+                self.digits[n - 2] = below - (1 << DIGIT_BITS);
+            } else {
+                break;
+            }
+        }
+        if self.digits.len() == 1 && self.digits[0] == 0 {
+            self.digits.clear();
+        }
+        let lead = self.digits.iter().take_while(|d| **d == 0).count();
+        if lead > 0 {
+            self.digits.drain(..lead);
+            self.offset += lead as i32;
+        }
+    }
+
+    /// Adds another number.
+    pub(crate) fn add(&mut self, other: &Fixed) {
+        if other.digits.is_empty() {
+            return;
+        }
+        if self.adds >= HEADROOM / 2 {
+            self.carry();
+        }
+        let mut o = other.clone();
+        o.carry();
+        if o.digits.is_empty() {
+            return;
+        }
+        let (lo, hi) = (o.offset, o.offset + o.digits.len() as i32 - 1);
+        self.reach(lo, hi);
+        let at = (lo - self.offset) as usize;
+        for (d, v) in self.digits[at..].iter_mut().zip(&o.digits) {
+            *d += v;
+        }
+        self.adds += 1;
+        self.carry();
+    }
+
+    /// Sign and magnitude digits (0..2^32, lowest first) with the offset of the first.
+    fn magnitude(&self) -> (bool, i32, Vec<u64>) {
+        let mut c = self.clone();
+        c.carry();
+        let negative = c.digits.last().is_some_and(|d| *d < 0);
+        if negative {
+            c.digits.iter_mut().for_each(|d| *d = -*d);
+            c.carry();
+        }
+        (
+            negative,
+            c.offset,
+            c.digits.iter().map(|d| *d as u64).collect(),
+        )
+    }
+
+    /// Whether the number is zero.
+    fn is_zero(&self) -> bool {
+        self.digits.iter().all(|d| *d == 0)
+    }
+}
+
+/// Magnitude digits as (mantissa rounded to 64 bits, binary exponent): the number is
+/// `mantissa * 2^exponent`, rounded to nearest (a sticky bit keeps the f64 conversion of
+/// the mantissa correctly rounded).
+fn round_digits(offset: i32, digits: &[u64]) -> Option<(u64, i64)> {
+    let top = digits.iter().rposition(|d| *d != 0)?;
+    let at = |i: isize| -> u128 {
+        if i < 0 {
+            0
+        } else {
+            u128::from(digits[i as usize])
+        }
+    };
+    let t = top as isize;
+    let x = (at(t) << 64) | (at(t - 1) << 32) | at(t - 2);
+    let mut sticky = digits[..top.saturating_sub(2)].iter().any(|d| *d != 0);
+    let lz = x.leading_zeros();
+    let x = x << lz;
+    let mut hi = (x >> 64) as u64;
+    sticky |= x as u64 != 0;
+    if sticky {
+        hi |= 1;
+    }
+    let exponent = 32 * (i64::from(offset) + t as i64 - 2) + 64 - i64::from(lz);
+    Some((hi, exponent))
+}
+
+/// `v * 2^e` without intermediate overflow or underflow.
+fn scale(mut v: f64, mut e: i64) -> f64 {
+    let step = 2f64.powi(600);
+    while e > 600 && v.is_finite() && v != 0.0 {
+        v *= step;
+        e -= 600;
+    }
+    while e < -600 && v != 0.0 {
+        v /= step;
+        e += 600;
+    }
+    v * 2f64.powi(e as i32)
+}
+
+/// The exact sum and sum of squares of finite values, with counts of infinities.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExactSum {
+    /// Finite values summed.
+    pub(crate) n: u64,
+    pub(crate) sum: Fixed,
+    pub(crate) squares: Fixed,
+    pub(crate) pos_inf: u64,
+    pub(crate) neg_inf: u64,
+}
+
+impl ExactSum {
+    /// Adds a value (NaN must be filtered out by the caller).
+    #[inline]
+    pub fn push(&mut self, v: f64) {
+        if v.is_infinite() {
+            if v > 0.0 {
+                self.pos_inf += 1;
+            } else {
+                self.neg_inf += 1;
+            }
+            return;
+        }
+        self.n += 1;
+        let bits = v.to_bits();
+        let negative = bits >> 63 == 1;
+        let biased = ((bits >> 52) & 0x7ff) as u32;
+        let frac = bits & ((1 << 52) - 1);
+        // v = m * 2^(e - 1074), e = max(biased, 1) - 1 >= 0.
+        let (m, e) = if biased == 0 {
+            (frac, 0)
+        } else {
+            (frac | (1 << 52), biased - 1)
+        };
+        if m == 0 {
+            return;
+        }
+        self.sum.add_u64(m, e, negative);
+        // v^2 = m^2 * 2^(2e - 2148), m^2 below 2^106.
+        self.squares.add_u106(u128::from(m) * u128::from(m), 2 * e);
+    }
+
+    /// Adds another sum's values.
+    pub fn merge(&mut self, other: &ExactSum) {
+        self.n += other.n;
+        self.pos_inf += other.pos_inf;
+        self.neg_inf += other.neg_inf;
+        self.sum.add(&other.sum);
+        self.squares.add(&other.squares);
+    }
+
+    /// Values counted, infinities included.
+    pub fn count(&self) -> u64 {
+        self.n + self.pos_inf + self.neg_inf
+    }
+
+    /// The mean, rounded once from the exact sum; NaN without values.
+    pub fn mean(&self) -> f64 {
+        let count = self.count();
+        if count == 0 {
+            return f64::NAN;
+        }
+        match (self.pos_inf > 0, self.neg_inf > 0) {
+            (true, true) => return f64::NAN,
+            (true, false) => return f64::INFINITY,
+            (false, true) => return f64::NEG_INFINITY,
+            (false, false) => {}
+        }
+        let (negative, offset, digits) = self.sum.magnitude();
+        let Some((mantissa, e)) = round_digits(offset, &digits) else {
+            return 0.0;
+        };
+        let m = scale(mantissa as f64 / count as f64, e + i64::from(SUM_MIN_EXP));
+        if negative { -m } else { m }
+    }
+
+    /// The sample standard deviation (n - 1 in the denominator; 0 for one value, NaN
+    /// without values or with infinite ones).
+    pub fn sd(&self) -> f64 {
+        let count = self.count();
+        if count == 0 {
+            return f64::NAN;
+        }
+        if count == 1 {
+            return 0.0;
+        }
+        if self.pos_inf + self.neg_inf > 0 {
+            return f64::NAN;
+        }
+        // n S2 - S1^2, exactly, in units of 2^-2148.
+        let (_, s1_offset, s1) = self.sum.magnitude();
+        let (_, s2_offset, s2) = self.squares.magnitude();
+        let mut d = Fixed::default();
+        if !s2.is_empty() {
+            let n = u128::from(self.n);
+            let mut carry = 0u128;
+            let mut times_n: Vec<i64> = Vec::with_capacity(s2.len() + 3);
+            for digit in &s2 {
+                let t = u128::from(*digit) * n + carry;
+                times_n.push((t & DIGIT_MASK as u128) as i64);
+                carry = t >> DIGIT_BITS;
+            }
+            while carry > 0 {
+                times_n.push((carry & DIGIT_MASK as u128) as i64);
+                carry >>= DIGIT_BITS;
+            }
+            d.add(&Fixed {
+                offset: s2_offset,
+                digits: times_n,
+                adds: 0,
+            });
+        }
+        if !s1.is_empty() {
+            let mut sq = vec![0u64; 2 * s1.len() + 1];
+            for (i, a) in s1.iter().enumerate() {
+                let mut carry = 0u64;
+                for (j, b) in s1.iter().enumerate() {
+                    // (2^32 - 1)^2 + 2 (2^32 - 1) = 2^64 - 1: no overflow.
+                    let t = sq[i + j] + a * b + carry;
+                    sq[i + j] = t & DIGIT_MASK as u64;
+                    carry = t >> DIGIT_BITS;
+                }
+                let mut k = i + s1.len();
+                while carry > 0 {
+                    let t = sq[k] + carry;
+                    sq[k] = t & DIGIT_MASK as u64;
+                    carry = t >> DIGIT_BITS;
+                    k += 1;
+                }
+            }
+            d.add(&Fixed {
+                offset: 2 * s1_offset,
+                digits: sq.iter().map(|v| -(*v as i64)).collect(),
+                adds: 0,
+            });
+        }
+        d.carry();
+        if d.is_zero() {
+            return 0.0;
+        }
+        let (negative, offset, digits) = d.magnitude();
+        if negative {
+            // Cannot happen (n S2 >= S1^2); a zero spread is the safe answer.
+            return 0.0;
+        }
+        let Some((mantissa, e)) = round_digits(offset, &digits) else {
+            return 0.0;
+        };
+        let nn = self.n as f64 * (self.n - 1) as f64;
+        scale(mantissa as f64 / nn, e + i64::from(SQ_MIN_EXP)).sqrt()
+    }
+}
+
+/// Orders f64 totally (-0 before +0), for minima and maxima that do not depend on the
+/// order values came in.
+pub fn total_min(a: f64, b: f64) -> f64 {
+    if a.total_cmp(&b) == Ordering::Greater {
+        b
+    } else {
+        a
+    }
+}
+
+/// See `total_min`.
+pub fn total_max(a: f64, b: f64) -> f64 {
+    if a.total_cmp(&b) == Ordering::Less {
+        b
+    } else {
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(values: &[f64]) -> ExactSum {
+        let mut s = ExactSum::default();
+        values.iter().for_each(|v| s.push(*v));
+        s
+    }
+
+    #[test]
+    fn small_integers_give_their_closed_form_mean_and_sd() {
+        // 1..10: mean 5.5, sample variance 55/6.
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        let s = of(&v);
+        assert_eq!(s.mean(), 5.5);
+        assert_eq!(s.sd(), (55.0_f64 / 6.0).sqrt());
+        // Negative values: -1..-10 has the same spread.
+        let neg: Vec<f64> = v.iter().map(|x| -x).collect();
+        assert_eq!(of(&neg).mean(), -5.5);
+        assert_eq!(of(&neg).sd(), (55.0_f64 / 6.0).sqrt());
+    }
+
+    #[test]
+    fn sums_are_exact_where_floating_point_sums_are_not() {
+        // 1e16 + 1 - 1e16: naive summation loses the 1; the exact sum does not.
+        let s = of(&[1e16, 1.0, -1e16]);
+        assert_eq!(s.mean(), 1.0 / 3.0);
+        // 0.1 ten times: the exact sum of the f64 nearest 0.1 is 10 * 0.1000000000000000055...,
+        // which rounds to 1.0 (the naive sum gives 0.9999999999999999).
+        let tenth = of(&[0.1; 10]);
+        assert_eq!(tenth.mean(), 0.1);
+        assert_eq!(tenth.sd(), 0.0, "a constant has no spread");
+        let naive: f64 = [0.1; 10].iter().sum();
+        assert_ne!(naive, 1.0);
+    }
+
+    #[test]
+    fn any_order_and_any_grouping_give_the_same_bits() {
+        let values: Vec<f64> = (0..3000u64)
+            .map(|i| {
+                let x = ((i * 2_654_435_761) % 10_007) as f64 / 7.0;
+                if i % 3 == 0 {
+                    -x * 1e6
+                } else {
+                    (x / 50.0).exp() * 1e-3
+                }
+            })
+            .collect();
+        let whole = of(&values);
+        let mut reversed = values.clone();
+        reversed.reverse();
+        let rev = of(&reversed);
+        assert_eq!(whole.mean().to_bits(), rev.mean().to_bits());
+        assert_eq!(whole.sd().to_bits(), rev.sd().to_bits());
+        for parts in [2usize, 3, 7] {
+            let mut merged = ExactSum::default();
+            for chunk in values.chunks(values.len().div_ceil(parts)).rev() {
+                merged.merge(&of(chunk));
+            }
+            assert_eq!(merged.mean().to_bits(), whole.mean().to_bits());
+            assert_eq!(merged.sd().to_bits(), whole.sd().to_bits());
+        }
+        // And it agrees with a two-pass computation to near machine precision.
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let var =
+            values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (values.len() - 1) as f64;
+        assert!((whole.mean() - mean).abs() <= 1e-12 * mean.abs());
+        assert!((whole.sd() - var.sqrt()).abs() <= 1e-12 * var.sqrt());
+    }
+
+    #[test]
+    fn extremes_zeros_and_infinities() {
+        assert!(ExactSum::default().mean().is_nan());
+        assert_eq!(of(&[0.0, -0.0]).mean(), 0.0);
+        assert_eq!(of(&[0.0, -0.0]).sd(), 0.0);
+        assert_eq!(of(&[f64::MAX, f64::MAX]).mean(), f64::MAX);
+        assert_eq!(of(&[f64::MAX, f64::MAX]).sd(), 0.0);
+        let tiny = f64::from_bits(1);
+        assert_eq!(of(&[tiny, tiny, tiny]).mean(), tiny);
+        assert_eq!(of(&[3.0, f64::INFINITY]).mean(), f64::INFINITY);
+        assert!(of(&[3.0, f64::INFINITY]).sd().is_nan());
+        assert!(of(&[f64::NEG_INFINITY, f64::INFINITY]).mean().is_nan());
+        assert_eq!(of(&[7.25]).sd(), 0.0);
+        // Sums that cancel to a negative total carry and borrow across digits.
+        let mut a = of(&[-1.5, 2f64.powi(40), 1e-300]);
+        a.merge(&of(&[-(2f64.powi(40)), -1e-300]));
+        assert_eq!(a.mean(), -0.3);
+        assert_eq!(
+            a.mean(),
+            of(&[-1.5, 2f64.powi(40), 1e-300, -(2f64.powi(40)), -1e-300]).mean()
+        );
+        assert_eq!(total_min(0.0, -0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(total_max(-0.0, 0.0).to_bits(), 0.0f64.to_bits());
+    }
+}
