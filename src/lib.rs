@@ -33,6 +33,7 @@ pub mod results;
 pub mod routes;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulate;
 pub mod stats;
 

@@ -42,6 +42,9 @@ pub struct Merged {
     pub routes: Vec<Item<RawRoute>>,
     pub events: Vec<Item<RawEvent>>,
     pub disruptions: Vec<Item<RawDisruption>>,
+    /// `[sensitivity]` as written last in the chain (a later file replaces it whole).
+    pub sensitivity: Option<Item<RawSensitivity>>,
+    pub sweeps: Vec<Item<RawSweep>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -128,6 +131,16 @@ impl Keyed for RawEvent {
     }
 }
 
+impl Keyed for RawSweep {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; input, values, from, to, step, input2, values2, from2, to2, step2,
+            outputs, switch, replications, note);
+    }
+}
+
 impl Keyed for RawDisruption {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -206,6 +219,15 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.routes, raw.routes, &file, &text);
         merge_items(&mut m.events, raw.events, &file, &text);
         merge_items(&mut m.disruptions, raw.disruptions, &file, &text);
+        merge_items(&mut m.sweeps, raw.sweep, &file, &text);
+        if let Some(sp) = raw.sensitivity {
+            let location = LineIndex::new(&text).at(file.clone(), &text, sp.span().start);
+            m.sensitivity = Some(Item {
+                value: sp.into_inner(),
+                location,
+                index: 0,
+            });
+        }
         m.leaf = Location {
             file,
             ..Location::default()

@@ -7,8 +7,10 @@ pub mod limits;
 pub mod load;
 pub mod merge;
 pub mod num;
+pub mod overrides;
 pub mod problem;
 pub mod raw;
+pub mod study;
 pub mod suggest;
 pub mod validate;
 
