@@ -10,7 +10,7 @@
 //! `runner::replicate` like every run. OAT ignores interactions and depends on the
 //! base point; the rank measures and Sobol' indices do not.
 
-use super::{Factor, factor_columns, factor_name, factors, output_value};
+use super::{Factor, factor_columns, factors, output_value};
 use crate::model::Scenario;
 use crate::runner::replicate;
 use crate::scenario::overrides::draw_value;
@@ -61,6 +61,7 @@ pub fn base_uniforms(s: &Scenario) -> Vec<f64> {
 }
 
 /// Runs the design and returns the tornado and spider for `outputs`.
+#[allow(clippy::needless_range_loop)] // rows of `y` are indexed by design row and output
 pub fn run(
     s: &Scenario,
     outputs: &[OutputSpec],
@@ -146,6 +147,5 @@ pub fn run(
         oat.bars.push(bars);
         oat.spider.push(spider);
     }
-    let _ = factor_name;
     Ok(oat)
 }

@@ -92,12 +92,13 @@ pub fn standardized_regression(xs: &[Vec<f64>], y: &[f64]) -> (Vec<f64>, f64) {
             continue;
         }
         a.swap(col, piv);
-        for r in 0..m {
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != col {
-                let f = a[r][col] / a[col][col];
+                let f = row[col] / pivot_row[col];
                 if f != 0.0 {
-                    for c in col..=m {
-                        a[r][c] -= f * a[col][c];
+                    for (v, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                        *v -= f * p;
                     }
                 }
             }
@@ -111,12 +112,12 @@ pub fn standardized_regression(xs: &[Vec<f64>], y: &[f64]) -> (Vec<f64>, f64) {
     }
     // R² = 1 - SSE / SST on the z-scores (SST = n).
     let mut sse = 0.0;
-    for t in 0..n {
+    for (t, zt) in zy.iter().enumerate() {
         let fit: f64 = used
             .iter()
             .map(|&i| coef[i] * cols[i].as_ref().expect("used")[t])
             .sum();
-        sse += (zy[t] - fit).powi(2);
+        sse += (zt - fit).powi(2);
     }
     (coef, (1.0 - sse / n as f64).clamp(0.0, 1.0))
 }
