@@ -149,10 +149,10 @@ pub fn parse_output(s: &Scenario, name: &str) -> Result<OutputSpec, String> {
             ids.push("unserved");
             let index = find(ids, "corridor")?;
             let metric = pick(&CORRIDOR_METRICS, "corridor")?;
-            let who = s
-                .corridors
-                .get(index)
-                .map_or("Unserved demand".to_string(), |c| c.id.clone());
+            let who = s.corridors.get(index).map_or("Unserved demand".to_string(), |c| {
+                let short = c.name.split(" (").next().unwrap_or_default().trim();
+                if short.is_empty() { c.id.clone() } else { short.to_string() }
+            });
             (OutputRef::Corridor { index, metric }, who)
         }
         "links" => {
@@ -194,9 +194,9 @@ pub fn default_outputs(s: &Scenario) -> Vec<OutputSpec> {
     };
     let mut years: Vec<i32> = s.years().skip(1).filter(|y| y % 5 == 0).collect();
     while years.len() > 3 {
-        years.remove(0);
+        years.pop();
         if years.len() > 3 {
-            years.pop();
+            years.remove(0);
         }
     }
     if years.is_empty() {
@@ -475,4 +475,21 @@ pub fn validate(m: &Merged, s: &Scenario, problems: &mut Problems) -> Study {
         }
     }
     study
+}
+
+/// A sweep given on the command line (`corridor sweep --input ...`), checked like a
+/// `[[sweep]]` table; the error lists every problem.
+pub fn sweep_from_raw(s: &Scenario, raw: &RawSweep) -> Result<Sweep, String> {
+    let mut problems = Problems::default();
+    let loc = Location::default();
+    let defaults = default_outputs(s);
+    match validate_sweep(s, raw, &loc, "sweep", &defaults, &mut problems) {
+        Some(sw) if !problems.has_errors() => Ok(sw),
+        _ => Err(problems
+            .list
+            .iter()
+            .map(|p| format!("`{}`: {}", p.key, p.message))
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
 }
