@@ -46,7 +46,8 @@ od_change.csv (the change in cost and transit time of each flow) and summary.jso
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
     Validate(ValidateArgs),
     /// Vary one or two inputs over values: outputs with bands, and switching values
-    #[command(after_help = "Examples:\n  corridor sweep scenarios/tripp-fee-sweep.toml\n  \
+    #[command(
+        after_help = "Examples:\n  corridor sweep scenarios/tripp-fee-sweep.toml\n  \
 corridor sweep scenarios/tripp-opens.toml --input nodes.meghri.border_fee_usd_per_t \
 --from 0 --to 60 --step 5 --output corridors.tripp.tonnes.2035 --below corridors.btk.tonnes.2035\n\n\
 Runs each [[sweep]] of the scenario (or the one named by --id, or the one given by --input ...): \
@@ -54,20 +55,25 @@ every point with the scenario's replications and seed (the same draws of every o
 every point), and writes DIR/sweep-<scenario>-<id>/ with sweep.csv, switching.csv (when a \
 threshold is given), charts/ and index.html. Inputs are named like the draws: \
 links.<id>.<key>, nodes.<id>.<key>, demand.<id>.<key>, events.<id>.<key>, \
-disruptions.<id>.<key>, share.<name>.")]
+disruptions.<id>.<key>, share.<name>."
+    )]
     Sweep(SweepArgs),
     /// Variance-based (Sobol') sensitivity indices of the scenario's outputs
-    #[command(after_help = "Example:\n  corridor sensitivity scenarios/tripp-opens.toml --samples 256\n\n\
+    #[command(
+        after_help = "Example:\n  corridor sensitivity scenarios/tripp-opens.toml --samples 256\n\n\
 Runs the Saltelli design, N x (k + 2) replications for k uncertain inputs (a `share` group \
 and a disruption count as one), and writes DIR/sensitivity-<scenario>/ with sobol.csv \
 (first- and total-order indices with 95% bootstrap intervals per output and input) and \
-index.html. Outputs: the scenario's [sensitivity] outputs, or --output.")]
+index.html. Outputs: the scenario's [sensitivity] outputs, or --output."
+    )]
     Sensitivity(SensitivityArgs),
     /// Which flows use a link, node or corridor, with tonnes and bands by year
-    #[command(after_help = "Example:\n  corridor select-link scenarios/tripp-opens.toml --link meghri-ordubad-rail\n\n\
+    #[command(
+        after_help = "Example:\n  corridor select-link scenarios/tripp-opens.toml --link meghri-ordubad-rail\n\n\
 Runs the scenario's replications and writes DIR/select-link-<scenario>-<id>/ with \
 select_link.csv (tonnes of every flow on the selection by year: mean, sd, percentiles) and \
-index.html. On a link the flows' tonnes add up to the link's tonnes.")]
+index.html. On a link the flows' tonnes add up to the link's tonnes."
+    )]
     SelectLink(SelectLinkArgs),
 }
 
@@ -83,7 +89,12 @@ pub struct SweepArgs {
     #[arg(long, value_name = "KEY")]
     pub input: Option<String>,
     /// Values of --input, comma separated
-    #[arg(long, value_name = "LIST", value_delimiter = ',', allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub values: Option<Vec<f64>>,
     /// Range of --input: first value
     #[arg(long, value_name = "X", allow_hyphen_values = true)]

@@ -14,7 +14,9 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags, SelectLinkArgs, SensitivityArgs, SweepArgs};
+use cli::{
+    Cli, Command, CompareArgs, RunArgs, RunFlags, SelectLinkArgs, SensitivityArgs, SweepArgs,
+};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -422,7 +424,10 @@ fn write_out(out: &Path, dir: &str, files: &[(PathBuf, Vec<u8>)], quiet: bool, w
         return FAILURE;
     }
     if let Err(e) = output::write_runs_index(out) {
-        eprintln!("error: cannot write {}: {e}", out.join("index.html").display());
+        eprintln!(
+            "error: cannot write {}: {e}",
+            out.join("index.html").display()
+        );
         return FAILURE;
     }
     if !quiet {
@@ -446,13 +451,16 @@ fn sweep(args: &SweepArgs) -> u8 {
             to: args.to,
             step: args.step,
             outputs: (!args.outputs.is_empty()).then(|| args.outputs.clone()),
-            switch: args.below.as_ref().map(|b| corridor_sim::scenario::raw::RawSwitch {
-                output: args.outputs.first().cloned(),
-                below: Some(match b.parse::<f64>() {
-                    Ok(v) => corridor_sim::scenario::raw::RawThreshold::Value(v),
-                    Err(_) => corridor_sim::scenario::raw::RawThreshold::Output(b.clone()),
+            switch: args
+                .below
+                .as_ref()
+                .map(|b| corridor_sim::scenario::raw::RawSwitch {
+                    output: args.outputs.first().cloned(),
+                    below: Some(match b.parse::<f64>() {
+                        Ok(v) => corridor_sim::scenario::raw::RawThreshold::Value(v),
+                        Err(_) => corridor_sim::scenario::raw::RawThreshold::Output(b.clone()),
+                    }),
                 }),
-            }),
             ..Default::default()
         };
         match corridor_sim::scenario::study::sweep_from_raw(s, &raw) {
@@ -474,7 +482,10 @@ fn sweep(args: &SweepArgs) -> u8 {
             eprintln!(
                 "error: {} has no [[sweep]]{}; add one or give --input with --values or --from/--to/--step",
                 args.scenario.display(),
-                args.id.as_ref().map(|i| format!(" with id `{i}`")).unwrap_or_default()
+                args.id
+                    .as_ref()
+                    .map(|i| format!(" with id `{i}`"))
+                    .unwrap_or_default()
             );
             return BAD_INPUT;
         }
@@ -484,7 +495,11 @@ fn sweep(args: &SweepArgs) -> u8 {
     for sw in &sweeps {
         let points: u64 = sw.inputs.iter().map(|i| i.values.len() as u64).product();
         let reps = corridor_sim::sensitivity::sweep::replications(s, sw, &opts);
-        let bar = progress_bar(args.flags.quiet, points * reps, &format!("{} {}", s.name, sw.id));
+        let bar = progress_bar(
+            args.flags.quiet,
+            points * reps,
+            &format!("{} {}", s.name, sw.id),
+        );
         let result = corridor_sim::sensitivity::sweep::run(s, sw, &opts, &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);
@@ -512,7 +527,10 @@ fn sweep(args: &SweepArgs) -> u8 {
                     "{}: switching value {} = {x:.3} (replications 5-95%: {:.3}-{:.3})",
                     sw.id, sw.inputs[0].target.key, sv.band.p[0], sv.band.p[4]
                 ),
-                None => eprintln!("{}: the output does not fall below its threshold in the range", sw.id),
+                None => eprintln!(
+                    "{}: the output does not fall below its threshold in the range",
+                    sw.id
+                ),
             }
         }
         code = code.max(write_out(
@@ -520,7 +538,12 @@ fn sweep(args: &SweepArgs) -> u8 {
             &format!("sweep-{}-{}", s.name, sw.id),
             &files,
             args.flags.quiet,
-            &format!("sweep {} ({} points x {} replications)", sw.id, r.points.len(), r.replications),
+            &format!(
+                "sweep {} ({} points x {} replications)",
+                sw.id,
+                r.points.len(),
+                r.replications
+            ),
         ));
     }
     code
@@ -533,7 +556,10 @@ fn sensitivity(args: &SensitivityArgs) -> u8 {
     };
     let s = &l.scenario;
     if !s.is_stochastic() {
-        eprintln!("error: {} has no uncertain inputs: there is nothing to attribute variance to", args.scenario.display());
+        eprintln!(
+            "error: {} has no uncertain inputs: there is nothing to attribute variance to",
+            args.scenario.display()
+        );
         return BAD_INPUT;
     }
     if !(2..=1_000_000).contains(&args.samples) {

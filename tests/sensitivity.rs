@@ -210,3 +210,95 @@ fn select_link_tonnes_sum_to_the_link_tonnes() {
         assert!(carried > 0.0, "{id} carries freight in some year");
     }
 }
+
+#[test]
+fn sobol_indices_of_a_scenario_give_an_idle_input_exactly_zero() {
+    // Only demand enters the 2025 tonnes (growth does not in the base year): S_T(growth)
+    // is exactly 0 (f(A_B) = f(A) row by row); demand explains everything, S = S_T ≈ 1.
+    let text = two_routes(
+        "40",
+        30.0,
+        r#"{ dist = "uniform", min = 500, max = 1500 }
+growth_per_year = { dist = "uniform", min = 0.0, max = 0.1 }"#,
+        "",
+    );
+    let (_d, l) = load_loaded(&text);
+    let s = &l.scenario;
+    let out = corridor_sim::scenario::study::parse_output(s, "corridors.c1.tonnes.2025").unwrap();
+    let r = sensitivity::sobol::run(s, &[out], 256, 3, 50, Some(2), &mut |_, _| {}).expect("run");
+    assert_eq!(r.runs, 256 * 4);
+    let ix = &r.indices[0];
+    assert_eq!(r.factor_names[1], "demand.AB.growth_per_year");
+    assert_eq!(ix.total[1], 0.0);
+    assert_eq!(ix.first[1], 0.0);
+    // Demand: inside the 99% bootstrap interval of 1 (N = 256 is small: ± ~0.1).
+    let z99 = 2.575_829;
+    assert!(
+        (ix.total[0] - 1.0).abs() <= z99 * ix.total_sd[0] && (ix.total[0] - 1.0).abs() < 0.15,
+        "{:?} ± {:?}",
+        ix.total,
+        ix.total_sd
+    );
+    assert!(
+        (ix.first[0] - 1.0).abs() <= z99 * ix.first_sd[0] && (ix.first[0] - 1.0).abs() < 0.15,
+        "{:?} ± {:?}",
+        ix.first,
+        ix.first_sd
+    );
+}
+
+#[test]
+fn a_sweep_gives_the_same_numbers_on_one_thread_and_on_two() {
+    let text = two_routes(
+        r#"{ dist = "uniform", min = 30, max = 50 }"#,
+        30.0,
+        r#"{ dist = "uniform", min = 900, max = 1100 }"#,
+        r#"
+[[sweep]]
+id = "demand"
+input = "links.r2.tariff_usd_per_t"
+values = [10, 30, 50]
+outputs = ["corridors.c1.tonnes.2025"]
+"#,
+    );
+    let (_d, l) = load_loaded(&text);
+    let sw = &l.study.sweeps[0];
+    let mut o1 = opts(Some(8));
+    o1.threads = Some(1);
+    let a = sweep::run(&l.scenario, sw, &o1, &mut |_, _| {}).expect("sweep");
+    let b = sweep::run(&l.scenario, sw, &opts(Some(8)), &mut |_, _| {}).expect("sweep");
+    assert_eq!(a.points, b.points);
+    // A point's results do not depend on the other points: the middle one alone.
+    let alone = sweep::run_points(
+        &l.scenario,
+        sw,
+        &[vec![30.0]],
+        8,
+        l.scenario.seed,
+        Some(2),
+        &mut |_, _| {},
+    )
+    .expect("point");
+    assert_eq!(alone[0].per_rep, a.points[1].per_rep);
+}
+
+#[test]
+fn bad_output_and_input_names_are_located_errors_with_a_suggestion() {
+    let text = two_routes(
+        "40",
+        30.0,
+        "1000",
+        "\n[sensitivity]\noutputs = [\"corridors.c9.tonnes.2025\"]\n\n[[sweep]]\ninput = \"links.r1.tarif_usd_per_t\"\nvalues = [1, 2]\n",
+    );
+    let (_dir, path) = scenario_file("bad", &text);
+    let err = scenario::load(&path).expect_err("bad names").to_string();
+    assert!(
+        err.contains("sensitivity.outputs[0]") && err.contains("no corridor `c9`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sweep[0].input") && err.contains("did you mean `links.r1.tariff_usd_per_t`"),
+        "{err}"
+    );
+    assert!(err.contains("bad.toml:"), "{err}");
+}

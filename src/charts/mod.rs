@@ -436,7 +436,10 @@ pub fn render_figure<F: Figure>(
         message: e.to_string(),
     })?;
     Ok([
-        (PathBuf::from(format!("charts/{stem}.svg")), svg.into_bytes()),
+        (
+            PathBuf::from(format!("charts/{stem}.svg")),
+            svg.into_bytes(),
+        ),
         (PathBuf::from(format!("charts/{stem}.png")), png),
     ])
 }

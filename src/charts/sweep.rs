@@ -79,7 +79,9 @@ impl Figure for SweepLines<'_> {
         let xs: Vec<f64> = r.points.iter().map(|p| p.values[0]).collect();
         let (x_lo, x_hi) = xs
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(*v), b.max(*v))
+            });
         let x_hi = if x_hi > x_lo { x_hi } else { x_lo + 1.0 };
         let y_hi = (max_v / div * 1.08).max(1e-9);
         let y_lo = min_v / div * 1.08;
@@ -90,13 +92,21 @@ impl Figure for SweepLines<'_> {
             .enumerate()
             .map(|(i, o)| {
                 (
-                    Swatch::Line { color: PALETTE[i % PALETTE.len()], width: 4, dashed: false },
+                    Swatch::Line {
+                        color: PALETTE[i % PALETTE.len()],
+                        width: 4,
+                        dashed: false,
+                    },
                     o.label.clone(),
                 )
             })
             .chain(r.switching.as_ref().and_then(|s| s.value).map(|_| {
                 (
-                    Swatch::Line { color: INK, width: 2, dashed: true },
+                    Swatch::Line {
+                        color: INK,
+                        width: 2,
+                        dashed: true,
+                    },
                     "switching value (band: 5–95% of replications' crossings)".to_string(),
                 )
             }))
@@ -115,7 +125,11 @@ impl Figure for SweepLines<'_> {
             .light_line_style(TRANSPARENT)
             .axis_style(INK.stroke_width(1))
             .x_desc(input.target.key.as_str())
-            .y_desc(if unit.is_empty() { "Output".to_string() } else { format!("Output ({unit} per year)") })
+            .y_desc(if unit.is_empty() {
+                "Output".to_string()
+            } else {
+                format!("Output ({unit} per year)")
+            })
             .axis_desc_style(font(AXIS))
             .label_style(font(TICK))
             .x_label_formatter(&|v| fmt_num(*v))
@@ -144,14 +158,18 @@ impl Figure for SweepLines<'_> {
         }
         for (o, _) in sw.outputs.iter().enumerate() {
             let color = PALETTE[o % PALETTE.len()];
-            let st: Vec<(f64, crate::stats::Summary)> =
-                r.points.iter().map(|p| (p.values[0], p.summary(o))).collect();
+            let st: Vec<(f64, crate::stats::Summary)> = r
+                .points
+                .iter()
+                .map(|p| (p.values[0], p.summary(o)))
+                .collect();
             if r.replications > 1 {
                 for (lo, hi, op) in [(0, 4, 0.12), (1, 3, 0.22)] {
                     let mut poly: Vec<(f64, f64)> =
                         st.iter().map(|(x, s)| (*x, s.p[hi] / div)).collect();
                     poly.extend(st.iter().rev().map(|(x, s)| (*x, s.p[lo] / div)));
-                    chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(op).filled())))?;
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(poly, color.mix(op).filled())))?;
                 }
             }
             let line: Vec<(f64, f64)> = st.iter().map(|(x, s)| (*x, s.mean / div)).collect();
@@ -179,7 +197,9 @@ impl Figure for SweepHeat<'_> {
         let (lo, hi) = means
             .iter()
             .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(p, q), v| (p.min(*v), q.max(*v)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(p, q), v| {
+                (p.min(*v), q.max(*v))
+            });
         let tonnes = out.is_tonnes();
         let (div, unit) = if tonnes {
             let u = tonne_unit(hi.abs().max(lo.abs()));
@@ -210,7 +230,10 @@ impl Figure for SweepHeat<'_> {
             let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
             let c = utilization_color(t.clamp(0.0, 1.0));
             let (cx, cy) = (x0 + i * cw, y1 - (j + 1) * ch);
-            body.draw(&Rectangle::new([(cx, cy), (cx + cw - 2, cy + ch - 2)], c.filled()))?;
+            body.draw(&Rectangle::new(
+                [(cx, cy), (cx + cw - 2, cy + ch - 2)],
+                c.filled(),
+            ))?;
             let ink = if is_light(c) { INK } else { WHITE };
             text(
                 &body,

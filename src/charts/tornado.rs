@@ -121,7 +121,12 @@ fn draw_bars<DB: DrawingBackend>(root: &Area<DB>, b: &Bars) -> Drawn {
         }
         let has_detail = !r.detail.is_empty();
         let ly = if has_detail { yc - 11 } else { yc };
-        text(&body, &fit(&body, &r.label, &label_style, label_w - 24)?, (label_w, ly), &label_style)?;
+        text(
+            &body,
+            &fit(&body, &r.label, &label_style, label_w - 24)?,
+            (label_w, ly),
+            &label_style,
+        )?;
         if has_detail {
             text(&body, &r.detail, (label_w, yc + 14), &detail_style)?;
         }
@@ -149,7 +154,9 @@ fn draw_bars<DB: DrawingBackend>(root: &Area<DB>, b: &Bars) -> Drawn {
             .collect();
         let (mn, mx) = ends
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(p, q), v| (p.min(*v), q.max(*v)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(p, q), v| {
+                (p.min(*v), q.max(*v))
+            });
         if mn.is_finite() {
             let pad = if r.marker.is_some() { 16 } else { 8 };
             let small = anchored(font(NOTE), HPos::Right, VPos::Center);
@@ -174,7 +181,10 @@ fn draw_bars<DB: DrawingBackend>(root: &Area<DB>, b: &Bars) -> Drawn {
     if b.omitted > 0 {
         text(
             &body,
-            &format!("… and {} more inputs with smaller effects (see sensitivity.csv)", b.omitted),
+            &format!(
+                "… and {} more inputs with smaller effects (see sensitivity.csv)",
+                b.omitted
+            ),
             (label_w, bottom - 4),
             &anchored(font(NOTE).color(&MUTED), HPos::Right, VPos::Bottom),
         )?;
@@ -237,7 +247,11 @@ impl Figure for Tornado {
             .map(|b| {
                 let name = &self.factor_names[b.factor];
                 let detail = if b.input_low.is_finite() {
-                    format!("p10 {} → p90 {}", fmt_num(b.input_low), fmt_num(b.input_high))
+                    format!(
+                        "p10 {} → p90 {}",
+                        fmt_num(b.input_low),
+                        fmt_num(b.input_high)
+                    )
                 } else {
                     "off → on (strikes every year)".to_string()
                 };
@@ -278,7 +292,11 @@ impl Figure for Tornado {
                     ""
                 },
                 fmt(self.base),
-                if unit.is_empty() { String::new() } else { format!(" {unit}") }
+                if unit.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {unit}")
+                }
             )],
             note: self.note.clone(),
             rows,
@@ -290,15 +308,25 @@ impl Figure for Tornado {
             },
             fmt,
             legend: vec![
-                (Swatch::Fill(LOW), "input at its 10th percentile (disruption off)".into()),
-                (Swatch::Fill(HIGH), "input at its 90th percentile (disruption on)".into()),
+                (
+                    Swatch::Fill(LOW),
+                    "input at its 10th percentile (disruption off)".into(),
+                ),
+                (
+                    Swatch::Fill(HIGH),
+                    "input at its 90th percentile (disruption on)".into(),
+                ),
             ]
             .into_iter()
             .map(|(sw, l): (Swatch, String)| {
                 if self.bars.iter().any(|b| !b.input_low.is_finite()) {
                     (sw, l)
                 } else {
-                    (sw, l.replace(" (disruption off)", "").replace(" (disruption on)", ""))
+                    (
+                        sw,
+                        l.replace(" (disruption off)", "")
+                            .replace(" (disruption on)", ""),
+                    )
                 }
             })
             .collect(),
@@ -319,7 +347,12 @@ pub struct RankChart {
 pub fn rank_order(t: &RankTable) -> Vec<usize> {
     let m = &t.measures;
     let mut idx: Vec<usize> = (0..m.spearman.len()).collect();
-    idx.sort_by(|&a, &b| m.spearman[b].abs().total_cmp(&m.spearman[a].abs()).then(a.cmp(&b)));
+    idx.sort_by(|&a, &b| {
+        m.spearman[b]
+            .abs()
+            .total_cmp(&m.spearman[a].abs())
+            .then(a.cmp(&b))
+    });
     idx
 }
 
@@ -337,9 +370,16 @@ impl Figure for RankChart {
                     m.srrc[i],
                     fmt_pct(m.contribution[i])
                 ),
-                segments: vec![(0.0, m.spearman[i], if m.spearman[i] >= 0.0 { HIGH } else { LOW })],
+                segments: vec![(
+                    0.0,
+                    m.spearman[i],
+                    if m.spearman[i] >= 0.0 { HIGH } else { LOW },
+                )],
                 marker: Some(m.srrc[i]),
-                ends: (format!("{:+.2}", m.spearman[i]), format!("{:+.2}", m.spearman[i])),
+                ends: (
+                    format!("{:+.2}", m.spearman[i]),
+                    format!("{:+.2}", m.spearman[i]),
+                ),
             })
             .map(|mut r| {
                 // Print the value once, at the bar's outer end.
@@ -360,7 +400,11 @@ impl Figure for RankChart {
                 m.n,
                 m.r2,
                 fmt_pct(m.r2),
-                if m.r2 < 0.6 { "; the rest is interaction or non-monotone effects" } else { "" }
+                if m.r2 < 0.6 {
+                    "; the rest is interaction or non-monotone effects"
+                } else {
+                    ""
+                }
             )],
             note: self.note.clone(),
             rows,

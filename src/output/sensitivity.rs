@@ -81,7 +81,10 @@ pub fn run_files(
         )?);
         charts.push((
             stem,
-            format!("Rank correlation of each uncertain input with {}.", t.output.label),
+            format!(
+                "Rank correlation of each uncertain input with {}.",
+                t.output.label
+            ),
         ));
         if let Some(oat) = &sens.oat {
             let stem = format!("sensitivity_tornado_{o}");
@@ -104,7 +107,10 @@ pub fn run_files(
             )?);
             charts.push((
                 stem,
-                format!("Tornado: {} with each input at its 10th and 90th percentile.", t.output.label),
+                format!(
+                    "Tornado: {} with each input at its 10th and 90th percentile.",
+                    t.output.label
+                ),
             ));
         }
     }
@@ -147,7 +153,12 @@ pub fn sweep_files(s: &Scenario, r: &SweepResult) -> Result<Files, ChartError> {
                 csv.push_str(&format!("{},", fmt_num(*v)));
             }
             let st = p.summary(o);
-            csv.push_str(&format!("{},{},{}", quote(&out.name), fmt_num(st.mean), fmt_num(st.sd)));
+            csv.push_str(&format!(
+                "{},{},{}",
+                quote(&out.name),
+                fmt_num(st.mean),
+                fmt_num(st.sd)
+            ));
             for q in st.p {
                 csv.push_str(&format!(",{}", fmt_num(q)));
             }
@@ -189,8 +200,16 @@ pub fn sweep_files(s: &Scenario, r: &SweepResult) -> Result<Files, ChartError> {
     let mut charts = Vec::new();
     let title = format!(
         "{} against {}",
-        if sw.outputs.len() == 1 { sw.outputs[0].label.clone() } else { "Outputs".into() },
-        sw.inputs.iter().map(|i| i.target.key.as_str()).collect::<Vec<_>>().join(" and ")
+        if sw.outputs.len() == 1 {
+            sw.outputs[0].label.clone()
+        } else {
+            "Outputs".into()
+        },
+        sw.inputs
+            .iter()
+            .map(|i| i.target.key.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
     let n = note(s, r.replications);
     if sw.inputs.len() == 1 {
@@ -198,17 +217,31 @@ pub fn sweep_files(s: &Scenario, r: &SweepResult) -> Result<Files, ChartError> {
             "sweep",
             WIDTH,
             1000,
-            &SweepLines { result: r, title: title.clone(), note: n },
+            &SweepLines {
+                result: r,
+                title: title.clone(),
+                note: n,
+            },
         )?);
-        charts.push(("sweep".to_string(), format!("{title}, with bands over replications.")));
+        charts.push((
+            "sweep".to_string(),
+            format!("{title}, with bands over replications."),
+        ));
     } else {
         files.extend(render_figure(
             "sweep_heat",
             WIDTH,
             1000,
-            &SweepHeat { result: r, title: title.clone(), note: n },
+            &SweepHeat {
+                result: r,
+                title: title.clone(),
+                note: n,
+            },
         )?);
-        charts.push(("sweep_heat".to_string(), format!("{title}: mean at each pair of values.")));
+        charts.push((
+            "sweep_heat".to_string(),
+            format!("{title}: mean at each pair of values."),
+        ));
     }
     files.push((
         PathBuf::from("summary.json"),
@@ -223,7 +256,9 @@ pub fn sweep_files(s: &Scenario, r: &SweepResult) -> Result<Files, ChartError> {
 
 /// The folder of `corridor sensitivity`.
 pub fn sobol_files(s: &Scenario, r: &SobolResult) -> Files {
-    let mut csv = String::from("output,input,first_order,first_order_ci95,total_order,total_order_ci95,samples,runs\n");
+    let mut csv = String::from(
+        "output,input,first_order,first_order_ci95,total_order,total_order_ci95,samples,runs\n",
+    );
     for (o, ix) in r.outputs.iter().zip(&r.indices) {
         for (i, name) in r.factor_names.iter().enumerate() {
             csv.push_str(&format!(
@@ -288,13 +323,22 @@ pub fn select_link_files(s: &Scenario, r: &SelectLink) -> Files {
         .into_iter()
         .filter(|y| (s.first_year..=s.last_year).contains(y))
         .collect();
-    let years = if years.is_empty() { vec![s.last_year] } else { years };
+    let years = if years.is_empty() {
+        vec![s.last_year]
+    } else {
+        years
+    };
     let what = r.selection.describe(s);
     vec![
         (PathBuf::from("select_link.csv"), csv.into_bytes()),
         (
             PathBuf::from("summary.json"),
-            summary_json(s, "select-link", format!("Who uses {what} ({})", s.name), String::new()),
+            summary_json(
+                s,
+                "select-link",
+                format!("Who uses {what} ({})", s.name),
+                String::new(),
+            ),
         ),
         (
             PathBuf::from("index.html"),

@@ -379,7 +379,9 @@ pub fn scenario_index(
         "convergence.csv" => "equilibrium iterations and gap per year",
         "disruptions.csv" => "disrupted days, added cost, time and unserved tonnes per year",
         "summary.json" => "run metadata and headline figures",
-        "sensitivity.csv" => "rank correlations and one-at-a-time swings of each uncertain input, per output",
+        "sensitivity.csv" => {
+            "rank correlations and one-at-a-time swings of each uncertain input, per output"
+        }
         "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
         _ => "",
     };

@@ -28,7 +28,11 @@ fn figure(b: &mut String, stem: &str, caption: &str) {
 }
 
 fn fmt_value(v: f64) -> String {
-    if v.is_finite() { fmt_num(v) } else { "–".into() }
+    if v.is_finite() {
+        fmt_num(v)
+    } else {
+        "–".into()
+    }
 }
 
 /// The section of a run's page: per output, the inputs by rank correlation with their
@@ -96,7 +100,10 @@ pub fn run_section(sens: &RunSensitivity, charts: &[(String, String)]) -> String
                 fmt_value(oat.base[o])
             );
         }
-        for (stem, caption) in charts.iter().filter(|(stem, _)| stem.ends_with(&format!("_{o}"))) {
+        for (stem, caption) in charts
+            .iter()
+            .filter(|(stem, _)| stem.ends_with(&format!("_{o}")))
+        {
             figure(&mut b, stem, caption);
         }
     }
@@ -112,7 +119,11 @@ pub fn sweep_page(s: &Scenario, r: &SweepResult, charts: &[(String, String)]) ->
         b,
         "<h1>Sweep <code>{}</code> of {}</h1>",
         escape(&sw.id),
-        escape(if s.title.is_empty() { &s.name } else { &s.title })
+        escape(if s.title.is_empty() {
+            &s.name
+        } else {
+            &s.title
+        })
     );
     if !sw.note.is_empty() {
         let _ = writeln!(b, "<p class=\"lead\">{}</p>", escape(&sw.note));
@@ -123,7 +134,10 @@ pub fn sweep_page(s: &Scenario, r: &SweepResult, charts: &[(String, String)]) ->
          (the same draws of every other input at every point)</p>",
         escape(&s.name),
         if keys.len() == 1 { "" } else { "s" },
-        keys.iter().map(|k| format!("<code>{}</code>", escape(k))).collect::<Vec<_>>().join(" and "),
+        keys.iter()
+            .map(|k| format!("<code>{}</code>", escape(k)))
+            .collect::<Vec<_>>()
+            .join(" and "),
         r.points.len(),
         if r.points.len() == 1 { "" } else { "s" },
         r.replications,
@@ -205,7 +219,11 @@ pub fn sobol_page(s: &Scenario, r: &SobolResult) -> String {
     let _ = writeln!(
         b,
         "<h1>Variance-based sensitivity of {}</h1>",
-        escape(if s.title.is_empty() { &s.name } else { &s.title })
+        escape(if s.title.is_empty() {
+            &s.name
+        } else {
+            &s.title
+        })
     );
     let _ = writeln!(
         b,
@@ -269,7 +287,10 @@ pub fn select_link_page(s: &Scenario, r: &SelectLink, years: &[i32]) -> String {
     b.push_str("</tr>\n");
     for (d, dem) in s.demand.iter().enumerate() {
         let idx: Vec<usize> = years.iter().map(|y| (y - s.first_year) as usize).collect();
-        if idx.iter().all(|&y| r.flows[y][d].p[4] <= 0.0 && r.flows[y][d].mean <= 0.0) {
+        if idx
+            .iter()
+            .all(|&y| r.flows[y][d].p[4] <= 0.0 && r.flows[y][d].mean <= 0.0)
+        {
             continue;
         }
         let _ = write!(

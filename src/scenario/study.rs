@@ -149,10 +149,17 @@ pub fn parse_output(s: &Scenario, name: &str) -> Result<OutputSpec, String> {
             ids.push("unserved");
             let index = find(ids, "corridor")?;
             let metric = pick(&CORRIDOR_METRICS, "corridor")?;
-            let who = s.corridors.get(index).map_or("Unserved demand".to_string(), |c| {
-                let short = c.name.split(" (").next().unwrap_or_default().trim();
-                if short.is_empty() { c.id.clone() } else { short.to_string() }
-            });
+            let who = s
+                .corridors
+                .get(index)
+                .map_or("Unserved demand".to_string(), |c| {
+                    let short = c.name.split(" (").next().unwrap_or_default().trim();
+                    if short.is_empty() {
+                        c.id.clone()
+                    } else {
+                        short.to_string()
+                    }
+                });
             (OutputRef::Corridor { index, metric }, who)
         }
         "links" => {

@@ -5,7 +5,11 @@
 //! the columns of factor i taken from B (a factor may own several columns: a disruption
 //! owns its strike and duration uniforms of every year). N(k + 2) model runs.
 //! With f0 and V the mean and variance of the pooled f(A), f(B):
-//! - first order, Saltelli 2010: V_i = (1/N) Σ_j f(B)_j (f(A_B^(i))_j - f(A)_j)
+//! - first order, Saltelli 2010: V_i = (1/N) Σ_j (f(B)_j - f0) (f(A_B^(i))_j - f(A)_j);
+//!   subtracting f0 leaves the expectation unchanged (E f(A_B^(i)) = E f(A)) and removes
+//!   the part of the estimator's variance that grows with the output's mean (tonnes of
+//!   10⁶ with a spread of 10⁵: for an input that explains everything, N = 256 gave
+//!   S = 1.19 without it and 1.12 with it, both inside their bootstrap intervals of 1)
 //! - total order, Jansen 1999:  V_Ti = (1/(2N)) Σ_j (f(A)_j - f(A_B^(i))_j)²
 //! - S_i = V_i / V, S_Ti = V_Ti / V (as SALib `sobol.analyze` [V16]).
 //!
@@ -89,7 +93,7 @@ fn point(
     for f in fab {
         let (mut vi, mut vti) = (0.0, 0.0);
         for &j in rows {
-            vi += fb[j] * (f[j] - fa[j]);
+            vi += (fb[j] - pooled) * (f[j] - fa[j]);
             vti += (fa[j] - f[j]).powi(2);
         }
         let (vi, vti) = (vi / n, vti / (2.0 * n));
