@@ -147,6 +147,9 @@ pub struct SelectLinkArgs {
     /// A corridor id
     #[arg(long, value_name = "ID", group = "selection")]
     pub corridor: Option<String>,
+    /// A base scenario: where the selection's freight came from (paired replications)
+    #[arg(long, value_name = "BASE")]
+    pub base: Option<PathBuf>,
     #[command(flatten)]
     pub flags: RunFlags,
 }

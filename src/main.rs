@@ -652,7 +652,36 @@ fn select_link(args: &SelectLinkArgs) -> u8 {
             return FAILURE;
         }
     };
-    let files = output::sensitivity::select_link_files(s, &r);
+    let diversion = match &args.base {
+        None => None,
+        Some(bp) => {
+            let (loaded, bad) = load_all(std::slice::from_ref(bp));
+            if bad || loaded.is_empty() {
+                return BAD_INPUT;
+            }
+            let base = &loaded[0].1.scenario;
+            let bar = progress_bar(args.flags.quiet, r.replications, &base.name);
+            let d = corridor_sim::sensitivity::select_link::diversion(
+                base,
+                s,
+                &r,
+                &opts,
+                &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            match d {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("error: cannot start worker threads: {e}");
+                    return FAILURE;
+                }
+            }
+        }
+    };
+    let files = output::sensitivity::select_link_files(s, &r, diversion.as_ref());
     write_out(
         &args.flags.out,
         &format!("select-link-{}-{id}", s.name),

@@ -302,3 +302,42 @@ fn bad_output_and_input_names_are_located_errors_with_a_suggestion() {
     );
     assert!(err.contains("bad.toml:"), "{err}");
 }
+
+#[test]
+fn select_link_against_a_base_says_where_the_freight_came_from() {
+    // Policy: the demo network; base: the same without the new corridor's Meghri link.
+    // The flows on that link lose nothing and gain nothing in total (all demand is
+    // served in both): the changes by corridor add up to zero, and the new corridor's
+    // gain is all of its tonnes of those flows.
+    let fixture = std::fs::canonicalize("tests/fixtures/caucasus-demo.toml").unwrap();
+    let policy = load(&fixture);
+    let base_text = format!(
+        "[scenario]\nbase = {:?}\nname = \"no-meghri\"\n\n[[links]]\nid = \"meghri-ordubad\"\nenabled = false\n",
+        fixture.display().to_string()
+    );
+    let base = load_text(&base_text);
+    let sel = select_link::Selection::parse(&policy, "link", "meghri-ordubad").unwrap();
+    let o = opts(Some(4));
+    let sl = select_link::run(&policy, sel, &o, &mut |_, _| {}).unwrap();
+    let d = select_link::diversion(&base, &policy, &sl, &o, &mut |_, _| {}).unwrap();
+    let tripp = d.corridors.iter().position(|c| c == "tripp").unwrap();
+    let y = d.years.iter().position(|y| *y == 2040).unwrap();
+    let total_change: f64 = d.change[y].iter().map(|s| s.mean).sum();
+    let policy_total: f64 = d.policy[y].iter().map(|s| s.mean).sum();
+    assert!(policy_total > 0.0);
+    assert!(
+        total_change.abs() < 1e-6 * policy_total,
+        "{total_change} of {policy_total}"
+    );
+    assert!(d.change[y][tripp].mean > 0.0);
+    // The tonnes these flows put on the link are part of their tonnes on the corridor.
+    let on_link: f64 = sl.flows[(2040 - policy.first_year) as usize]
+        .iter()
+        .map(|s| s.mean)
+        .sum();
+    assert!(d.policy[y][tripp].mean >= on_link - 1e-6 * on_link);
+    assert!(
+        d.change.iter().flatten().any(|s| s.mean < 0.0),
+        "some corridor loses"
+    );
+}

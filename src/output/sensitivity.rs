@@ -12,7 +12,7 @@ use crate::charts::{ChartError, WIDTH, render_figure};
 use crate::model::Scenario;
 use crate::results::Results;
 use crate::sensitivity::RunSensitivity;
-use crate::sensitivity::select_link::SelectLink;
+use crate::sensitivity::select_link::{Diversion, SelectLink};
 use crate::sensitivity::sobol::{SobolResult, Z95};
 use crate::sensitivity::sweep::SweepResult;
 use crate::stats::PERCENTILE_NAMES;
@@ -293,7 +293,7 @@ pub fn sobol_files(s: &Scenario, r: &SobolResult) -> Files {
 }
 
 /// The folder of `corridor select-link`.
-pub fn select_link_files(s: &Scenario, r: &SelectLink) -> Files {
+pub fn select_link_files(s: &Scenario, r: &SelectLink, d: Option<&Diversion>) -> Files {
     let mut csv = String::from("year,demand,origin,destination,tonnes,tonnes_sd");
     for p in PERCENTILE_NAMES {
         csv.push_str(&format!(",tonnes_{p}"));
@@ -329,7 +329,39 @@ pub fn select_link_files(s: &Scenario, r: &SelectLink) -> Files {
         years
     };
     let what = r.selection.describe(s);
-    vec![
+    let mut files = Vec::new();
+    if let Some(d) = d {
+        let mut c = String::from("year,corridor");
+        for part in ["base", "scenario", "change"] {
+            c.push_str(&format!(
+                ",{part}_tonnes,{part}_tonnes_p5,{part}_tonnes_p95"
+            ));
+        }
+        c.push('\n');
+        for (y, year) in d.years.iter().enumerate() {
+            for (k, id) in d.corridors.iter().enumerate() {
+                let cells = [d.base[y][k], d.policy[y][k], d.change[y][k]];
+                if cells
+                    .iter()
+                    .all(|st| st.p[0] == 0.0 && st.p[4] == 0.0 && st.mean == 0.0)
+                {
+                    continue;
+                }
+                c.push_str(&format!("{year},{}", quote(id)));
+                for st in cells {
+                    c.push_str(&format!(
+                        ",{},{},{}",
+                        fmt_num(st.mean),
+                        fmt_num(st.p[0]),
+                        fmt_num(st.p[4])
+                    ));
+                }
+                c.push('\n');
+            }
+        }
+        files.push((PathBuf::from("diversion.csv"), c.into_bytes()));
+    }
+    files.extend([
         (PathBuf::from("select_link.csv"), csv.into_bytes()),
         (
             PathBuf::from("summary.json"),
@@ -342,7 +374,8 @@ pub fn select_link_files(s: &Scenario, r: &SelectLink) -> Files {
         ),
         (
             PathBuf::from("index.html"),
-            crate::report::sensitivity::select_link_page(s, r, &years).into_bytes(),
+            crate::report::sensitivity::select_link_page(s, r, d, &years).into_bytes(),
         ),
-    ]
+    ]);
+    files
 }

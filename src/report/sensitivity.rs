@@ -11,7 +11,7 @@ use crate::charts::tornado::rank_order;
 use crate::model::Scenario;
 use crate::scenario::study::Threshold;
 use crate::sensitivity::RunSensitivity;
-use crate::sensitivity::select_link::SelectLink;
+use crate::sensitivity::select_link::{Diversion, SelectLink};
 use crate::sensitivity::sobol::{SobolResult, Z95};
 use crate::sensitivity::sweep::SweepResult;
 
@@ -269,7 +269,12 @@ pub fn sobol_page(s: &Scenario, r: &SobolResult) -> String {
 }
 
 /// The page of `corridor select-link`.
-pub fn select_link_page(s: &Scenario, r: &SelectLink, years: &[i32]) -> String {
+pub fn select_link_page(
+    s: &Scenario,
+    r: &SelectLink,
+    diversion: Option<&Diversion>,
+    years: &[i32],
+) -> String {
     let mut b = String::new();
     let what = r.selection.describe(s);
     let _ = writeln!(b, "<h1>Who uses {}</h1>", escape(&what));
@@ -312,6 +317,49 @@ pub fn select_link_page(s: &Scenario, r: &SelectLink, years: &[i32]) -> String {
         }
         b.push_str("</tr>\n");
     }
-    b.push_str("</table>\n<p><a href=\"select_link.csv\">select_link.csv</a> every year and flow.</p>\n<footer><a href=\"../index.html\">All runs in this folder</a>.</footer>\n");
+    b.push_str("</table>\n");
+    if let Some(d) = diversion {
+        b.push_str(
+            "<h2>Where that freight came from</h2>\n<p>The flows that use the selection, all their \
+             tonnes by corridor in the base scenario and in this one, and the change (mean, 5–95% \
+             range of the paired differences; same seed, so inputs the two share take the same \
+             draws). <a href=\"diversion.csv\">diversion.csv</a> has every year.</p>\n",
+        );
+        for &year in years {
+            let Some(y) = d.years.iter().position(|x| *x == year) else {
+                continue;
+            };
+            let _ = writeln!(
+                b,
+                "<h3>{year}</h3>\n<table>\n<tr><th>Corridor</th><th class=\"num\">Base</th><th class=\"num\">This scenario</th><th class=\"num\">Change</th></tr>"
+            );
+            let mut order: Vec<usize> = (0..d.corridors.len()).collect();
+            order.sort_by(|&a, &c| {
+                d.change[y][c]
+                    .mean
+                    .abs()
+                    .total_cmp(&d.change[y][a].mean.abs())
+            });
+            for k in order {
+                let ch = d.change[y][k];
+                if ch.mean == 0.0 && d.base[y][k].mean == 0.0 && d.policy[y][k].mean == 0.0 {
+                    continue;
+                }
+                let _ = writeln!(
+                    b,
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}{} <span class=\"band\">[{}–{}]</span></td></tr>",
+                    escape(&d.corridors[k]),
+                    fmt_num(d.base[y][k].mean),
+                    fmt_num(d.policy[y][k].mean),
+                    if ch.mean > 0.0 { "+" } else { "" },
+                    fmt_num(ch.mean),
+                    fmt_num(ch.p[0]),
+                    fmt_num(ch.p[4])
+                );
+            }
+            b.push_str("</table>\n");
+        }
+    }
+    b.push_str("<p><a href=\"select_link.csv\">select_link.csv</a> every year and flow.</p>\n<footer><a href=\"../index.html\">All runs in this folder</a>.</footer>\n");
     page(&format!("Select-link {} · corridor-sim", what), &b)
 }

@@ -121,16 +121,18 @@ pub struct SelectLink {
     pub per_rep: Vec<Vec<Vec<f64>>>,
     /// The link's own tonnes `[year][rep]` (links only).
     pub link_tonnes: Vec<Vec<f64>>,
+    /// The flows that use the selection, all their tonnes by corridor (every route,
+    /// not only those through the selection): `[year][rep][corridor]`.
+    pub flows_by_corridor: Vec<Vec<Vec<f64>>>,
     pub replications: u64,
 }
 
-/// Runs the scenario's replications and attributes the selection's tonnes to flows.
-pub fn run(
+/// Every replication's figures and the route ids' meaning.
+fn simulate_all(
     s: &Scenario,
-    sel: Selection,
     opts: &RunOptions,
     progress: &mut (dyn FnMut(u64, u64) + Send),
-) -> Result<SelectLink, rayon::ThreadPoolBuildError> {
+) -> Result<(Vec<Vec<YearFigures>>, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
     let reps = runner::replications(s, opts);
     let engine = Engine::new(s);
@@ -142,13 +144,39 @@ pub fn run(
         |rep| engine.run(runner::draws(s, seed, rep).as_deref()),
         |chunk| all.extend(chunk),
     )?;
-    let info = engine.route_info();
+    Ok((all, engine.route_info()))
+}
+
+/// Tonnes by corridor of the flows `chosen` (by demand index) in one year.
+fn by_corridor(s: &Scenario, y: &YearFigures, info: &[RouteInfo], chosen: &[bool]) -> Vec<f64> {
+    let mut t = vec![0.0; s.corridors.len()];
+    for rf in &y.routes {
+        let ri = &info[rf.gid];
+        if chosen[ri.demand] {
+            t[ri.corridor] += rf.values[0];
+        }
+    }
+    t
+}
+
+/// Runs the scenario's replications and attributes the selection's tonnes to flows.
+pub fn run(
+    s: &Scenario,
+    sel: Selection,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<SelectLink, rayon::ThreadPoolBuildError> {
+    let (all, info) = simulate_all(s, opts, progress)?;
+    let reps = all.len() as u64;
     let uses = routes_using(s, &info, sel);
     let ny = s.n_years();
     let mut per_rep = vec![Vec::with_capacity(reps as usize); ny];
     let mut link_tonnes = vec![Vec::with_capacity(reps as usize); ny];
+    let mut flows_by_corridor = vec![Vec::with_capacity(reps as usize); ny];
     for years in &all {
         for (y, t) in flow_tonnes(s, years, &info, &uses).into_iter().enumerate() {
+            let chosen: Vec<bool> = t.iter().map(|v| *v > 0.0).collect();
+            flows_by_corridor[y].push(by_corridor(s, &years[y], &info, &chosen));
             per_rep[y].push(t);
             if let Selection::Link(l) = sel {
                 link_tonnes[y].push(years[y].links[l][0]);
@@ -168,6 +196,108 @@ pub fn run(
         flows,
         per_rep,
         link_tonnes,
+        flows_by_corridor,
         replications: reps,
+    })
+}
+
+/// Where the selection's freight came from: for the flows that use the selection in
+/// the policy (replication by replication and year by year), their tonnes by corridor
+/// in a base scenario and in the policy, and the change, paired by replication (the
+/// same seed: inputs the two share take the same draws). Flows are matched by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diversion {
+    pub years: Vec<i32>,
+    /// Corridor ids of either scenario, policy's first.
+    pub corridors: Vec<String>,
+    /// `[year][corridor]` over replications.
+    pub base: Vec<Vec<Summary>>,
+    pub policy: Vec<Vec<Summary>>,
+    pub change: Vec<Vec<Summary>>,
+}
+
+/// Runs the base with the policy's seed and replications and compares (see `Diversion`).
+pub fn diversion(
+    base: &Scenario,
+    policy: &Scenario,
+    sl: &SelectLink,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<Diversion, rayon::ThreadPoolBuildError> {
+    let mut o = opts.clone();
+    o.seed = Some(opts.seed.unwrap_or(policy.seed));
+    o.replications = Some(sl.replications);
+    let (all, info) = simulate_all(base, &o, progress)?;
+    let mut corridors: Vec<String> = policy.corridors.iter().map(|c| c.id.clone()).collect();
+    for c in &base.corridors {
+        if !corridors.contains(&c.id) {
+            corridors.push(c.id.clone());
+        }
+    }
+    let pos = |id: &str| corridors.iter().position(|c| c == id).unwrap_or(0);
+    let policy_cols: Vec<usize> = policy.corridors.iter().map(|c| pos(&c.id)).collect();
+    let base_cols: Vec<usize> = base.corridors.iter().map(|c| pos(&c.id)).collect();
+    // Base demand index of each policy flow, by id.
+    let base_demand: Vec<Option<usize>> = policy
+        .demand
+        .iter()
+        .map(|d| base.demand.iter().position(|b| b.id == d.id))
+        .collect();
+    let years: Vec<i32> = policy
+        .years()
+        .filter(|y| (base.first_year..=base.last_year).contains(y))
+        .collect();
+    let nc = corridors.len();
+    let (mut bs, mut ps, mut cs) = (Vec::new(), Vec::new(), Vec::new());
+    for &year in &years {
+        let (yp, yb) = (
+            (year - policy.first_year) as usize,
+            (year - base.first_year) as usize,
+        );
+        let reps = sl.per_rep[yp].len().min(all.len());
+        let mut cols: [Vec<Vec<f64>>; 3] = [
+            vec![Vec::new(); nc],
+            vec![Vec::new(); nc],
+            vec![Vec::new(); nc],
+        ];
+        for rep in 0..reps {
+            let mut chosen = vec![false; base.demand.len()];
+            for (d, t) in sl.per_rep[yp][rep].iter().enumerate() {
+                if *t > 0.0
+                    && let Some(b) = base_demand[d]
+                {
+                    chosen[b] = true;
+                }
+            }
+            let bt = by_corridor(base, &all[rep][yb], &info, &chosen);
+            let mut b_row = vec![0.0; nc];
+            for (c, v) in bt.iter().enumerate() {
+                b_row[base_cols[c]] += v;
+            }
+            let mut p_row = vec![0.0; nc];
+            for (c, v) in sl.flows_by_corridor[yp][rep].iter().enumerate() {
+                p_row[policy_cols[c]] += v;
+            }
+            for c in 0..nc {
+                cols[0][c].push(b_row[c]);
+                cols[1][c].push(p_row[c]);
+                cols[2][c].push(p_row[c] - b_row[c]);
+            }
+        }
+        let [b, p, ch] = cols.map(|v| {
+            v.into_iter()
+                .map(|mut x| Summary::of(&mut x))
+                .collect::<Vec<_>>()
+        });
+        bs.push(b);
+        ps.push(p);
+        cs.push(ch);
+    }
+    Ok(Diversion {
+        years,
+        corridors,
+        base: bs,
+        policy: ps,
+        change: cs,
     })
 }
