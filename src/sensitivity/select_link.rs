@@ -260,7 +260,7 @@ pub fn diversion(
             vec![Vec::new(); nc],
             vec![Vec::new(); nc],
         ];
-        for rep in 0..reps {
+        for (rep, figs) in all.iter().enumerate().take(reps) {
             let mut chosen = vec![false; base.demand.len()];
             for (d, t) in sl.per_rep[yp][rep].iter().enumerate() {
                 if *t > 0.0
@@ -269,7 +269,7 @@ pub fn diversion(
                     chosen[b] = true;
                 }
             }
-            let bt = by_corridor(base, &all[rep][yb], &info, &chosen);
+            let bt = by_corridor(base, &figs[yb], &info, &chosen);
             let mut b_row = vec![0.0; nc];
             for (c, v) in bt.iter().enumerate() {
                 b_row[base_cols[c]] += v;
