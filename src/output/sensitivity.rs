@@ -112,6 +112,37 @@ pub fn run_files(
                     t.output.label
                 ),
             ));
+            // The spider: draws only, in the tornado's order.
+            let lines: Vec<(String, [f64; 5])> = oat.bars[o]
+                .iter()
+                .filter_map(|b| {
+                    oat.spider[o]
+                        .iter()
+                        .find(|(f, _)| *f == b.factor)
+                        .map(|(f, v)| (sens.factor_names[*f].clone(), *v))
+                })
+                .collect();
+            if !lines.is_empty() {
+                let stem = format!("sensitivity_spider_{o}");
+                files.extend(render_figure(
+                    &stem,
+                    WIDTH,
+                    1000,
+                    &crate::charts::spider::Spider {
+                        output_label: t.output.label.clone(),
+                        tonnes: t.output.is_tonnes(),
+                        lines,
+                        note: note(s, r.replications),
+                    },
+                )?);
+                charts.push((
+                    stem,
+                    format!(
+                        "Spider: {} with each input at its 10th to 90th percentile.",
+                        t.output.label
+                    ),
+                ));
+            }
         }
     }
     files.push((PathBuf::from("sensitivity.csv"), csv.into_bytes()));
