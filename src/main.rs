@@ -681,7 +681,13 @@ fn select_link(args: &SelectLinkArgs) -> u8 {
             }
         }
     };
-    let files = output::sensitivity::select_link_files(s, &r, diversion.as_ref());
+    let files = match output::sensitivity::select_link_files(s, &r, diversion.as_ref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
     write_out(
         &args.flags.out,
         &format!("select-link-{}-{id}", s.name),

@@ -26,6 +26,7 @@ pub mod link_utilization;
 pub mod network_map;
 mod raster;
 pub mod route_intervals;
+pub mod select_link;
 pub mod spider;
 pub mod style;
 pub mod sweep;

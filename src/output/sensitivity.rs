@@ -324,7 +324,11 @@ pub fn sobol_files(s: &Scenario, r: &SobolResult) -> Files {
 }
 
 /// The folder of `corridor select-link`.
-pub fn select_link_files(s: &Scenario, r: &SelectLink, d: Option<&Diversion>) -> Files {
+pub fn select_link_files(
+    s: &Scenario,
+    r: &SelectLink,
+    d: Option<&Diversion>,
+) -> Result<Files, ChartError> {
     let mut csv = String::from("year,demand,origin,destination,tonnes,tonnes_sd");
     for p in PERCENTILE_NAMES {
         csv.push_str(&format!(",tonnes_{p}"));
@@ -361,6 +365,16 @@ pub fn select_link_files(s: &Scenario, r: &SelectLink, d: Option<&Diversion>) ->
     };
     let what = r.selection.describe(s);
     let mut files = Vec::new();
+    files.extend(render_figure(
+        "select_link",
+        WIDTH,
+        1000,
+        &crate::charts::select_link::SelectLinkChart {
+            scenario: s,
+            result: r,
+            note: note(s, r.replications),
+        },
+    )?);
     if let Some(d) = d {
         let mut c = String::from("year,corridor");
         for part in ["base", "scenario", "change"] {
@@ -408,5 +422,5 @@ pub fn select_link_files(s: &Scenario, r: &SelectLink, d: Option<&Diversion>) ->
             crate::report::sensitivity::select_link_page(s, r, d, &years).into_bytes(),
         ),
     ]);
-    files
+    Ok(files)
 }

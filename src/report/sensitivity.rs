@@ -285,6 +285,11 @@ pub fn select_link_page(
         r.replications,
         if r.replications == 1 { "" } else { "s" }
     );
+    figure(
+        &mut b,
+        "select_link",
+        &format!("Tonnes each flow puts on {what}, by year."),
+    );
     b.push_str("<table>\n<tr><th>Flow</th>");
     for y in years {
         let _ = write!(b, "<th class=\"num\">{y}</th>");
