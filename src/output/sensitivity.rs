@@ -230,17 +230,25 @@ pub fn sweep_files(s: &Scenario, r: &SweepResult) -> Result<Files, ChartError> {
     }
     let mut charts = Vec::new();
     let title = format!(
-        "{} against {}",
-        if sw.outputs.len() == 1 {
-            sw.outputs[0].label.clone()
-        } else {
-            "Outputs".into()
+        "{}{} as {} {}",
+        sw.outputs
+            .first()
+            .map_or("Outputs".to_string(), |o| o.label.clone()),
+        match sw.outputs.len() {
+            0 | 1 => String::new(),
+            2 => format!(" and {}", sw.outputs[1].label),
+            n => format!(" and {} more outputs", n - 1),
         },
         sw.inputs
             .iter()
             .map(|i| i.target.key.as_str())
             .collect::<Vec<_>>()
-            .join(" and ")
+            .join(" and "),
+        if sw.inputs.len() == 1 {
+            "varies"
+        } else {
+            "vary"
+        }
     );
     let n = note(s, r.replications);
     if sw.inputs.len() == 1 {
