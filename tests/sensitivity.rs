@@ -341,3 +341,38 @@ fn select_link_against_a_base_says_where_the_freight_came_from() {
         "some corridor loses"
     );
 }
+
+#[test]
+fn a_disruption_is_a_factor_of_its_own_in_the_ranks_and_the_tornado() {
+    // Route 1 closes for 73 days (a fifth of the year) with probability 0.5: while it is
+    // closed all freight takes route 2, so route 1 carries 1000 p (1 - days/365).
+    // Tornado bar: off = 1000 p, on = 1000 p x 0.8; rank correlation with the days
+    // disrupted: -1 up to the ties of the years it does not strike.
+    let text = two_routes(
+        "40",
+        30.0,
+        "1000",
+        r#"
+[[disruptions]]
+id = "r1-closure"
+links = ["r1"]
+annual_probability = 0.5
+duration_days = 73
+capacity_loss = 1
+"#,
+    );
+    let (_d, l) = load_loaded(&text);
+    let s = &l.scenario;
+    let (_, sens) = sensitivity::run(s, &l.study, &opts(Some(40)), &mut |_, _| {}, &mut |_, _| {})
+        .expect("run");
+    let sens = sens.expect("a disruption makes the scenario stochastic");
+    assert_eq!(sens.factor_names, ["disruptions.r1-closure"]);
+    let m = &sens.ranks[0].measures;
+    assert!(m.spearman[0] < -0.99, "{:?}", m.spearman);
+    let oat = sens.oat.expect("tornado");
+    let p = logit_share(60.0, 80.0);
+    let bar = &oat.bars[0][0];
+    assert!((bar.low - 1000.0 * p).abs() < 1e-6, "{}", bar.low);
+    assert!((bar.high - 1000.0 * p * 0.8).abs() < 1e-6, "{}", bar.high);
+    assert!(bar.input_low.is_nan());
+}

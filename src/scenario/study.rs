@@ -452,9 +452,8 @@ pub fn validate(m: &Merged, s: &Scenario, problems: &mut Problems) -> Study {
                     }
                 }
             }
-            if !list.is_empty() {
-                study.outputs = outs;
-            }
+            // An empty list turns the analysis off.
+            study.outputs = outs;
         }
         study.tornado = raw.tornado.unwrap_or(true);
     }
