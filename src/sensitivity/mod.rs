@@ -109,6 +109,10 @@ pub struct RankTable {
     pub measures: rank::RankMeasures,
 }
 
+/// Replications the rank measures use at most (the first ones): enough for ρ to ±0.003,
+/// and bounded memory for runs of millions of replications.
+pub const RANK_MAX: usize = 100_000;
+
 /// What a run adds about sensitivity: rank measures from its replications and the
 /// one-at-a-time tornado.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +137,7 @@ pub fn run(
     let mut values: Vec<Vec<f64>> = Vec::new();
     let results = runner::run_observed(s, opts, progress, &mut |first, chunk| {
         if wanted {
-            for years in chunk {
+            for years in chunk.iter().take(RANK_MAX.saturating_sub(values.len())) {
                 values.push(
                     study
                         .outputs
@@ -150,27 +154,26 @@ pub fn run(
     }
     let seed = opts.seed.unwrap_or(s.seed);
     let fs = factors(s);
-    let uniforms: Vec<Vec<f64>> = (0..values.len() as u64)
-        .map(|rep| runner::uniforms(s, seed, rep))
-        .collect();
+    // xs[output][factor][rep], from each replication's uniforms recomputed one at a time.
+    let mut xs: Vec<Vec<Vec<f64>>> =
+        vec![vec![Vec::with_capacity(values.len()); fs.len()]; study.outputs.len()];
+    for rep in 0..values.len() as u64 {
+        let u = runner::uniforms(s, seed, rep);
+        for (o, out) in study.outputs.iter().enumerate() {
+            for (f, factor) in fs.iter().enumerate() {
+                xs[o][f].push(factor_value(s, factor, &u, out.year));
+            }
+        }
+    }
     let ranks = study
         .outputs
         .iter()
         .enumerate()
         .map(|(o, out)| {
-            let xs: Vec<Vec<f64>> = fs
-                .iter()
-                .map(|f| {
-                    uniforms
-                        .iter()
-                        .map(|u| factor_value(s, f, u, out.year))
-                        .collect()
-                })
-                .collect();
             let y: Vec<f64> = values.iter().map(|v| v[o]).collect();
             RankTable {
                 output: out.clone(),
-                measures: rank::rank_measures(&xs, &y),
+                measures: rank::rank_measures(&xs[o], &y),
             }
         })
         .collect();
