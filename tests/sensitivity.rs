@@ -376,3 +376,50 @@ capacity_loss = 1
     assert!((bar.high - 1000.0 * p * 0.8).abs() < 1e-6, "{}", bar.high);
     assert!(bar.input_low.is_nan());
 }
+
+#[test]
+fn an_override_sets_a_whole_share_group_or_one_named_input() {
+    use corridor_sim::scenario::num::Param;
+    use corridor_sim::scenario::overrides;
+    let year =
+        r#"{ dist = "discrete", values = [2026, 2028], probs = [0.5, 0.5], share = "open" }"#;
+    let text = two_routes("40", 30.0, "1000", "")
+        .replace(
+            "tariff_usd_per_t = 40",
+            &format!("tariff_usd_per_t = 40\nopen_from = {year}"),
+        )
+        .replace(
+            "tariff_usd_per_t = 30.0",
+            &format!("tariff_usd_per_t = 30\nopen_from = {year}"),
+        )
+        .replace(
+            "tariff_usd_per_t = 30\n",
+            &format!("tariff_usd_per_t = 30\nopen_from = {year}\n"),
+        );
+    let (_d, l) = load_loaded(&text);
+    let s = &l.scenario;
+    assert_eq!(s.draw_keys, ["share.open"]);
+    let open = |s: &corridor_sim::model::Scenario| -> Vec<Option<Param>> {
+        s.links.iter().map(|l| l.open_from.clone()).collect()
+    };
+    let mut a = s.clone();
+    overrides::apply(
+        &mut a,
+        &overrides::resolve(s, "share.open").unwrap(),
+        2030.0,
+    );
+    assert_eq!(open(&a), vec![Some(Param::Fixed(2030.0)); 2]);
+    let mut b = s.clone();
+    overrides::apply(
+        &mut b,
+        &overrides::resolve(s, "links.r2.open_from").unwrap(),
+        2031.0,
+    );
+    assert!(open(&b)[0].as_ref().unwrap().is_random());
+    assert_eq!(open(&b)[1], Some(Param::Fixed(2031.0)));
+    // Its nominal value is the group's median (the lower of two equally likely years).
+    assert_eq!(
+        overrides::nominal(s, &overrides::resolve(s, "share.open").unwrap()),
+        open(s)[0].as_ref().unwrap().nominal()
+    );
+}
