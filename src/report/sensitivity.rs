@@ -84,7 +84,12 @@ pub fn run_section(sens: &RunSensitivity, charts: &[(String, String)]) -> String
                             "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
                             fmt_value(bar.low),
                             fmt_value(bar.high),
-                            fmt_value(bar.swing())
+                            // Solver noise (1e-9 of the base and less) reads as no change.
+                            fmt_value(if bar.swing() <= 1e-9 * oat.base[o].abs() {
+                                0.0
+                            } else {
+                                bar.swing()
+                            })
                         );
                     }
                     None => b.push_str("<td></td><td></td><td></td>"),
