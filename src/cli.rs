@@ -83,6 +83,36 @@ Prints each problem with its file, line, column and key; exits 2 if any file has
         after_help = "Example:\n  corridor calibrate seeds/south-caucasus.toml --year 2024\n\nFits the constants listed under [calibration] parameters (corridor constants, border dwells, link tariffs and times, demand sizes, each within its bounds) so that the [[measures]] match their observations of the year, by weighted least squares on the relative differences (deterministic nominal run; bounded Levenberg-Marquardt). Prints the constants before and after, each measure before, after and observed, and the fit's diagnostics, and writes FILE (default: <scenario>-calibrated.toml beside the scenario): a scenario that extends the input (base = ...) with the fitted values, to review and run."
     )]
     Calibrate(CalibrateArgs),
+    /// Vary one or two inputs over values: outputs with bands, and switching values
+    #[command(
+        after_help = "Examples:\n  corridor sweep scenarios/tripp-fee-sweep.toml\n  \
+corridor sweep scenarios/tripp-opens.toml --input nodes.meghri.border_fee_usd_per_t \
+--from 0 --to 60 --step 5 --output corridors.tripp.tonnes.2035 --below corridors.btk.tonnes.2035\n\n\
+Runs each [[sweep]] of the scenario (or the one named by --id, or the one given by --input ...): \
+every point with the scenario's replications and seed (the same draws of every other input at \
+every point), and writes DIR/sweep-<scenario>-<id>/ with sweep.csv, switching.csv (when a \
+threshold is given), charts/ and index.html. Inputs are named like the draws: \
+links.<id>.<key>, nodes.<id>.<key>, demand.<id>.<key>, events.<id>.<key>, \
+disruptions.<id>.<key>, share.<name>."
+    )]
+    Sweep(SweepArgs),
+    /// Variance-based (Sobol') sensitivity indices of the scenario's outputs
+    #[command(
+        after_help = "Example:\n  corridor sensitivity scenarios/tripp-opens.toml --samples 256\n\n\
+Runs the Saltelli design, N x (k + 2) replications for k uncertain inputs (a `share` group \
+and a disruption count as one), and writes DIR/sensitivity-<scenario>/ with sobol.csv \
+(first- and total-order indices with 95% bootstrap intervals per output and input) and \
+index.html. Outputs: the scenario's [sensitivity] outputs, or --output."
+    )]
+    Sensitivity(SensitivityArgs),
+    /// Which flows use a link, node or corridor, with tonnes and bands by year
+    #[command(
+        after_help = "Example:\n  corridor select-link scenarios/tripp-opens.toml --link meghri-ordubad-rail\n\n\
+Runs the scenario's replications and writes DIR/select-link-<scenario>-<id>/ with \
+select_link.csv (tonnes of every flow on the selection by year: mean, sd, percentiles) and \
+index.html. On a link the flows' tonnes add up to the link's tonnes."
+    )]
+    SelectLink(SelectLinkArgs),
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +126,83 @@ pub struct CalibrateArgs {
     /// Where the calibrated scenario is written
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Run only the [[sweep]] with this id
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Sweep this input instead of the scenario's [[sweep]] tables
+    #[arg(long, value_name = "KEY")]
+    pub input: Option<String>,
+    /// Values of --input, comma separated
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub values: Option<Vec<f64>>,
+    /// Range of --input: first value
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub from: Option<f64>,
+    /// Range of --input: last value
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub to: Option<f64>,
+    /// Range of --input: step
+    #[arg(long, value_name = "X")]
+    pub step: Option<f64>,
+    /// Outputs to report (repeatable), e.g. corridors.tripp.tonnes.2035
+    #[arg(long = "output", value_name = "NAME")]
+    pub outputs: Vec<String>,
+    /// Switching value: where the first --output falls below this number or output
+    #[arg(long, value_name = "X|NAME", allow_hyphen_values = true)]
+    pub below: Option<String>,
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Base sample size N (a power of two reads best); runs N x (k + 2) replications
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub samples: usize,
+    /// Bootstrap resamples for the confidence intervals
+    #[arg(long, value_name = "R", default_value_t = 200)]
+    pub resamples: usize,
+    /// Outputs (repeatable); default: the scenario's [sensitivity] outputs
+    #[arg(long = "output", value_name = "NAME")]
+    pub outputs: Vec<String>,
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SelectLinkArgs {
+    /// The scenario file
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// A link id
+    #[arg(long, value_name = "ID", group = "selection")]
+    pub link: Option<String>,
+    /// A node id
+    #[arg(long, value_name = "ID", group = "selection")]
+    pub node: Option<String>,
+    /// A corridor id
+    #[arg(long, value_name = "ID", group = "selection")]
+    pub corridor: Option<String>,
+    /// A base scenario: where the selection's freight came from (paired replications)
+    #[arg(long, value_name = "BASE")]
+    pub base: Option<PathBuf>,
+    #[command(flatten)]
+    pub flags: RunFlags,
 }
 
 /// How replications are run: shared by `run` and `compare`.

@@ -39,6 +39,7 @@ pub mod results;
 pub mod routes;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod shard;
 pub mod simulate;
 pub mod stats;

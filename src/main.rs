@@ -14,7 +14,10 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{CalibrateArgs, Cli, Command, CompareArgs, MergeArgs, RunArgs, RunFlags};
+use cli::{
+    CalibrateArgs, Cli, Command, CompareArgs, MergeArgs, RunArgs, RunFlags, SelectLinkArgs,
+    SensitivityArgs, SweepArgs,
+};
 use corridor_sim::shard::{self, Shard, ShardError};
 
 const BAD_INPUT: u8 = 2;
@@ -35,6 +38,9 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge(&args),
         Command::Validate(args) => validate(&args.scenarios),
         Command::Calibrate(args) => calibrate(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
+        Command::SelectLink(args) => select_link(&args),
     };
     ExitCode::from(code)
 }
@@ -297,8 +303,9 @@ fn run_one(
         None
     };
     let mut write_error: Option<std::io::Error> = None;
-    let results = runner::run_observed(
+    let (results, sens) = corridor_sim::sensitivity::run(
         s,
+        &l.study,
         opts,
         &mut |done, total| {
             bar.set_length(total);
@@ -330,8 +337,9 @@ fn run_one(
         k.finish()
             .map_err(|e| format!("cannot write replications: {e}"))?;
     }
-    let files =
-        output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
+    let warnings: Vec<String> = l.warnings.iter().map(|w| w.to_string()).collect();
+    let files = output::render_run(s, &results, seed, requested, &warnings, sens.as_ref())
+        .map_err(|e| e.to_string())?;
     for (rel, bytes) in &files {
         staging
             .write(rel, bytes)
@@ -417,10 +425,18 @@ fn merge(args: &MergeArgs) -> u8 {
             seed,
             requested,
             warnings,
+            sensitivity,
         } => {
             let s = &loaded.scenario;
             let dest = args.out.join(output::safe_dir_name(&s.name));
-            let files = output::render_run(s, results, *seed, *requested, warnings);
+            let files = output::render_run(
+                s,
+                results,
+                *seed,
+                *requested,
+                warnings,
+                sensitivity.as_deref(),
+            );
             let what = format!(
                 "{}: {} replication{}",
                 s.name,
@@ -713,4 +729,298 @@ fn appraise(args: &CompareArgs) -> u8 {
         );
     }
     0
+}
+
+/// Loads one scenario for `sweep`, `sensitivity` and `select-link`, with the flags.
+fn load_one(path: &Path, flags: &RunFlags) -> Result<(Loaded, RunOptions), u8> {
+    let opts = check_flags(flags).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })?;
+    let (mut loaded, bad) = load_all(&[path.to_path_buf()]);
+    if bad || loaded.is_empty() {
+        return Err(BAD_INPUT);
+    }
+    Ok((loaded.remove(0).1, opts))
+}
+
+/// Writes a folder of results and refreshes the runs index.
+fn write_out(out: &Path, dir: &str, files: &[(PathBuf, Vec<u8>)], quiet: bool, what: &str) -> u8 {
+    let dest = out.join(output::safe_dir_name(dir));
+    if let Err(e) = output::write_folder(&dest, files) {
+        eprintln!("error: cannot write {}: {e}", dest.display());
+        return FAILURE;
+    }
+    if let Err(e) = output::write_runs_index(out) {
+        eprintln!(
+            "error: cannot write {}: {e}",
+            out.join("index.html").display()
+        );
+        return FAILURE;
+    }
+    if !quiet {
+        eprintln!("{what} written to {}", dest.display());
+    }
+    0
+}
+
+fn sweep(args: &SweepArgs) -> u8 {
+    let (l, opts) = match load_one(&args.scenario, &args.flags) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let s = &l.scenario;
+    let sweeps = if let Some(input) = &args.input {
+        let raw = corridor_sim::scenario::raw::RawSweep {
+            id: Some(args.id.clone().unwrap_or_else(|| "cli".into())),
+            input: Some(input.clone()),
+            values: args.values.clone(),
+            from: args.from,
+            to: args.to,
+            step: args.step,
+            outputs: (!args.outputs.is_empty()).then(|| args.outputs.clone()),
+            switch: args
+                .below
+                .as_ref()
+                .map(|b| corridor_sim::scenario::raw::RawSwitch {
+                    output: args.outputs.first().cloned(),
+                    below: Some(match b.parse::<f64>() {
+                        Ok(v) => corridor_sim::scenario::raw::RawThreshold::Value(v),
+                        Err(_) => corridor_sim::scenario::raw::RawThreshold::Output(b.clone()),
+                    }),
+                }),
+            ..Default::default()
+        };
+        match corridor_sim::scenario::study::sweep_from_raw(s, &raw) {
+            Ok(sw) => vec![sw],
+            Err(e) => {
+                eprintln!("error: {e}");
+                return BAD_INPUT;
+            }
+        }
+    } else {
+        let all: Vec<_> = l
+            .study
+            .sweeps
+            .iter()
+            .filter(|sw| args.id.as_ref().is_none_or(|id| *id == sw.id))
+            .cloned()
+            .collect();
+        if all.is_empty() {
+            eprintln!(
+                "error: {} has no [[sweep]]{}; add one or give --input with --values or --from/--to/--step",
+                args.scenario.display(),
+                args.id
+                    .as_ref()
+                    .map(|i| format!(" with id `{i}`"))
+                    .unwrap_or_default()
+            );
+            return BAD_INPUT;
+        }
+        all
+    };
+    let mut code = 0;
+    for sw in &sweeps {
+        let points: u64 = sw.inputs.iter().map(|i| i.values.len() as u64).product();
+        let reps = corridor_sim::sensitivity::sweep::replications(s, sw, &opts);
+        let bar = progress_bar(
+            args.flags.quiet,
+            points * reps,
+            &format!("{} {}", s.name, sw.id),
+        );
+        let result = corridor_sim::sensitivity::sweep::run(s, sw, &opts, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        });
+        bar.finish_and_clear();
+        let r = match result {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: cannot start worker threads: {e}");
+                return FAILURE;
+            }
+        };
+        let files = match output::sensitivity::sweep_files(s, &r) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILURE;
+            }
+        };
+        if !args.flags.quiet
+            && let Some(sv) = &r.switching
+        {
+            match sv.value {
+                Some(x) => eprintln!(
+                    "{}: switching value {} = {x:.3} (replications 5-95%: {:.3}-{:.3})",
+                    sw.id, sw.inputs[0].target.key, sv.band.p[0], sv.band.p[4]
+                ),
+                None => eprintln!(
+                    "{}: the output does not fall below its threshold in the range",
+                    sw.id
+                ),
+            }
+        }
+        code = code.max(write_out(
+            &args.flags.out,
+            &format!("sweep-{}-{}", s.name, sw.id),
+            &files,
+            args.flags.quiet,
+            &format!(
+                "sweep {} ({} points x {} replications)",
+                sw.id,
+                r.points.len(),
+                r.replications
+            ),
+        ));
+    }
+    code
+}
+
+fn sensitivity(args: &SensitivityArgs) -> u8 {
+    let (l, opts) = match load_one(&args.scenario, &args.flags) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let s = &l.scenario;
+    if !s.is_stochastic() {
+        eprintln!(
+            "error: {} has no uncertain inputs: there is nothing to attribute variance to",
+            args.scenario.display()
+        );
+        return BAD_INPUT;
+    }
+    if !(2..=1_000_000).contains(&args.samples) {
+        eprintln!("error: --samples must be between 2 and 1000000");
+        return BAD_INPUT;
+    }
+    let mut outputs = Vec::new();
+    for name in &args.outputs {
+        match corridor_sim::scenario::study::parse_output(s, name) {
+            Ok(o) => outputs.push(o),
+            Err(e) => {
+                eprintln!("error: --output {name}: {e}");
+                return BAD_INPUT;
+            }
+        }
+    }
+    if outputs.is_empty() {
+        outputs = l.study.outputs.clone();
+    }
+    if outputs.is_empty() {
+        eprintln!("error: no output to explain; give --output NAME");
+        return BAD_INPUT;
+    }
+    let k = corridor_sim::sensitivity::factors(s).len() as u64;
+    let total = args.samples as u64 * (k + 2);
+    let bar = progress_bar(args.flags.quiet, total, &s.name);
+    let seed = opts.seed.unwrap_or(s.seed);
+    let result = corridor_sim::sensitivity::sobol::run(
+        s,
+        &outputs,
+        args.samples,
+        seed,
+        args.resamples,
+        opts.threads,
+        &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    );
+    bar.finish_and_clear();
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return FAILURE;
+        }
+    };
+    let files = output::sensitivity::sobol_files(s, &r);
+    write_out(
+        &args.flags.out,
+        &format!("sensitivity-{}", s.name),
+        &files,
+        args.flags.quiet,
+        &format!("Sobol' indices ({} runs)", r.runs),
+    )
+}
+
+fn select_link(args: &SelectLinkArgs) -> u8 {
+    let (l, opts) = match load_one(&args.scenario, &args.flags) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let s = &l.scenario;
+    let (kind, id) = match (&args.link, &args.node, &args.corridor) {
+        (Some(id), _, _) => ("link", id),
+        (_, Some(id), _) => ("node", id),
+        (_, _, Some(id)) => ("corridor", id),
+        _ => {
+            eprintln!("error: name what to select: --link ID, --node ID or --corridor ID");
+            return BAD_INPUT;
+        }
+    };
+    let sel = match corridor_sim::sensitivity::select_link::Selection::parse(s, kind, id) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let bar = progress_bar(args.flags.quiet, runner::replications(s, &opts), &s.name);
+    let result = corridor_sim::sensitivity::select_link::run(s, sel, &opts, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return FAILURE;
+        }
+    };
+    let diversion = match &args.base {
+        None => None,
+        Some(bp) => {
+            let (loaded, bad) = load_all(std::slice::from_ref(bp));
+            if bad || loaded.is_empty() {
+                return BAD_INPUT;
+            }
+            let base = &loaded[0].1.scenario;
+            let bar = progress_bar(args.flags.quiet, r.replications, &base.name);
+            let d = corridor_sim::sensitivity::select_link::diversion(
+                base,
+                s,
+                &r,
+                &opts,
+                &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            match d {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("error: cannot start worker threads: {e}");
+                    return FAILURE;
+                }
+            }
+        }
+    };
+    let files = match output::sensitivity::select_link_files(s, &r, diversion.as_ref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    write_out(
+        &args.flags.out,
+        &format!("select-link-{}-{id}", s.name),
+        &files,
+        args.flags.quiet,
+        &format!("select-link of {}", sel.describe(s)),
+    )
 }

@@ -28,7 +28,11 @@ pub mod measures;
 pub mod network_map;
 mod raster;
 pub mod route_intervals;
+pub mod select_link;
+pub mod spider;
 pub mod style;
+pub mod sweep;
+pub mod tornado;
 pub mod unserved;
 
 use std::path::PathBuf;
@@ -408,4 +412,51 @@ pub fn render_charts(
         files.extend(pair?);
     }
     Ok(files)
+}
+
+/// A chart drawn from data other than a run's results (sensitivity, sweeps): anything
+/// that can draw itself on any backend.
+pub trait Figure: Sync {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> style::Drawn;
+}
+
+/// A `Figure` as `charts/<stem>.svg` and `charts/<stem>.png` of `width` x `height` pixels.
+pub fn render_figure<F: Figure>(
+    stem: &str,
+    width: u32,
+    height: u32,
+    f: &F,
+) -> Result<[(PathBuf, Vec<u8>); 2], ChartError> {
+    if !style::ensure_font() {
+        return Err(ChartError::Font);
+    }
+    let err = |DrawError(message)| ChartError::Draw {
+        chart: stem.to_string(),
+        message,
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        f.draw(&root)
+            .and_then(|_| root.present().map_err(DrawError::from))
+            .map_err(err)?;
+    }
+    let mut rgb = vec![255u8; width as usize * height as usize * 3];
+    {
+        let root = raster::Raster::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        f.draw(&root)
+            .and_then(|_| root.present().map_err(DrawError::from))
+            .map_err(err)?;
+    }
+    let png = encode_png(&rgb, width, height).map_err(|e| ChartError::Png {
+        chart: stem.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok([
+        (
+            PathBuf::from(format!("charts/{stem}.svg")),
+            svg.into_bytes(),
+        ),
+        (PathBuf::from(format!("charts/{stem}.png")), png),
+    ])
 }

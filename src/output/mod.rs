@@ -5,6 +5,7 @@
 pub mod appraisal;
 pub mod csv;
 pub mod replications;
+pub mod sensitivity;
 pub mod summary;
 
 use std::fs;
@@ -162,17 +163,19 @@ pub fn render(
     warnings: &[crate::scenario::problem::Problem],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
-    render_run(s, r, seed, requested, &warnings)
+    render_run(s, r, seed, requested, &warnings, None)
 }
 
 /// As `render`, with the scenario's warnings already printed (a merge of shards takes
-/// them from the shard files).
+/// them from the shard files) and the run's sensitivity analysis (`sensitivity.csv`, its
+/// charts and a section of `index.html`) when there is one.
 pub fn render_run(
     s: &crate::model::Scenario,
     r: &crate::results::Results,
     seed: u64,
     requested: u64,
     warnings: &[String],
+    sens: Option<&crate::sensitivity::RunSensitivity>,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = r
         .tables()
@@ -189,10 +192,17 @@ pub fn render_run(
     ));
     let charts = crate::charts::plan(s, r);
     files.extend(crate::charts::render_charts(&charts, s, r)?);
+    let mut sections = Vec::new();
+    if let Some(sens) = sens {
+        let (more, section) = sensitivity::run_files(s, r, sens)?;
+        files.extend(more);
+        sections.push(section);
+    }
     let facts = crate::report::html::RunFacts {
         seed,
         replications_requested: requested,
         warnings: warnings.to_vec(),
+        sections,
     };
     let names: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let page = crate::report::html::scenario_index(s, r, &facts, &charts, &names);

@@ -73,7 +73,7 @@ a { color: #0060a8; }
 footer { margin-top: 3em; border-top: 1px solid #ddd; padding-top: 0.8em; }
 ";
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -89,6 +89,8 @@ pub struct RunFacts {
     pub replications_requested: u64,
     /// Warnings about the scenario, one line each.
     pub warnings: Vec<String>,
+    /// Extra sections (HTML), placed after the charts: sensitivity.
+    pub sections: Vec<String>,
 }
 
 /// The years of the key-numbers table: 2030, 2035 and 2040 where in the horizon,
@@ -365,6 +367,10 @@ pub fn scenario_index(
         );
     }
 
+    for section in &facts.sections {
+        b.push_str(section);
+    }
+
     // Data files.
     b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
     let describe = |name: &str| match name {
@@ -378,6 +384,9 @@ pub fn scenario_index(
             "tonnes (and units a day) of each measure per year, with its observation and the difference"
         }
         "summary.json" => "run metadata and headline figures",
+        "sensitivity.csv" => {
+            "rank correlations and one-at-a-time swings of each uncertain input, per output"
+        }
         "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
         _ => "",
     };

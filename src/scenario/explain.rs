@@ -10,11 +10,12 @@ use super::raw::*;
 use super::suggest::did_you_mean;
 
 /// The sections that are one table (`[scenario]`), not a list of tables (`[[nodes]]`).
-const SINGLE_TABLES: [&str; 4] = [
+const SINGLE_TABLES: [&str; 5] = [
     "scenario",
     "route_choice",
     "congestion",
     "transfer_defaults",
+    "sensitivity",
 ];
 /// Tables nested in `[congestion]`.
 const CONGESTION_TABLES: [&str; 4] = ["rail", "road", "ferry", "sea"];
@@ -108,6 +109,8 @@ fn section_keys() -> &'static [(&'static str, Vec<String>)] {
             ("[[disruptions]]", keys::<RawDisruption>()),
             ("[[measures]]", keys::<RawMeasure>()),
             ("[calibration]", keys::<RawCalibration>()),
+            ("[sensitivity]", keys::<RawSensitivity>()),
+            ("[[sweep]]", keys::<RawSweep>()),
         ]
     })
 }

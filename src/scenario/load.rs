@@ -59,6 +59,8 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
     /// The files read, leaf first.
     pub files: Vec<PathBuf>,
+    /// `[sensitivity]` and `[[sweep]]`, validated.
+    pub study: super::study::Study,
 }
 
 /// Reads a scenario file, follows its `base` chain, merges and validates it.
@@ -192,6 +194,10 @@ fn load_chain(path: &Path, leaf_text: Option<String>) -> Result<Loaded, Scenario
     layers.reverse();
     let merged = merge(layers);
     let scenario = validate(&merged, &mut problems);
+    let study = scenario
+        .as_ref()
+        .map(|s| super::study::validate(&merged, s, &mut problems))
+        .unwrap_or_default();
     if let Some(s) = &scenario
         && !problems.has_errors()
         && let Some(msg) = limits::run_size_error(s, s.replications)
@@ -205,6 +211,7 @@ fn load_chain(path: &Path, leaf_text: Option<String>) -> Result<Loaded, Scenario
             scenario: s,
             warnings: problems.warnings(),
             files,
+            study,
         }),
         _ => Err(ScenarioError::Invalid(finish(problems, path))),
     }

@@ -44,6 +44,9 @@ pub struct Merged {
     pub disruptions: Vec<Item<RawDisruption>>,
     pub measures: Vec<Item<RawMeasure>>,
     pub calibration: RawCalibration,
+    /// `[sensitivity]` as written last in the chain (a later file replaces it whole).
+    pub sensitivity: Option<Item<RawSensitivity>>,
+    pub sweeps: Vec<Item<RawSweep>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -127,6 +130,16 @@ impl Keyed for RawEvent {
     fn overlay(&mut self, o: &Self) {
         overlay!(self, o; year, link, action, capacity_tpy, tariff_usd_per_t, tariff_usd_per_tkm,
             speed_kmh, time_h, note);
+    }
+}
+
+impl Keyed for RawSweep {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; input, values, from, to, step, input2, values2, from2, to2, step2,
+            outputs, switch, replications, note);
     }
 }
 
@@ -221,6 +234,15 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.measures, raw.measures, &file, &text);
         let k = &raw.calibration;
         overlay!(m.calibration, k; year, max_iterations, parameters);
+        merge_items(&mut m.sweeps, raw.sweep, &file, &text);
+        if let Some(sp) = raw.sensitivity {
+            let location = LineIndex::new(&text).at(file.clone(), &text, sp.span().start);
+            m.sensitivity = Some(Item {
+                value: sp.into_inner(),
+                location,
+                index: 0,
+            });
+        }
         m.leaf = Location {
             file,
             ..Location::default()

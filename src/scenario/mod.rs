@@ -8,8 +8,10 @@ pub mod load;
 pub mod measures;
 pub mod merge;
 pub mod num;
+pub mod overrides;
 pub mod problem;
 pub mod raw;
+pub mod study;
 pub mod suggest;
 pub mod validate;
 

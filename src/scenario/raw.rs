@@ -42,6 +42,11 @@ pub struct RawFile {
     pub measures: Vec<Spanned<RawMeasure>>,
     #[serde(default)]
     pub calibration: RawCalibration,
+    /// `[sensitivity]`: the outputs whose drivers a run reports.
+    pub sensitivity: Option<Spanned<RawSensitivity>>,
+    /// `[[sweep]]`: inputs varied over values by `corridor sweep`.
+    #[serde(default)]
+    pub sweep: Vec<Spanned<RawSweep>>,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -437,5 +442,52 @@ pub struct RawCalibrationParameter {
     pub key: Option<String>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// `[sensitivity]`: which outputs the sensitivity analysis of a run explains.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    /// Output names such as `corridors.tripp.tonnes.2035`.
+    pub outputs: Option<Vec<String>>,
+    /// Whether `corridor run` adds the one-at-a-time tornado (2k+1 extra runs).
+    pub tornado: Option<bool>,
+}
+
+/// A threshold: a number, or the name of another output.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RawThreshold {
+    Value(f64),
+    Output(String),
+}
+
+/// `switch = { output = "...", below = ... }` of a sweep.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSwitch {
+    pub output: Option<String>,
+    pub below: Option<RawThreshold>,
+}
+
+/// `[[sweep]]`: one or two inputs varied over values, each point with its replications.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub id: Option<String>,
+    pub input: Option<String>,
+    pub values: Option<Vec<f64>>,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub step: Option<f64>,
+    pub input2: Option<String>,
+    pub values2: Option<Vec<f64>>,
+    pub from2: Option<f64>,
+    pub to2: Option<f64>,
+    pub step2: Option<f64>,
+    pub outputs: Option<Vec<String>>,
+    pub switch: Option<RawSwitch>,
+    pub replications: Option<u64>,
     pub note: Option<String>,
 }

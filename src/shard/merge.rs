@@ -26,6 +26,8 @@ pub enum Merged {
         requested: u64,
         /// The warnings of the scenario as the shards printed them.
         warnings: Vec<String>,
+        /// The run's sensitivity analysis, from the shards' explained outputs.
+        sensitivity: Option<Box<crate::sensitivity::RunSensitivity>>,
     },
     Compare {
         base: Loaded,
@@ -36,10 +38,21 @@ pub enum Merged {
 }
 
 /// The bytes of the shard file of a run's share: `collector` and `routes` from
-/// `runner::collect_range` over `manifest`'s replications.
-pub fn encode_run(manifest: Manifest, collector: &Collector, routes: &[RouteInfo]) -> Vec<u8> {
+/// `runner::collect_range` over `manifest`'s replications, then the outputs its
+/// sensitivity analysis explains (`sensitivity::output_values`) for those of its
+/// replications that the analysis uses, in replication order.
+pub fn encode_run(
+    manifest: Manifest,
+    collector: &Collector,
+    routes: &[RouteInfo],
+    explained: &[Vec<f64>],
+) -> Vec<u8> {
     let mut w = Writer::default();
     codec::put_collector(&mut w, collector, routes);
+    w.len(explained.len());
+    for v in explained {
+        w.f64s(v);
+    }
     file::encode(manifest, &w.bytes)
 }
 
@@ -255,19 +268,28 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
             let budget = m.exact_values as usize;
             let mut routes = Routes::default();
             let mut all = Collector::for_study(s, budget, m.replications);
+            let mut explained: Vec<Vec<f64>> = Vec::new();
             for h in &headers {
                 let payload = file::read_payload(h)?;
                 let mut r = Reader::new(&payload);
                 let empty = Collector::for_study(s, budget, m.replications);
                 let (part, info) =
                     codec::get_collector(&mut r, empty, s.demand.len(), s.corridors.len())
-                        .and_then(|p| r.end().map(|_| p))
+                        .and_then(|p| {
+                            let n = r.len(8)?;
+                            for _ in 0..n {
+                                explained.push(r.f64s()?);
+                            }
+                            r.end().map(|_| p)
+                        })
                         .map_err(|e| damaged(h, e))?;
                 check_count(h, part.replications())?;
                 let remap = routes.remap(info);
                 all.append(part, &remap);
             }
             let results = all.finish(s, &routes.info);
+            let sensitivity =
+                crate::sensitivity::analyse(s, &loaded[0].study, &opts, &explained)?.map(Box::new);
             let warnings = m.scenarios[0].warnings.clone();
             let mut loaded = loaded;
             Ok(Merged::Run {
@@ -276,6 +298,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
                 seed: m.seed,
                 requested: m.replications_requested,
                 warnings,
+                sensitivity,
             })
         }
         Kind::Compare => {
@@ -341,8 +364,19 @@ pub fn run_shard(
     let s: &Scenario = &loaded.scenario;
     let total = runner::replications(s, opts);
     let range = shard.range(total);
+    let study = &loaded.study;
+    let mut explained: Vec<Vec<f64>> = Vec::new();
     let (collector, routes) =
-        runner::collect_range(s, opts, range.clone(), progress, &mut |_, _| {})?;
+        runner::collect_range(s, opts, range.clone(), progress, &mut |first, chunk| {
+            for (i, years) in chunk.iter().enumerate() {
+                if first + i as u64 >= crate::sensitivity::RANK_MAX as u64 {
+                    break;
+                }
+                if let Some(v) = crate::sensitivity::output_values(s, study, years) {
+                    explained.push(v);
+                }
+            }
+        })?;
     let manifest = Manifest::new(
         Kind::Run,
         shard,
@@ -359,7 +393,7 @@ pub fn run_shard(
     );
     Ok((
         manifest.file_name(),
-        encode_run(manifest, &collector, &routes),
+        encode_run(manifest, &collector, &routes, &explained),
     ))
 }
 
