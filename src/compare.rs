@@ -125,8 +125,8 @@ pub fn compare(
         progress,
         |rep| {
             (
-                eb.run(draws(base, seed, rep).as_deref()),
-                ep.run(draws(policy, seed, rep).as_deref()),
+                eb.run_with(draws(base, seed, rep).as_deref(), Some((seed, rep))),
+                ep.run_with(draws(policy, seed, rep).as_deref(), Some((seed, rep))),
             )
         },
         |chunk: Vec<(Vec<YearFigures>, Vec<YearFigures>)>| {

@@ -28,6 +28,7 @@ pub mod folder_name;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod queues;
 pub mod report;
 pub mod results;
 pub mod routes;

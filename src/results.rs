@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, LINK_METRICS,
-    ROUTE_METRICS, RouteInfo, YearFigures,
+    QUEUE_CONVERGENCE_METRICS, QUEUE_METRICS, ROUTE_METRICS, RouteInfo, YearFigures,
 };
 use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
@@ -46,6 +46,8 @@ pub struct Results {
     pub convergence: Table,
     /// Per year, when the scenario has disruptions.
     pub disruptions: Option<Table>,
+    /// Per year and queue point, when the scenario has queue points (`queues.csv`).
+    pub queues: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
     /// Whether percentiles are sketched (within `stats::SKETCH_ACCURACY`) or exact.
@@ -62,6 +64,7 @@ impl Results {
             &self.convergence,
         ];
         t.extend(self.disruptions.as_ref());
+        t.extend(self.queues.as_ref());
         t
     }
 }
@@ -133,6 +136,8 @@ pub struct Collector {
     demand: Columns,
     convergence: Columns,
     disruptions: Columns,
+    /// Queue points per year, then the queue fixed point per year (empty without queues).
+    queues: Columns,
     /// Per year, per global route id.
     routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
     /// Values held exactly; past `budget` everything switches to sketches.
@@ -157,6 +162,11 @@ impl Collector {
             demand: Columns::new(ny * s.demand.len() * DEMAND_METRICS.len()),
             convergence: Columns::new(ny * CONVERGENCE_METRICS.len()),
             disruptions: Columns::new(ny * DISRUPTION_METRICS.len()),
+            queues: Columns::new(if s.queues.is_empty() {
+                0
+            } else {
+                ny * (s.queues.len() * QUEUE_METRICS.len() + QUEUE_CONVERGENCE_METRICS.len())
+            }),
             routes: vec![Vec::new(); ny],
             stored: 0,
             budget,
@@ -188,7 +198,22 @@ impl Collector {
                 })
                 .collect()
         }
-        let groups: [(&mut Columns, Vec<Vec<f64>>); 5] = [
+        let has_queues = reps.iter().flatten().any(|y| !y.queues.is_empty());
+        let queue_rows: Vec<Vec<f64>> = reps
+            .iter()
+            .map(|years| {
+                if !has_queues {
+                    return Vec::new();
+                }
+                let mut row: Vec<f64> = years
+                    .iter()
+                    .flat_map(|y| y.queues.iter().flatten().copied())
+                    .collect();
+                row.extend(years.iter().flat_map(|y| y.queue_convergence));
+                row
+            })
+            .collect();
+        let groups: [(&mut Columns, Vec<Vec<f64>>); 6] = [
             (&mut self.links, rows(reps, |y| y.links.clone())),
             (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
             (&mut self.demand, rows(reps, |y| y.demand.clone())),
@@ -200,6 +225,7 @@ impl Collector {
                     vec![[d[0], d[1] / 1e6, d[2] / 1e6, d[3]]]
                 }),
             ),
+            (&mut self.queues, queue_rows),
         ];
         for (cols, rows) in groups {
             cols.push_rows(&rows);
@@ -244,6 +270,7 @@ impl Collector {
             &self.demand,
             &self.convergence,
             &self.disruptions,
+            &self.queues,
         ]
         .iter()
         .map(|c| match c {
@@ -262,6 +289,7 @@ impl Collector {
             &mut self.demand,
             &mut self.convergence,
             &mut self.disruptions,
+            &mut self.queues,
         ] {
             c.switch_to_sketch();
         }
@@ -346,13 +374,50 @@ impl Collector {
         }
 
         let mut convergence = table("convergence", &["year"], &CONVERGENCE_METRICS);
+        let nq = s.queues.len();
+        let nqm = QUEUE_METRICS.len();
+        if nq > 0 {
+            convergence.metrics.extend(QUEUE_CONVERGENCE_METRICS);
+        }
         for (y, year) in years.iter().enumerate() {
             let at = y * CONVERGENCE_METRICS.len();
+            let mut stats = self.convergence.summaries(at, CONVERGENCE_METRICS.len());
+            if nq > 0 {
+                let at = years.len() * nq * nqm + y * QUEUE_CONVERGENCE_METRICS.len();
+                stats.extend(self.queues.summaries(at, QUEUE_CONVERGENCE_METRICS.len()));
+            }
             convergence.rows.push(Row {
                 keys: vec![year.clone()],
-                stats: self.convergence.summaries(at, CONVERGENCE_METRICS.len()),
+                stats,
             });
         }
+
+        let queues = (nq > 0).then(|| {
+            let mut t = table(
+                "queues",
+                &["year", "queue", "queue_name", "at", "unit"],
+                &QUEUE_METRICS,
+            );
+            for (y, year) in years.iter().enumerate() {
+                for (p, q) in s.queues.iter().enumerate() {
+                    let at = match q.at {
+                        crate::model::QueueAt::Node { node, .. } => s.nodes[node].id.clone(),
+                        crate::model::QueueAt::Link(l) => s.links[l].id.clone(),
+                    };
+                    t.rows.push(Row {
+                        keys: vec![
+                            year.clone(),
+                            q.id.clone(),
+                            q.name.clone(),
+                            at,
+                            q.unit.clone(),
+                        ],
+                        stats: self.queues.summaries((y * nq + p) * nqm, nqm),
+                    });
+                }
+            }
+            t
+        });
 
         let disruptions = (!s.disruptions.is_empty()).then(|| {
             let mut t = table("disruptions", &["year"], &DISRUPTION_METRICS);
@@ -418,6 +483,7 @@ impl Collector {
             od,
             convergence,
             disruptions,
+            queues,
             replications: self.reps,
             sketched: self.sketched,
         }

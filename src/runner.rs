@@ -160,7 +160,7 @@ pub fn run_observed(
         replications(s, opts),
         opts.threads,
         progress,
-        |rep| engine.run(draws(s, seed, rep).as_deref()),
+        |rep| engine.run_with(draws(s, seed, rep).as_deref(), Some((seed, rep))),
         |chunk| {
             observe(first, &chunk);
             first += chunk.len() as u64;

@@ -11,6 +11,7 @@ use crate::cost::node_step;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
+use crate::queues::QueueLayer;
 use crate::routes::{RouteSet, build_route_set};
 
 /// A topology's candidate routes and their global ids.
@@ -106,8 +107,19 @@ impl<'a> Engine<'a> {
     /// Runs one replication with the given uniforms (`None`: nominal values and no
     /// disruption).
     pub fn run(&self, uniforms: Option<&[f64]>) -> Vec<YearFigures> {
+        self.run_with(uniforms, None)
+    }
+
+    /// As `run`; `draws` names the run's (seed, replication) for the queue layer's own
+    /// streams (`None`: nominal daily arrivals).
+    pub fn run_with(
+        &self,
+        uniforms: Option<&[f64]>,
+        draws: Option<(u64, u64)>,
+    ) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
+        let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         // The previous year's network state and its routes: most years change nothing.
@@ -130,6 +142,7 @@ impl<'a> Engine<'a> {
             let periods = self.periods(&inst, &state, year, yi, uniforms);
             let mut acc = YearAcc::new(s, &rs, &demand_t);
             let mut normal_flows: Option<Vec<f64>> = None;
+            let mut queue_year = (Vec::new(), [0.0; 2]);
             for period in &periods {
                 // The normal period's route costs and arcs change only with the network
                 // state (route set, events): reuse last year's when it is the same.
@@ -162,20 +175,38 @@ impl<'a> Engine<'a> {
                         .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
                         .map(|(_, f)| f.as_slice()),
                 };
-                let a = assign(
-                    &s.route_choice,
-                    arcs,
-                    routes,
-                    &demand_t,
-                    &inst.vot_usd_per_t_h,
-                    start,
-                );
+                let solve = |arcs: &ArcData, warm: Option<&[f64]>| {
+                    assign(
+                        &s.route_choice,
+                        arcs,
+                        routes,
+                        &demand_t,
+                        &inst.vot_usd_per_t_h,
+                        warm.or(start),
+                    )
+                };
+                // Queue points: the year's waits and assignment solved together.
+                let a = match queues.as_mut() {
+                    None => solve(arcs, None),
+                    Some(q) if period.disruption.is_none() => {
+                        let struck: Vec<(usize, f64)> = periods
+                            .iter()
+                            .filter_map(|p| p.disruption.map(|k| (k, p.days)))
+                            .collect();
+                        let (a, figs, conv) = q.solve_year(year, &struck, uniforms, arcs, solve);
+                        queue_year = (figs, conv);
+                        a
+                    }
+                    Some(q) => solve(&q.adjust(arcs), None),
+                };
                 acc.add(self, period, routes, &a);
                 if normal_flows.is_none() {
                     normal_flows = Some(a.route_flow_t);
                 }
             }
-            out.push(acc.finish(self, &state, &rs, &gids));
+            let mut figures = acc.finish(self, &state, &rs, &gids);
+            (figures.queues, figures.queue_convergence) = queue_year;
+            out.push(figures);
             if let Some(f) = normal_flows {
                 warm = Some((rs, f));
             }
@@ -461,6 +492,8 @@ impl YearAcc {
                 if self.converged { 1.0 } else { 0.0 },
             ],
             disruption: self.disruption,
+            queues: Vec::new(),
+            queue_convergence: [0.0; 2],
         }
     }
 }

@@ -147,6 +147,7 @@ fn scenario() -> Scenario {
         routes: Vec::new(),
         events: Vec::new(),
         disruptions: Vec::new(),
+        queues: vec![],
         n_draws: 3,
         draw_keys: vec!["a".into(), "b".into(), "c".into()],
     }
@@ -434,6 +435,7 @@ fn results() -> Results {
         od,
         convergence,
         disruptions: None,
+        queues: None,
         replications: 200,
         sketched: false,
     }

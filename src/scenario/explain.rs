@@ -106,6 +106,7 @@ fn section_keys() -> &'static [(&'static str, Vec<String>)] {
             ("[[routes]]", keys::<RawRoute>()),
             ("[[events]]", keys::<RawEvent>()),
             ("[[disruptions]]", keys::<RawDisruption>()),
+            ("[[queues]]", keys::<RawQueue>()),
         ]
     })
 }

@@ -42,6 +42,7 @@ pub struct Merged {
     pub routes: Vec<Item<RawRoute>>,
     pub events: Vec<Item<RawEvent>>,
     pub disruptions: Vec<Item<RawDisruption>>,
+    pub queues: Vec<Item<RawQueue>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -139,6 +140,17 @@ impl Keyed for RawDisruption {
     }
 }
 
+impl Keyed for RawQueue {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; name, node, link, mode, capacity_per_day, tonnes_per_unit, unit,
+            service, vessel_units, max_headway_days, seasonality, dispersion, threshold_units,
+            servers, enabled, source, note);
+    }
+}
+
 /// Adds one file's items: an item whose `id` matches an item of an earlier file (the
 /// base) changes that item; any other item is added. A repeated `id` within one file is
 /// kept as a separate item, so that validation reports it as a duplicate instead of one
@@ -206,6 +218,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         merge_items(&mut m.routes, raw.routes, &file, &text);
         merge_items(&mut m.events, raw.events, &file, &text);
         merge_items(&mut m.disruptions, raw.disruptions, &file, &text);
+        merge_items(&mut m.queues, raw.queues, &file, &text);
         m.leaf = Location {
             file,
             ..Location::default()

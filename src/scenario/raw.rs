@@ -36,6 +36,8 @@ pub struct RawFile {
     pub events: Vec<Spanned<RawEvent>>,
     #[serde(default)]
     pub disruptions: Vec<Spanned<RawDisruption>>,
+    #[serde(default)]
+    pub queues: Vec<Spanned<RawQueue>>,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -215,6 +217,30 @@ pub struct RawDisruption {
     pub added_dwell_h: Option<Num>,
     pub first_year: Option<i32>,
     pub last_year: Option<i32>,
+    pub enabled: Option<bool>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[queues]]`: a queue point simulated day by day (`crate::queues`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub node: Option<String>,
+    pub link: Option<String>,
+    pub mode: Option<String>,
+    pub capacity_per_day: Option<Num>,
+    pub tonnes_per_unit: Option<f64>,
+    pub unit: Option<String>,
+    pub service: Option<String>,
+    pub vessel_units: Option<f64>,
+    pub max_headway_days: Option<f64>,
+    pub seasonality: Option<Vec<f64>>,
+    pub dispersion: Option<f64>,
+    pub threshold_units: Option<f64>,
+    pub servers: Option<u32>,
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,
