@@ -310,6 +310,9 @@ pub struct QueuePoint {
     pub threshold_units: f64,
     /// Parallel servers (lanes, booths) for the within-day wait (Erlang C); 0 = none.
     pub servers: u32,
+    /// Other traffic sharing the capacity (units per day: domestic or unmodelled flows),
+    /// with the same seasonality and randomness.
+    pub background_units_per_day: f64,
     /// Disruptions that cut this point's service (indices into `Scenario::disruptions`).
     pub disruptions: Vec<usize>,
 }

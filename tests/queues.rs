@@ -213,7 +213,7 @@ fn a_closure_leaves_the_fluid_backlog_and_the_route_choice_is_consistent() {
     let wait = common::value(q, &["2026", "border"], "wait_mean_h");
     assert!(wait > 1.0, "a closure makes waits: {wait} h");
     assert!(
-        gap <= 0.5f64.max(0.05 * wait) + 1e-9,
+        gap <= 1f64.max(0.1 * wait) + 1e-9,
         "gap {gap} h, wait {wait} h"
     );
 }

@@ -10,7 +10,7 @@
 //! Route choice and queues are made consistent each year by a fixed point on the
 //! waits w (hours per point): assign with w added to the point's arcs (BPR off there)
 //! -> arrivals -> day loop -> mean waits w'; w <- w' after the first round, then
-//! w <- w + (w' - w) / 2 (damped fixed-point iteration) until max |w' - w| <= max(0.5 h, 5% of w'), at most `MAX_ROUNDS` rounds.
+//! w <- w + (w' - w) / 2 (damped fixed-point iteration) until max |w' - w| <= max(1 h, 10% of w'), at most `MAX_ROUNDS` rounds.
 //! Every round replays the year's same random draws (the point's stream is rewound to
 //! the year's block), so the map w -> w' is deterministic and the fixed point defined.
 //! Rounds and the last gap go to `convergence.csv`.
@@ -35,13 +35,13 @@ use crate::network::Arcs;
 use day::{ServerState, step};
 
 /// Most assignment-and-queue rounds per year.
-pub const MAX_ROUNDS: usize = 10;
+pub const MAX_ROUNDS: usize = 6;
 /// Damping of the waits after the first round: w <- w + STEP (w' - w).
 pub const STEP: f64 = 0.5;
 /// Waits closer than this (hours) to their response are consistent...
-pub const TOLERANCE_H: f64 = 0.5;
+pub const TOLERANCE_H: f64 = 1.0;
 /// ...or closer than this share of the response.
-pub const TOLERANCE_REL: f64 = 0.05;
+pub const TOLERANCE_REL: f64 = 0.10;
 
 const DAYS: usize = 365;
 const N_METRICS: usize = QUEUE_METRICS.len();
@@ -286,7 +286,8 @@ impl<'a> QueueLayer<'a> {
             } else {
                 plan.arcs.iter().map(|&i| arc_flow_t[i]).fold(0.0, f64::max)
             };
-            self.lambda[p] = tpy / self.s.queues[p].tonnes_per_unit / DAYS as f64;
+            let q = &self.s.queues[p];
+            self.lambda[p] = tpy / q.tonnes_per_unit / DAYS as f64 + q.background_units_per_day;
         }
     }
 

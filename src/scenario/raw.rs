@@ -241,6 +241,7 @@ pub struct RawQueue {
     pub dispersion: Option<f64>,
     pub threshold_units: Option<f64>,
     pub servers: Option<u32>,
+    pub background_per_day: Option<f64>,
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,

@@ -122,6 +122,13 @@ pub(super) fn validate_queues(m: &Merged, cx: &mut Ctx, r: &Refs) -> Vec<QueuePo
             false,
         );
         let dispersion = positive(cx.problems, q.dispersion, "dispersion", 1.0, true);
+        let background = positive(
+            cx.problems,
+            q.background_per_day,
+            "background_per_day",
+            0.0,
+            true,
+        );
         if dispersion > 0.0 && dispersion < 1.0 {
             cx.problems.error(
                 loc,
@@ -241,6 +248,7 @@ pub(super) fn validate_queues(m: &Merged, cx: &mut Ctx, r: &Refs) -> Vec<QueuePo
             dispersion,
             threshold_units,
             servers,
+            background_units_per_day: background,
             disruptions,
         });
     }
