@@ -12,6 +12,12 @@
 
 use crate::model::ServicePattern;
 
+/// Floor of a non-negative number by truncation (no libm call without SSE4.1).
+#[inline]
+fn floor_pos(x: f64) -> f64 {
+    (x.max(0.0) as u64) as f64
+}
+
 /// The state of one queue point carried from day to day and year to year.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ServerState {
@@ -54,15 +60,15 @@ pub fn step(st: &mut ServerState, pattern: ServicePattern, arrivals: f64, capaci
             st.vessel_credit = (st.vessel_credit + rate).min(rate.max(1.0));
             // Full loads already waiting leave at the start of the day.
             let mut q0 = st.queue_units;
-            let d0 = (q0 / k).floor().min(st.vessel_credit.floor()).max(0.0);
+            let d0 = floor_pos(q0 / k).min(floor_pos(st.vessel_credit));
             q0 -= d0 * k;
             st.vessel_credit -= d0;
             // Then a vessel leaves each time the queue reaches k, while vessels last:
             // departure m at the (m k - q0)-th arrival of the day.
             let n = arrivals;
-            let r = st.vessel_credit.floor().max(0.0);
+            let r = floor_pos(st.vessel_credit);
             let m = if q0 < k {
-                r.min(((q0 + n) / k).floor())
+                r.min(floor_pos((q0 + n) / k))
             } else {
                 0.0
             };

@@ -145,14 +145,43 @@ pub fn poisson_inverse(lambda: f64, u: f64) -> f64 {
         .max(0.0)
 }
 
+/// Mean from which daily counts use the normal quantile with a skew term.
+pub const NORMAL_FROM: f64 = 30.0;
+
+/// Standard deviation and skewness / 6 of daily counts with mean `lambda` and variance
+/// `dispersion x lambda` (Poisson or negative binomial: skewness (2D - 1) / sqrt(D
+/// lambda)). Computed once per month by the day loop.
+#[inline]
+pub fn normal_terms(lambda: f64, dispersion: f64) -> (f64, f64) {
+    let d = dispersion.max(1.0);
+    let sd = (d * lambda).sqrt();
+    (sd, (2.0 * d - 1.0) / sd / 6.0)
+}
+
+/// A count from its normal quantile `z` with the Cornish-Fisher skew term:
+/// floor(lambda + sd (z + skew/6 (z^2 - 1)) + 1/2), at least 0.
+#[inline]
+pub fn normal_count(lambda: f64, sd: f64, skew6: f64, z: f64) -> f64 {
+    // Truncation of a non-negative number is its floor (and, unlike f64::floor
+    // without SSE4.1, needs no call into libm).
+    ((lambda + sd * (z + skew6 * (z * z - 1.0)) + 0.5).max(0.0) as u64) as f64
+}
+
 /// Arrivals of one day from two uniforms, monotone in both: exactly `lambda` when
-/// dispersion is 0, Poisson at 1, above it a Poisson whose mean is `lambda` times a
-/// gamma factor of mean 1 and variance (dispersion - 1) / lambda (gamma-Poisson, i.e.
-/// negative binomial with variance dispersion x lambda), the gamma by the
-/// Wilson-Hilferty cube of a normal (Wilson and Hilferty, 1931).
+/// dispersion is 0. From a mean of `NORMAL_FROM`, the normal quantile of `u_count` with
+/// the skew term (variance dispersion x lambda). Below it, Poisson by exact inversion at
+/// dispersion 1, and above 1 a Poisson whose mean is `lambda` times a gamma factor of
+/// mean 1 and variance (dispersion - 1) / lambda (gamma-Poisson, i.e. negative binomial
+/// with variance dispersion x lambda), the gamma by the Wilson-Hilferty cube of a
+/// normal (Wilson and Hilferty, 1931).
 pub fn arrivals_from_uniforms(lambda: f64, dispersion: f64, u_rate: f64, u_count: f64) -> f64 {
     if dispersion <= 0.0 || lambda <= 0.0 {
         return lambda.max(0.0);
+    }
+    if lambda >= NORMAL_FROM {
+        let z = crate::distributions::normal_quantile(u_count.clamp(1e-12, 1.0 - 1e-12));
+        let (sd, skew6) = normal_terms(lambda, dispersion);
+        return normal_count(lambda, sd, skew6, z);
     }
     let rate = if dispersion > 1.0 {
         let shape = lambda / (dispersion - 1.0);

@@ -10,7 +10,7 @@
 //! Route choice and queues are made consistent each year by a fixed point on the
 //! waits w (hours per point): assign with w added to the point's arcs (BPR off there)
 //! -> arrivals -> day loop -> mean waits w'; w <- w' after the first round, then
-//! w <- w + (w' - w) / 2 (damped fixed-point iteration) until max |w' - w| <= max(1 h, 10% of w'), at most `MAX_ROUNDS` rounds.
+//! w <- w + (w' - w) / 2 (damped fixed-point iteration) until max |w' - w| <= max(2 h, 10% of w'), at most `MAX_ROUNDS` rounds.
 //! Every round replays the year's same random draws (the point's stream is rewound to
 //! the year's block), so the map w -> w' is deterministic and the fixed point defined.
 //! Rounds and the last gap go to `convergence.csv`.
@@ -35,11 +35,11 @@ use crate::network::Arcs;
 use day::{ServerState, step};
 
 /// Most assignment-and-queue rounds per year.
-pub const MAX_ROUNDS: usize = 6;
+pub const MAX_ROUNDS: usize = 4;
 /// Damping of the waits after the first round: w <- w + STEP (w' - w).
 pub const STEP: f64 = 0.5;
 /// Waits closer than this (hours) to their response are consistent...
-pub const TOLERANCE_H: f64 = 1.0;
+pub const TOLERANCE_H: f64 = 2.0;
 /// ...or closer than this share of the response.
 pub const TOLERANCE_REL: f64 = 0.10;
 
@@ -125,10 +125,14 @@ pub struct QueueLayer<'a> {
     /// Per point and day: capacity factor (disruptions) and the day's mean wait.
     factor: Vec<f64>,
     day_wait: Vec<f64>,
-    /// Per point and day: the year's two uniforms (rate, count), drawn once a year
-    /// and replayed by every round of the fixed point.
-    draws: Vec<[f64; 2]>,
+    /// Per point and day: the year's two uniforms (rate, count) and the count's normal
+    /// quantile, drawn once a year and replayed by every round of the fixed point.
+    draws: Vec<[f64; 3]>,
+    /// Per point and month: the day's mean, and the normal terms of its counts.
+    months: Vec<[f64; 3]>,
     figures: Vec<[f64; N_METRICS]>,
+    /// Mean wait (hours) per point from the last day loop: the response to `waits_h`.
+    response_h: Vec<f64>,
 }
 
 impl<'a> QueueLayer<'a> {
@@ -209,8 +213,10 @@ impl<'a> QueueLayer<'a> {
             lambda: vec![0.0; n],
             factor: vec![1.0; n * DAYS],
             day_wait: vec![0.0; n * DAYS],
-            draws: vec![[0.5; 2]; n * DAYS],
+            draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
+            months: vec![[0.0; 3]; n * 12],
             figures: vec![[0.0; N_METRICS]; n],
+            response_h: vec![0.0; n],
         })
     }
 
@@ -246,7 +252,10 @@ impl<'a> QueueLayer<'a> {
             for (p, r) in rngs.iter_mut().enumerate() {
                 r.set_word_pos(year_block(year));
                 for d in &mut self.draws[p * DAYS..(p + 1) * DAYS] {
-                    *d = [r.random::<f64>(), r.random::<f64>()];
+                    let (u_rate, u_count) = (r.random::<f64>(), r.random::<f64>());
+                    let z =
+                        crate::distributions::normal_quantile(u_count.clamp(1e-12, 1.0 - 1e-12));
+                    *d = [u_rate, u_count, z];
                 }
             }
         }
@@ -260,19 +269,19 @@ impl<'a> QueueLayer<'a> {
             self.run_days();
             let mut gap: f64 = 0.0;
             let mut ok = true;
-            for (p, f) in self.figures.iter().enumerate() {
-                let response = f[3];
+            for (p, &response) in self.response_h.iter().enumerate() {
                 let diff = (response - self.waits_h[p]).abs();
                 gap = gap.max(diff);
                 ok &= diff <= TOLERANCE_H.max(TOLERANCE_REL * response);
             }
             if ok || rounds >= MAX_ROUNDS {
                 self.carry.copy_from_slice(&self.scratch);
+                self.finish_figures();
                 return (a, self.figures.clone(), [rounds as f64, gap]);
             }
             let step = if rounds == 1 { 1.0 } else { STEP };
-            for (w, f) in self.waits_h.iter_mut().zip(&self.figures) {
-                *w += step * (f[3] - *w);
+            for (w, r) in self.waits_h.iter_mut().zip(&self.response_h) {
+                *w += step * (r - *w);
             }
             warm = Some(a.route_flow_t);
         }
@@ -331,40 +340,52 @@ impl<'a> QueueLayer<'a> {
         let months = month_of_day();
         let n = self.plans.len();
         self.scratch.copy_from_slice(&self.carry);
-        for f in self.figures.iter_mut() {
-            *f = [0.0; N_METRICS];
+        for (p, q) in self.s.queues.iter().enumerate() {
+            for m in 0..12 {
+                let lam = self.lambda[p] * q.seasonality[m];
+                let (sd, skew6) = draw::normal_terms(lam, q.dispersion);
+                self.months[p * 12 + m] = [lam, sd, skew6];
+            }
         }
-        for (day, &month) in months.iter().enumerate() {
-            let month = month as usize;
-            for p in 0..n {
-                let q = &self.s.queues[p];
-                let plan = &self.plans[p];
-                let lam = self.lambda[p] * q.seasonality[month];
-                let a = if self.rngs.is_some() {
-                    let [u_rate, u_count] = self.draws[p * DAYS + day];
-                    draw::arrivals_from_uniforms(lam, q.dispersion, u_rate, u_count)
-                } else {
+        let random = self.rngs.is_some();
+        // Points are independent within a day, so each runs its year in one tight
+        // loop over dense per-day arrays, with its state and sums in locals.
+        for p in 0..n {
+            let q = &self.s.queues[p];
+            let plan = &self.plans[p];
+            let (cap, threshold) = (plan.capacity_units_per_day, plan.threshold_units);
+            let (pattern, dispersion) = (q.pattern, q.dispersion);
+            let stochastic = random && dispersion > 0.0;
+            let mp = &self.months[p * 12..(p + 1) * 12];
+            let draws = &self.draws[p * DAYS..(p + 1) * DAYS];
+            let factors = &self.factor[p * DAYS..(p + 1) * DAYS];
+            let day_wait = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let mut c = self.scratch[p];
+            let mut f = [0.0; N_METRICS];
+            for day in 0..DAYS {
+                let [lam, sd, skew6] = mp[months[day] as usize];
+                let a = if !stochastic {
                     lam
+                } else {
+                    let [u_rate, u_count, z] = draws[day];
+                    if lam >= draw::NORMAL_FROM {
+                        draw::normal_count(lam, sd, skew6, z)
+                    } else {
+                        draw::arrivals_from_uniforms(lam, dispersion, u_rate, u_count)
+                    }
                 };
-                let factor = self.factor[p * DAYS + day];
-                let c = &mut self.scratch[p];
+                let factor = factors[day];
                 let q_start = c.server.queue_units;
-                let out = step(
-                    &mut c.server,
-                    q.pattern,
-                    a,
-                    plan.capacity_units_per_day * factor,
-                );
+                let out = step(&mut c.server, pattern, a, cap * factor);
                 let q_end = c.server.queue_units;
-                let f = &mut self.figures[p];
                 f[0] += a;
                 f[1] += out.served_units;
                 f[5] += out.area_unit_days;
                 f[8] = f[8].max(q_end);
-                if q_end > plan.threshold_units {
+                if q_end > threshold {
                     f[9] += 1.0;
                 }
-                self.day_wait[p * DAYS + day] = if lam > 0.0 {
+                day_wait[day] = if lam > 0.0 {
                     out.area_unit_days / lam
                 } else {
                     0.0
@@ -374,27 +395,54 @@ impl<'a> QueueLayer<'a> {
                 if factor < 1.0 {
                     f[10] += 1.0 - factor;
                     if c.phase == Phase::Idle {
-                        c.target_units = q_start.max(0.1 * plan.capacity_units_per_day);
+                        c.target_units = q_start.max(0.1 * cap);
                     }
                     c.phase = Phase::Disrupted;
-                } else {
+                } else if c.phase != Phase::Idle {
                     if c.phase == Phase::Disrupted {
                         c.phase = Phase::Clearing;
                         c.clearing_days = 0.0;
                     }
-                    if c.phase == Phase::Clearing {
-                        c.clearing_days += 1.0;
-                        if q_end <= c.target_units {
-                            c.phase = Phase::Idle;
-                            // Summed in slot 11, counted in slot 13 until the year ends.
-                            f[11] += c.clearing_days;
-                            f[13] += 1.0;
-                        }
+                    c.clearing_days += 1.0;
+                    if q_end <= c.target_units {
+                        c.phase = Phase::Idle;
+                        // Summed in slot 11, counted in slot 13 until the year ends.
+                        f[11] += c.clearing_days;
+                        f[13] += 1.0;
                     }
                 }
             }
+            self.scratch[p] = c;
+            self.figures[p] = f;
         }
         for p in 0..n {
+            let f = &self.figures[p];
+            self.response_h[p] =
+                24.0 * (if f[0] > 0.0 { f[5] / f[0] } else { 0.0 } + self.within_day_wait_days(p));
+        }
+    }
+
+    /// The within-day M/M/c wait (days) at the year's mean load; 0 without `servers`
+    /// or when the point is overloaded (the daily queue holds that wait).
+    fn within_day_wait_days(&self, p: usize) -> f64 {
+        let q = &self.s.queues[p];
+        let lam_mean = self.lambda[p];
+        if q.servers > 0 && lam_mean > 0.0 {
+            closed_form::mmc_wait(
+                q.servers,
+                lam_mean,
+                self.plans[p].capacity_units_per_day / q.servers as f64,
+            )
+            .unwrap_or(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Turns the accepted round's sums into the year's figures (`QUEUE_METRICS`).
+    fn finish_figures(&mut self) {
+        for p in 0..self.plans.len() {
+            let within_days = self.within_day_wait_days(p);
             let q = &self.s.queues[p];
             let plan = &self.plans[p];
             let tpu = q.tonnes_per_unit;
@@ -402,16 +450,6 @@ impl<'a> QueueLayer<'a> {
             let arrived = f[0];
             let area = f[5];
             let lam_mean = self.lambda[p];
-            let within_days = if q.servers > 0 && lam_mean > 0.0 {
-                closed_form::mmc_wait(
-                    q.servers,
-                    lam_mean,
-                    plan.capacity_units_per_day / q.servers as f64,
-                )
-                .unwrap_or(0.0)
-            } else {
-                0.0
-            };
             let waits = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
             let at = (0.95 * (DAYS - 1) as f64).round() as usize;
             let (_, p95, _) = waits.select_nth_unstable_by(at, f64::total_cmp);

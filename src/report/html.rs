@@ -363,6 +363,8 @@ pub fn scenario_index(
         );
     }
 
+    b.push_str(&super::queues::section(s, r));
+
     // Data files.
     b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
     let describe = |name: &str| match name {
@@ -372,6 +374,7 @@ pub fn scenario_index(
         "od.csv" => "demand, served and unserved tonnes per flow and year",
         "convergence.csv" => "equilibrium iterations and gap per year",
         "disruptions.csv" => "disrupted days, added cost, time and unserved tonnes per year",
+        "queues.csv" => "waits, queues and backlogs per queue point and year",
         "summary.json" => "run metadata and headline figures",
         "network.geojson" => "the network with yearly tonnes and utilization (GeoJSON, WGS84)",
         _ => "",

@@ -4,3 +4,4 @@
 
 pub mod geojson;
 pub mod html;
+pub mod queues;
