@@ -217,3 +217,51 @@ fn a_closure_leaves_the_fluid_backlog_and_the_route_choice_is_consistent() {
         "gap {gap} h, wait {wait} h"
     );
 }
+
+#[test]
+fn bad_queue_points_are_located_errors() {
+    // Each mistake is reported at the file and key with the fix, never a panic.
+    let base = queue_scenario(6.0, 0.5);
+    for (bad, good, key, hint) in [
+        (
+            "node = \"X\"\nmode = \"road\"",
+            "node = \"Y\"\nmode = \"road\"",
+            "queues[0].node",
+            "unknown node",
+        ),
+        (
+            "capacity_per_day = 50",
+            "capacity_per_day = -5",
+            "queues[0].capacity_per_day",
+            "greater than 0",
+        ),
+        (
+            "service = \"when_full\"",
+            "service = \"sometimes\"",
+            "queues[1].service",
+            "when_full",
+        ),
+        (
+            "dispersion = 2",
+            "dispersion = 0.5",
+            "queues[0].dispersion",
+            "Poisson",
+        ),
+        (
+            "node = \"X\"\nmode = \"road\"",
+            "node = \"X\"\nlink = \"ferry\"",
+            "queues[0].node",
+            "not both",
+        ),
+    ] {
+        let text = base.replacen(bad, good, 1);
+        assert_ne!(text, base, "the test edits the scenario");
+        let (_dir, path) = common::scenario_file("bad", &text);
+        let err = match corridor_sim::scenario::load(&path) {
+            Ok(_) => panic!("`{good}` should be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains(key) && err.contains(hint), "{good}: {err}");
+        assert!(err.contains("bad.toml:"), "located: {err}");
+    }
+}
