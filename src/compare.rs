@@ -238,11 +238,15 @@ pub fn compare_range_observed(
         opts.threads,
         progress,
         |rep| {
-            let fb = eb.run(draws(base, seed, rep).as_deref());
+            let fb = eb.run_full(draws(base, seed, rep).as_deref(), None, Some((seed, rep)));
             // Elastic demand in the policy pivots on the base's composite cost of the
             // same replication, so its induced tonnes answer the policy's change in cost.
             let reference = elastic.then(|| ReferenceCosts::from_figures(base, &fb));
-            let fp = ep.run_with(draws(policy, seed, rep).as_deref(), reference.as_ref());
+            let fp = ep.run_full(
+                draws(policy, seed, rep).as_deref(),
+                reference.as_ref(),
+                Some((seed, rep)),
+            );
             (fb, fp)
         },
         |chunk: Vec<(Vec<YearFigures>, Vec<YearFigures>)>| {

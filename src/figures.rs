@@ -49,6 +49,30 @@ pub const INDUCED_METRICS: [&str; 4] = [
 /// the same in counting units a day (NaN without a unit), and the relative difference
 /// from the year's observation (model / observed - 1; NaN without one).
 pub const MEASURE_METRICS: [&str; 3] = ["tonnes", "units_per_day", "difference"];
+/// Queue-point figures per year (`crate::queues`): tonnes that arrived and were
+/// served, utilization (arrivals / capacity), mean and 95th-percentile wait, mean and
+/// largest queue in tonnes and units, days with the queue above the point's threshold,
+/// days of cut service (full-closure equivalent: the sum of the day's capacity lost), mean days to clear the backlog after a disruption (NaN when
+/// none cleared that year) and the queue left at the end of the year.
+pub const QUEUE_METRICS: [&str; 14] = [
+    "arrivals_t",
+    "served_t",
+    "utilization",
+    "wait_mean_h",
+    "wait_p95_h",
+    "queue_mean_t",
+    "queue_max_t",
+    "queue_mean_units",
+    "queue_max_units",
+    "days_above_threshold",
+    "disrupted_days",
+    "clear_days",
+    "backlog_end_t",
+    "backlog_end_units",
+];
+/// The queue layer's fixed point with route choice, per year: rounds and the last
+/// change of the waits (hours); appended to `convergence.csv` when there are queues.
+pub const QUEUE_CONVERGENCE_METRICS: [&str; 2] = ["queue_rounds", "queue_gap_h"];
 
 /// A route's figures in one year of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,6 +99,10 @@ pub struct YearFigures {
     pub induced: Vec<[f64; 4]>,
     /// One row per `[[measures]]` item (empty when the scenario has none).
     pub measures: Vec<[f64; 3]>,
+    /// Per queue point (empty without queues), `QUEUE_METRICS`.
+    pub queues: Vec<[f64; 14]>,
+    /// `QUEUE_CONVERGENCE_METRICS` (zeros without queues).
+    pub queue_convergence: [f64; 2],
 }
 
 /// Identity of a global route id.

@@ -34,6 +34,7 @@ pub mod measures;
 pub mod model;
 pub mod network;
 pub mod output;
+pub mod queues;
 pub mod report;
 pub mod results;
 pub mod routes;

@@ -207,6 +207,9 @@ pub struct Disruption {
     pub max_days: f64,
     pub first_year: i32,
     pub last_year: i32,
+    /// First day of the season (0-based day of the year) and its length in days; the
+    /// whole year when no season is given. Used by queue points to place its days.
+    pub season_start_day: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +252,8 @@ pub struct Scenario {
     pub routes: Vec<ExplicitRoute>,
     pub events: Vec<Event>,
     pub disruptions: Vec<Disruption>,
+    /// Queue points simulated day by day (empty: the static BPR model only).
+    pub queues: Vec<QueuePoint>,
     /// How many uniform numbers one replication draws (one per random input or share group).
     pub n_draws: usize,
     /// Named link and node sets whose tonnes are reported and compared with observations.
@@ -280,7 +285,9 @@ impl Scenario {
 
     /// Whether any input is uncertain.
     pub fn is_stochastic(&self) -> bool {
-        self.n_draws > 0 || !self.disruptions.is_empty()
+        self.n_draws > 0
+            || !self.disruptions.is_empty()
+            || self.queues.iter().any(|q| q.dispersion > 0.0)
     }
 
     /// Uniforms one replication draws: the inputs' draws, then for every year and
@@ -362,4 +369,52 @@ pub struct Calibration {
     pub year: Option<i32>,
     pub max_iterations: usize,
     pub parameters: Vec<CalibrationParameter>,
+}
+
+/// Where a queue point sits: at a node (the freight entering it, optionally of one
+/// mode) or on a link (its busiest direction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QueueAt {
+    Node { node: usize, mode: Option<Mode> },
+    Link(usize),
+}
+
+/// How a queue point serves its queue each day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ServicePattern {
+    /// Up to the day's capacity, first come first served.
+    Steady,
+    /// Vessels of `vessel_units` that leave as soon as they are full, or after
+    /// `max_headway_days` with what is aboard; at most capacity / vessel_units a day.
+    WhenFull {
+        vessel_units: f64,
+        max_headway_days: f64,
+    },
+}
+
+/// A queue point (`[[queues]]`): a border, port, ferry or any capacity-limited place
+/// simulated day by day (see `crate::queues`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuePoint {
+    pub id: String,
+    pub name: String,
+    pub at: QueueAt,
+    /// Units (trucks, wagons, tonnes) served per day.
+    pub capacity_units_per_day: Param,
+    pub tonnes_per_unit: f64,
+    pub unit: String,
+    pub pattern: ServicePattern,
+    /// Arrival factor per month (January first), mean 1 over the year's days.
+    pub seasonality: [f64; 12],
+    /// Variance / mean of daily arrivals: 0 steady, 1 Poisson, > 1 over-dispersed.
+    pub dispersion: f64,
+    /// Queue (units) above which a day counts in `days_above_threshold`.
+    pub threshold_units: f64,
+    /// Parallel servers (lanes, booths) for the within-day wait (Erlang C); 0 = none.
+    pub servers: u32,
+    /// Other traffic sharing the capacity (units per day: domestic or unmodelled flows),
+    /// with the same seasonality and randomness.
+    pub background_units_per_day: f64,
+    /// Disruptions that cut this point's service (indices into `Scenario::disruptions`).
+    pub disruptions: Vec<usize>,
 }

@@ -5,7 +5,8 @@ use rayon::prelude::*;
 
 use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, INDUCED_METRICS,
-    LINK_METRICS, MEASURE_METRICS, ROUTE_METRICS, RouteInfo, YearFigures,
+    LINK_METRICS, MEASURE_METRICS, QUEUE_CONVERGENCE_METRICS, QUEUE_METRICS, ROUTE_METRICS,
+    RouteInfo, YearFigures,
 };
 use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
@@ -48,6 +49,8 @@ pub struct Results {
     pub disruptions: Option<Table>,
     /// Per year and measure, when the scenario has `[[measures]]`.
     pub measures: Option<Table>,
+    /// Per year and queue point, when the scenario has queue points (`queues.csv`).
+    pub queues: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
     /// Whether percentiles are sketched (within `stats::SKETCH_ACCURACY`) or exact.
@@ -65,6 +68,7 @@ impl Results {
         ];
         t.extend(self.disruptions.as_ref());
         t.extend(self.measures.as_ref());
+        t.extend(self.queues.as_ref());
         t
     }
 }
@@ -159,6 +163,8 @@ pub struct Collector {
     /// Whether some flow is elastic (the od table then has `INDUCED_METRICS` too).
     pub(crate) elastic: bool,
     pub(crate) measures: Columns,
+    /// Queue points per year, then the queue fixed point per year (empty without queues).
+    pub(crate) queues: Columns,
     /// Per year, per global route id.
     pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
     /// Values recorded (held exactly until they pass `budget`, then everything
@@ -191,6 +197,11 @@ impl Collector {
             }),
             elastic: s.has_elastic_demand(),
             measures: Columns::new(ny * s.measures.len() * MEASURE_METRICS.len()),
+            queues: Columns::new(if s.queues.is_empty() {
+                0
+            } else {
+                ny * (s.queues.len() * QUEUE_METRICS.len() + QUEUE_CONVERGENCE_METRICS.len())
+            }),
             routes: vec![Vec::new(); ny],
             stored: 0,
             budget,
@@ -229,6 +240,7 @@ impl Collector {
             (&mut self.disruptions, later.disruptions),
             (&mut self.induced, later.induced),
             (&mut self.measures, later.measures),
+            (&mut self.queues, later.queues),
         ];
         for (cols, more) in groups {
             cols.append(more);
@@ -289,7 +301,22 @@ impl Collector {
                 .collect()
         }
         let elastic = self.elastic;
-        let groups: [(&mut Columns, Vec<Vec<f64>>); 6] = [
+        let has_queues = reps.iter().flatten().any(|y| !y.queues.is_empty());
+        let queue_rows: Vec<Vec<f64>> = reps
+            .iter()
+            .map(|years| {
+                if !has_queues {
+                    return Vec::new();
+                }
+                let mut row: Vec<f64> = years
+                    .iter()
+                    .flat_map(|y| y.queues.iter().flatten().copied())
+                    .collect();
+                row.extend(years.iter().flat_map(|y| y.queue_convergence));
+                row
+            })
+            .collect();
+        let groups: [(&mut Columns, Vec<Vec<f64>>); 7] = [
             (&mut self.links, rows(reps, |y| y.links.clone())),
             (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
             (&mut self.demand, rows(reps, |y| y.demand.clone())),
@@ -311,6 +338,7 @@ impl Collector {
                     }
                 }),
             ),
+            (&mut self.queues, queue_rows),
         ];
         for (cols, rows) in groups {
             cols.push_rows(&rows);
@@ -356,6 +384,7 @@ impl Collector {
             &self.disruptions,
             &self.induced,
             &self.measures,
+            &self.queues,
         ]
         .iter()
         .map(|c| match c {
@@ -376,6 +405,7 @@ impl Collector {
             &mut self.disruptions,
             &mut self.induced,
             &mut self.measures,
+            &mut self.queues,
         ] {
             c.switch_to_sketch();
         }
@@ -474,13 +504,50 @@ impl Collector {
         }
 
         let mut convergence = table("convergence", &["year"], &CONVERGENCE_METRICS);
+        let nq = s.queues.len();
+        let nqm = QUEUE_METRICS.len();
+        if nq > 0 {
+            convergence.metrics.extend(QUEUE_CONVERGENCE_METRICS);
+        }
         for (y, year) in years.iter().enumerate() {
             let at = y * CONVERGENCE_METRICS.len();
+            let mut stats = self.convergence.summaries(at, CONVERGENCE_METRICS.len());
+            if nq > 0 {
+                let at = years.len() * nq * nqm + y * QUEUE_CONVERGENCE_METRICS.len();
+                stats.extend(self.queues.summaries(at, QUEUE_CONVERGENCE_METRICS.len()));
+            }
             convergence.rows.push(Row {
                 keys: vec![year.clone()],
-                stats: self.convergence.summaries(at, CONVERGENCE_METRICS.len()),
+                stats,
             });
         }
+
+        let queues = (nq > 0).then(|| {
+            let mut t = table(
+                "queues",
+                &["year", "queue", "queue_name", "at", "unit"],
+                &QUEUE_METRICS,
+            );
+            for (y, year) in years.iter().enumerate() {
+                for (p, q) in s.queues.iter().enumerate() {
+                    let at = match q.at {
+                        crate::model::QueueAt::Node { node, .. } => s.nodes[node].id.clone(),
+                        crate::model::QueueAt::Link(l) => s.links[l].id.clone(),
+                    };
+                    t.rows.push(Row {
+                        keys: vec![
+                            year.clone(),
+                            q.id.clone(),
+                            q.name.clone(),
+                            at,
+                            q.unit.clone(),
+                        ],
+                        stats: self.queues.summaries((y * nq + p) * nqm, nqm),
+                    });
+                }
+            }
+            t
+        });
 
         let disruptions = (!s.disruptions.is_empty()).then(|| {
             let mut t = table("disruptions", &["year"], &DISRUPTION_METRICS);
@@ -587,6 +654,7 @@ impl Collector {
             convergence,
             disruptions,
             measures,
+            queues,
             replications: self.reps,
             sketched: self.sketched,
         }

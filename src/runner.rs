@@ -200,7 +200,7 @@ pub fn collect_range(
         range,
         opts.threads,
         progress,
-        |rep| engine.run(draws(s, seed, rep).as_deref()),
+        |rep| engine.run_full(draws(s, seed, rep).as_deref(), None, Some((seed, rep))),
         |chunk| {
             observe(first, &chunk);
             first += chunk.len() as u64;

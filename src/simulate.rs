@@ -12,6 +12,7 @@ use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figure
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
+use crate::queues::QueueLayer;
 use crate::routes::{RouteSet, build_route_set};
 
 /// A topology's candidate routes and their global ids.
@@ -113,14 +114,26 @@ impl<'a> Engine<'a> {
     /// Runs one replication; elastic demand pivots on `reference` where it gives a
     /// flow's cost in a year (an appraisal passes the base scenario's composite costs
     /// of the same replication, `ReferenceCosts::from_figures`), else on the flow's own
-    /// base-year cost.
+    /// base-year cost. Queue points take nominal daily arrivals (see `run_full`).
     pub fn run_with(
         &self,
         uniforms: Option<&[f64]>,
         reference: Option<&ReferenceCosts>,
     ) -> Vec<YearFigures> {
+        self.run_full(uniforms, reference, None)
+    }
+
+    /// As `run_with`; `draws` names the run's (seed, replication) for the queue layer's
+    /// own streams (`None`: nominal daily arrivals).
+    pub fn run_full(
+        &self,
+        uniforms: Option<&[f64]>,
+        reference: Option<&ReferenceCosts>,
+        draws: Option<(u64, u64)>,
+    ) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
+        let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         // The previous year's network state and its routes: most years change nothing.
@@ -190,6 +203,14 @@ impl<'a> Engine<'a> {
                 .as_ref()
                 .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
                 .map(|(_, f)| f.as_slice());
+            // Queue points: the normal period's waits and assignment are solved
+            // together (a fixed point, `queues::QueueLayer::solve_year`); disrupted
+            // periods take the waits it leaves.
+            let struck: Vec<(usize, f64)> = periods
+                .iter()
+                .filter_map(|p| p.disruption.map(|k| (k, p.days)))
+                .collect();
+            let mut queue_year = (Vec::new(), [0.0; 2]);
             let assign_all = |demand_t: &[f64], prev: Option<&[Assignment]>| {
                 let mut done: Vec<Assignment> = Vec::with_capacity(data.len());
                 for (p, (routes, arcs)) in data.iter().enumerate() {
@@ -199,14 +220,26 @@ impl<'a> Engine<'a> {
                             None if p == 0 => year_warm,
                             None => Some(done[0].route_flow_t.as_slice()),
                         };
-                        assign(
-                            &s.route_choice,
-                            arcs,
-                            routes,
-                            demand_t,
-                            &inst.vot_usd_per_t_h,
-                            start,
-                        )
+                        let solve = |arcs: &ArcData, warm: Option<&[f64]>| {
+                            assign(
+                                &s.route_choice,
+                                arcs,
+                                routes,
+                                demand_t,
+                                &inst.vot_usd_per_t_h,
+                                warm.or(start),
+                            )
+                        };
+                        match queues.as_mut() {
+                            None => solve(arcs, None),
+                            Some(q) if p == 0 => {
+                                let (a, figs, conv) =
+                                    q.solve_year(year, &struck, uniforms, arcs, solve);
+                                queue_year = (figs, conv);
+                                a
+                            }
+                            Some(q) => solve(&q.adjust(arcs), None),
+                        }
                     };
                     done.push(a);
                 }
@@ -234,6 +267,7 @@ impl<'a> Engine<'a> {
             }
             let mut figures = acc.finish(self, &state, &rs, &gids);
             figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            (figures.queues, figures.queue_convergence) = queue_year;
             out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(f) = normal_flows {
@@ -562,6 +596,8 @@ impl YearAcc {
             disruption: self.disruption,
             induced: Vec::new(),
             measures,
+            queues: Vec::new(),
+            queue_convergence: [0.0; 2],
         }
     }
 }

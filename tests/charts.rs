@@ -154,6 +154,7 @@ fn scenario() -> Scenario {
         disruptions: Vec::new(),
         measures: Vec::new(),
         calibration: Default::default(),
+        queues: vec![],
         n_draws: 3,
         draw_keys: vec!["a".into(), "b".into(), "c".into()],
     }
@@ -442,6 +443,7 @@ fn results() -> Results {
         convergence,
         disruptions: None,
         measures: None,
+        queues: None,
         replications: 200,
         sketched: false,
     }

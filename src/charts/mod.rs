@@ -26,6 +26,7 @@ pub mod disruption_cost;
 pub mod link_utilization;
 pub mod measures;
 pub mod network_map;
+pub mod queue_waits;
 mod raster;
 pub mod route_intervals;
 pub mod select_link;
@@ -86,6 +87,8 @@ pub enum Kind {
     DisruptionCost,
     /// Measures against their observations.
     Measures,
+    /// Waits at the queue points by year (fan chart).
+    QueueWaits,
     /// Comparison: change in each corridor's tonnes over the years.
     ChangeTonnes,
     /// Comparison: where the new corridor's freight comes from in one year.
@@ -212,6 +215,13 @@ pub fn plan(s: &Scenario, r: &Results) -> Vec<Chart> {
             "What disruptions cost each year: added generalized cost and added unserved demand.",
         ));
     }
+    if r.queues.is_some() {
+        out.push(Chart::new(
+            Kind::QueueWaits,
+            "queue_waits",
+            "Mean waiting time at each queue point by year, with its 5–95% range.",
+        ));
+    }
     out
 }
 
@@ -239,6 +249,7 @@ pub fn draw<DB: DrawingBackend>(
         Kind::Unserved => unserved::draw(root, s, r),
         Kind::DisruptionCost => disruption_cost::draw(root, s, r),
         Kind::Measures => measures::draw(root, s, r),
+        Kind::QueueWaits => queue_waits::draw(root, s, r),
     };
     drawn
         .and_then(|_| root.present().map_err(DrawError::from))

@@ -56,6 +56,7 @@ pub fn network(s: &Scenario, r: &Results) -> Value {
                 }
             }
         }
+        queue_props(r, &l.id, &mut props);
         features.push(json!({
             "type": "Feature",
             "geometry": {
@@ -66,7 +67,7 @@ pub fn network(s: &Scenario, r: &Results) -> Value {
         }));
     }
     for n in &s.nodes {
-        features.push(json!({
+        let mut node = json!({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [num(n.lon), num(n.lat)]},
             "properties": {
@@ -76,9 +77,31 @@ pub fn network(s: &Scenario, r: &Results) -> Value {
                 "kind": n.kind.name(),
                 "country": n.country,
             },
-        }));
+        });
+        if let Some(props) = node["properties"].as_object_mut() {
+            queue_props(r, &n.id, props);
+        }
+        features.push(node);
     }
     json!({"type": "FeatureCollection", "features": features})
+}
+
+/// A queue point's waits on the map (scenarios with `[[queues]]`): its id and, per
+/// year, the mean and 95th-percentile wait (hours) and the largest queue (units).
+fn queue_props(r: &Results, at: &str, props: &mut Map<String, Value>) {
+    let Some(t) = &r.queues else { return };
+    let (Some(ky), Some(kq), Some(ka)) = (t.key("year"), t.key("queue"), t.key("at")) else {
+        return;
+    };
+    for row in t.rows.iter().filter(|row| row.keys[ka] == at) {
+        let y = &row.keys[ky];
+        props.insert("queue".into(), json!(row.keys[kq]));
+        for m in ["wait_mean_h", "wait_p95_h", "queue_max_units"] {
+            if let Some(i) = t.metric(m) {
+                props.insert(format!("{m}_{y}"), num(row.stats[i].mean));
+            }
+        }
+    }
 }
 
 /// The document as bytes (pretty, newline-terminated).

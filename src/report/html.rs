@@ -370,6 +370,7 @@ pub fn scenario_index(
     for section in &facts.sections {
         b.push_str(section);
     }
+    b.push_str(&super::queues::section(s, r));
 
     // Data files.
     b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
@@ -383,6 +384,7 @@ pub fn scenario_index(
         "measures.csv" => {
             "tonnes (and units a day) of each measure per year, with its observation and the difference"
         }
+        "queues.csv" => "waits, queues and backlogs per queue point and year",
         "summary.json" => "run metadata and headline figures",
         "sensitivity.csv" => {
             "rank correlations and one-at-a-time swings of each uncertain input, per output"

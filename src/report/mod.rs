@@ -4,4 +4,5 @@
 
 pub mod geojson;
 pub mod html;
+pub mod queues;
 pub mod sensitivity;

@@ -107,6 +107,7 @@ pub fn settings_and_items(m: &Merged, problems: &mut Problems) {
     duplicate_ids(&m.routes, |r| r.id.as_deref(), "routes", problems);
     duplicate_ids(&m.events, |e| e.id.as_deref(), "events", problems);
     duplicate_ids(&m.disruptions, |d| d.id.as_deref(), "disruptions", problems);
+    duplicate_ids(&m.queues, |q| q.id.as_deref(), "queues", problems);
     horizon_warnings(m, problems);
     unit_warnings(m, problems);
 }

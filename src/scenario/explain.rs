@@ -111,6 +111,7 @@ fn section_keys() -> &'static [(&'static str, Vec<String>)] {
             ("[calibration]", keys::<RawCalibration>()),
             ("[sensitivity]", keys::<RawSensitivity>()),
             ("[[sweep]]", keys::<RawSweep>()),
+            ("[[queues]]", keys::<RawQueue>()),
         ]
     })
 }

@@ -47,6 +47,7 @@ pub struct Merged {
     /// `[sensitivity]` as written last in the chain (a later file replaces it whole).
     pub sensitivity: Option<Item<RawSensitivity>>,
     pub sweeps: Vec<Item<RawSweep>>,
+    pub queues: Vec<Item<RawQueue>>,
     /// The leaf file, where settings problems are reported.
     pub leaf: Location,
 }
@@ -164,6 +165,17 @@ impl Keyed for RawMeasure {
     }
 }
 
+impl Keyed for RawQueue {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn overlay(&mut self, o: &Self) {
+        overlay!(self, o; name, node, link, mode, capacity_per_day, tonnes_per_unit, unit,
+            service, vessel_units, max_headway_days, seasonality, dispersion, threshold_units,
+            servers, background_per_day, enabled, source, note);
+    }
+}
+
 /// Adds one file's items: an item whose `id` matches an item of an earlier file (the
 /// base) changes that item; any other item is added. A repeated `id` within one file is
 /// kept as a separate item, so that validation reports it as a duplicate instead of one
@@ -243,6 +255,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
                 index: 0,
             });
         }
+        merge_items(&mut m.queues, raw.queues, &file, &text);
         m.leaf = Location {
             file,
             ..Location::default()

@@ -47,6 +47,8 @@ pub struct RawFile {
     /// `[[sweep]]`: inputs varied over values by `corridor sweep`.
     #[serde(default)]
     pub sweep: Vec<Spanned<RawSweep>>,
+    #[serde(default)]
+    pub queues: Vec<Spanned<RawQueue>>,
 }
 
 /// `[scenario]`: names, horizon, replications.
@@ -410,6 +412,31 @@ pub struct RawMeasure {
     pub tonnes_per_unit: Option<f64>,
     pub weight: Option<f64>,
     pub observed: Option<Vec<RawObservation>>,
+    pub enabled: Option<bool>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `[[queues]]`: a queue point simulated day by day (`crate::queues`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub node: Option<String>,
+    pub link: Option<String>,
+    pub mode: Option<String>,
+    pub capacity_per_day: Option<Num>,
+    pub tonnes_per_unit: Option<f64>,
+    pub unit: Option<String>,
+    pub service: Option<String>,
+    pub vessel_units: Option<f64>,
+    pub max_headway_days: Option<f64>,
+    pub seasonality: Option<Vec<f64>>,
+    pub dispersion: Option<f64>,
+    pub threshold_units: Option<f64>,
+    pub servers: Option<u32>,
+    pub background_per_day: Option<f64>,
     pub enabled: Option<bool>,
     pub source: Option<String>,
     pub note: Option<String>,

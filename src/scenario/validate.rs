@@ -11,6 +11,8 @@ use super::raw::*;
 use super::suggest::did_you_mean;
 use crate::model::*;
 
+mod queues;
+
 /// What a numeric input may be.
 #[derive(Clone, Copy)]
 enum Range {
@@ -1208,6 +1210,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             &zero,
         );
         let mut max_days = 365.0;
+        let mut season_start_day = 0.0;
         if let Some(months) = &d.season_months {
             const DAYS: [f64; 12] = [
                 31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0,
@@ -1233,6 +1236,9 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 .filter(|(s, _)| **s)
                 .map(|(_, d)| d)
                 .sum();
+            if let Some(&first) = months.first().filter(|m| (1..=12).contains(*m)) {
+                season_start_day = DAYS[..first as usize - 1].iter().sum();
+            }
         }
         let first = d.first_year.or(first_year).unwrap_or(i32::MIN);
         let last = d.last_year.or(last_year).unwrap_or(i32::MAX);
@@ -1255,9 +1261,23 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 max_days,
                 first_year: first,
                 last_year: last,
+                season_start_day,
             });
         }
     }
+
+    let queues = queues::validate_queues(
+        m,
+        &mut cx,
+        &queues::Refs {
+            node_ids: &node_ids,
+            node_names: &node_names,
+            link_ids: &link_ids,
+            link_names: &link_names,
+            links: &links,
+            disruptions: &disruptions,
+        },
+    );
 
     // Demand between places that no link ever connects.
     if !cx.problems.has_errors() {
@@ -1293,6 +1313,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         disruptions,
         measures,
         calibration,
+        queues,
         n_draws,
         draw_keys,
     })

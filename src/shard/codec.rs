@@ -373,6 +373,7 @@ pub fn put_collector(w: &mut Writer, c: &Collector, routes: &[RouteInfo]) {
         &c.disruptions,
         &c.induced,
         &c.measures,
+        &c.queues,
     ] {
         put_columns(w, cols);
     }
@@ -415,6 +416,7 @@ pub fn get_collector(
         &mut c.disruptions,
         &mut c.induced,
         &mut c.measures,
+        &mut c.queues,
     ] {
         let width = match cols {
             Columns::Exact { width, .. } => *width,

@@ -16,12 +16,13 @@ use crate::results::{Collector, Results};
 use crate::runner::{self, RunOptions};
 use crate::scenario::{self, Loaded};
 
-/// A merged study.
+/// A merged study (one value per merge, so the variants' sizes do not matter).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Merged {
     Run {
         loaded: Loaded,
-        results: Results,
+        results: Box<Results>,
         seed: u64,
         requested: u64,
         /// The warnings of the scenario as the shards printed them.
@@ -294,7 +295,7 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, ShardError> {
             let mut loaded = loaded;
             Ok(Merged::Run {
                 loaded: loaded.remove(0),
-                results,
+                results: Box::new(results),
                 seed: m.seed,
                 requested: m.replications_requested,
                 warnings,

@@ -1,0 +1,504 @@
+//! Queue points simulated day by day: borders, ports and ferries where freight waits.
+//!
+//! The static model prices congestion with a BPR delay on annual tonnes; at a queue
+//! point (`[[queues]]`) that delay is replaced by the mean wait of a daily simulation:
+//! the year's assigned tonnes through the point arrive day by day (monthly seasonality,
+//! Poisson or over-dispersed counts), are served up to the day's capacity (cut on the
+//! days a disruption strikes the point), first come first served, and what is left is
+//! carried to the next day and into the next year (`day.rs`).
+//!
+//! Route choice and queues are made consistent each year by a fixed point on the
+//! waits w (hours per point): assign with w added to the point's arcs (BPR off there)
+//! -> arrivals -> day loop -> mean waits w'; w <- w' after the first round, then
+//! w <- w + (w' - w) / 2 (damped fixed-point iteration) until max |w' - w| <= max(2 h, 10% of w'), at most `MAX_ROUNDS` rounds.
+//! Every round replays the year's same random draws (the point's stream is rewound to
+//! the year's block), so the map w -> w' is deterministic and the fixed point defined.
+//! Rounds and the last gap go to `convergence.csv`.
+//!
+//! Randomness: each point draws from ChaCha8 named `queues.<id>` on the replication's
+//! stream, each year from its own block of words (two uniforms a day, turned into
+//! counts by inversion so that every round sees the same draws and counts move
+//! monotonically with the mean); disruption start days from
+//! `queues.disruptions.<id>`. The existing draws are untouched.
+
+pub mod closed_form;
+pub mod day;
+pub mod draw;
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+use crate::assignment::{ArcData, Assignment};
+use crate::figures::QUEUE_METRICS;
+use crate::model::{QueueAt, Scenario};
+use crate::network::Arcs;
+use day::{ServerState, step};
+
+/// Most assignment-and-queue rounds per year.
+pub const MAX_ROUNDS: usize = 4;
+/// Damping of the waits after the first round: w <- w + STEP (w' - w).
+pub const STEP: f64 = 0.5;
+/// Waits closer than this (hours) to their response are consistent...
+pub const TOLERANCE_H: f64 = 2.0;
+/// ...or closer than this share of the response.
+pub const TOLERANCE_REL: f64 = 0.10;
+
+const DAYS: usize = 365;
+const N_METRICS: usize = QUEUE_METRICS.len();
+
+/// Month (0-11) of each day of a 365-day year.
+fn month_of_day() -> &'static [u8; DAYS] {
+    static M: std::sync::OnceLock<[u8; DAYS]> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        const LEN: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mut out = [0u8; DAYS];
+        let mut d = 0;
+        for (m, len) in LEN.iter().enumerate() {
+            for _ in 0..*len {
+                out[d] = m as u8;
+                d += 1;
+            }
+        }
+        out
+    })
+}
+
+/// FNV-1a, as the runner hashes its draw names.
+fn fnv1a(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn generator(seed: u64, name: &str, rep: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ fnv1a(name));
+    rng.set_stream(rep);
+    rng
+}
+
+/// Where a year's draws start in a stream: a block of 2^24 words per calendar year.
+fn year_block(year: i32) -> u128 {
+    u128::from((year - 1800).max(0) as u32) << 24
+}
+
+/// Where a disruption's clearance stands at a point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Idle,
+    Disrupted,
+    Clearing,
+}
+
+/// What a point carries from one day (and year) to the next.
+#[derive(Debug, Clone, Copy)]
+struct Carry {
+    server: ServerState,
+    phase: Phase,
+    /// Queue (units) to get back to after the disruption.
+    target_units: f64,
+    /// Days since the disruption ended (while clearing).
+    clearing_days: f64,
+}
+
+/// One point's fixed data for a replication.
+struct Plan {
+    /// Arcs whose flow arrives here and whose time takes the wait.
+    arcs: Vec<usize>,
+    /// Arrivals: sum of the arcs (node) or the busiest one (link).
+    sum: bool,
+    is_link: bool,
+    capacity_units_per_day: f64,
+    threshold_units: f64,
+}
+
+/// The queue layer of one replication.
+pub struct QueueLayer<'a> {
+    s: &'a Scenario,
+    plans: Vec<Plan>,
+    carry: Vec<Carry>,
+    scratch: Vec<Carry>,
+    /// The carry at the start of `year_started`: a year solved again (a round of
+    /// elastic demand) starts from it, so its backlog is not carried twice.
+    year_start: Vec<Carry>,
+    year_started: Option<i32>,
+    rngs: Option<Vec<ChaCha8Rng>>,
+    disruption_rngs: Option<Vec<ChaCha8Rng>>,
+    /// Current waits (hours) per point, entering the route costs.
+    pub waits_h: Vec<f64>,
+    lambda: Vec<f64>,
+    /// Per point and day: capacity factor (disruptions) and the day's mean wait.
+    factor: Vec<f64>,
+    day_wait: Vec<f64>,
+    /// Per point and day: the year's two uniforms (rate, count) and the count's normal
+    /// quantile, drawn once a year and replayed by every round of the fixed point.
+    draws: Vec<[f64; 3]>,
+    /// Per point and month: the day's mean, and the normal terms of its counts.
+    months: Vec<[f64; 3]>,
+    figures: Vec<[f64; N_METRICS]>,
+    /// Mean wait (hours) per point from the last day loop: the response to `waits_h`.
+    response_h: Vec<f64>,
+}
+
+impl<'a> QueueLayer<'a> {
+    /// The layer for one replication; `None` without queue points. `draws` names the
+    /// run's seed and replication (`None`: nominal arrivals, no randomness).
+    pub fn new(
+        s: &'a Scenario,
+        arcs: &Arcs,
+        uniforms: Option<&[f64]>,
+        draws: Option<(u64, u64)>,
+    ) -> Option<QueueLayer<'a>> {
+        if s.queues.is_empty() {
+            return None;
+        }
+        let plans: Vec<Plan> = s
+            .queues
+            .iter()
+            .map(|q| {
+                let (arcs_here, sum, is_link) = match q.at {
+                    QueueAt::Link(l) => {
+                        let (f, r) = arcs.arc_of[l];
+                        (std::iter::once(f).chain(r).collect(), false, true)
+                    }
+                    QueueAt::Node { node, mode } => (
+                        arcs.arcs
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| a.head == node && mode.is_none_or(|m| m == a.mode))
+                            .map(|(i, _)| i)
+                            .collect(),
+                        true,
+                        false,
+                    ),
+                };
+                let cap = q.capacity_units_per_day.value(uniforms);
+                Plan {
+                    arcs: arcs_here,
+                    sum,
+                    is_link,
+                    capacity_units_per_day: cap,
+                    threshold_units: if q.threshold_units.is_nan() {
+                        cap
+                    } else {
+                        q.threshold_units
+                    },
+                }
+            })
+            .collect();
+        let n = plans.len();
+        let carry = vec![
+            Carry {
+                server: ServerState::default(),
+                phase: Phase::Idle,
+                target_units: 0.0,
+                clearing_days: 0.0,
+            };
+            n
+        ];
+        let stochastic = uniforms.is_some();
+        Some(QueueLayer {
+            rngs: draws.filter(|_| stochastic).map(|(seed, rep)| {
+                s.queues
+                    .iter()
+                    .map(|q| generator(seed, &format!("queues.{}", q.id), rep))
+                    .collect()
+            }),
+            disruption_rngs: draws.filter(|_| stochastic).map(|(seed, rep)| {
+                s.disruptions
+                    .iter()
+                    .map(|d| generator(seed, &format!("queues.disruptions.{}", d.id), rep))
+                    .collect()
+            }),
+            s,
+            plans,
+            scratch: carry.clone(),
+            year_start: carry.clone(),
+            year_started: None,
+            carry,
+            waits_h: vec![0.0; n],
+            lambda: vec![0.0; n],
+            factor: vec![1.0; n * DAYS],
+            day_wait: vec![0.0; n * DAYS],
+            draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
+            months: vec![[0.0; 3]; n * 12],
+            figures: vec![[0.0; N_METRICS]; n],
+            response_h: vec![0.0; n],
+        })
+    }
+
+    /// The arcs with the current waits added to the queue points' arcs, and BPR
+    /// switched off on queue links (the wait replaces the BPR delay there).
+    pub fn adjust(&self, base: &ArcData) -> ArcData {
+        let mut a = base.clone();
+        for (p, plan) in self.plans.iter().enumerate() {
+            for &i in &plan.arcs {
+                a.t0_h[i] += self.waits_h[p];
+                if plan.is_link {
+                    a.bpr[i].alpha = 0.0;
+                }
+            }
+        }
+        a
+    }
+
+    /// Solves one year's consistent assignment and queues. `struck` lists the year's
+    /// disruptions and their days; `assign` solves the equilibrium for given arcs,
+    /// warm-started from the given route flows. Returns the final assignment, the
+    /// points' figures and the fixed point's [rounds, gap in hours].
+    pub fn solve_year(
+        &mut self,
+        year: i32,
+        struck: &[(usize, f64)],
+        uniforms: Option<&[f64]>,
+        base: &ArcData,
+        mut assign: impl FnMut(&ArcData, Option<&[f64]>) -> Assignment,
+    ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2]) {
+        if self.year_started == Some(year) {
+            self.carry.copy_from_slice(&self.year_start);
+        } else {
+            self.year_start.copy_from_slice(&self.carry);
+            self.year_started = Some(year);
+        }
+        self.plan_disruptions(year, struck, uniforms);
+        if let Some(rngs) = self.rngs.as_mut() {
+            for (p, r) in rngs.iter_mut().enumerate() {
+                r.set_word_pos(year_block(year));
+                for d in &mut self.draws[p * DAYS..(p + 1) * DAYS] {
+                    let (u_rate, u_count) = (r.random::<f64>(), r.random::<f64>());
+                    let z =
+                        crate::distributions::normal_quantile(u_count.clamp(1e-12, 1.0 - 1e-12));
+                    *d = [u_rate, u_count, z];
+                }
+            }
+        }
+        let mut warm: Option<Vec<f64>> = None;
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let arcs = self.adjust(base);
+            let a = assign(&arcs, warm.as_deref());
+            self.arrivals_from(&a.arc_flow_t);
+            self.run_days();
+            let mut gap: f64 = 0.0;
+            let mut ok = true;
+            for (p, &response) in self.response_h.iter().enumerate() {
+                // An overloaded point (mean arrivals at or above capacity) has no
+                // steady wait: its queue grows all year, so it is left out of the test
+                // (its wait still enters the costs; `utilization` >= 1 flags it).
+                if self.lambda[p] >= self.plans[p].capacity_units_per_day {
+                    continue;
+                }
+                let diff = (response - self.waits_h[p]).abs();
+                gap = gap.max(diff);
+                ok &= diff <= TOLERANCE_H.max(TOLERANCE_REL * response);
+            }
+            if ok || rounds >= MAX_ROUNDS {
+                self.carry.copy_from_slice(&self.scratch);
+                self.finish_figures();
+                return (a, self.figures.clone(), [rounds as f64, gap]);
+            }
+            let step = if rounds == 1 { 1.0 } else { STEP };
+            for (w, r) in self.waits_h.iter_mut().zip(&self.response_h) {
+                *w += step * (r - *w);
+            }
+            warm = Some(a.route_flow_t);
+        }
+    }
+
+    /// Mean arrivals (units per day) at each point from the arcs' annual tonnes.
+    fn arrivals_from(&mut self, arc_flow_t: &[f64]) {
+        for (p, plan) in self.plans.iter().enumerate() {
+            let tpy = if plan.sum {
+                plan.arcs.iter().map(|&i| arc_flow_t[i]).sum()
+            } else {
+                plan.arcs.iter().map(|&i| arc_flow_t[i]).fold(0.0, f64::max)
+            };
+            let q = &self.s.queues[p];
+            self.lambda[p] = tpy / q.tonnes_per_unit / DAYS as f64 + q.background_units_per_day;
+        }
+    }
+
+    /// The service factor of every point and day: each disruption that strikes a point
+    /// cuts its capacity by the disruption's loss over its days, placed within its
+    /// season by the point layer's own draw.
+    fn plan_disruptions(&mut self, year: i32, struck: &[(usize, f64)], uniforms: Option<&[f64]>) {
+        self.factor.fill(1.0);
+        for &(k, days) in struck {
+            let d = &self.s.disruptions[k];
+            let u = match self.disruption_rngs.as_mut() {
+                Some(rngs) => {
+                    rngs[k].set_word_pos(year_block(year));
+                    rngs[k].random::<f64>()
+                }
+                None => 0.5,
+            };
+            let span = d.max_days.max(days);
+            let start = d.season_start_day + u * (span - days);
+            let loss = d.capacity_loss.value(uniforms);
+            for (p, q) in self.s.queues.iter().enumerate() {
+                if !q.disruptions.contains(&k) {
+                    continue;
+                }
+                let f = &mut self.factor[p * DAYS..(p + 1) * DAYS];
+                let first = start.floor() as usize;
+                let last = (start + days).ceil() as usize;
+                for day in first..last {
+                    let lo = (day as f64).max(start);
+                    let hi = ((day + 1) as f64).min(start + days);
+                    let cover = (hi - lo).clamp(0.0, 1.0);
+                    f[day % DAYS] *= 1.0 - loss * cover;
+                }
+            }
+        }
+    }
+
+    /// The day loop of one year from the carried state into `scratch`, filling
+    /// `figures`. One pass per day over the points; no allocation.
+    fn run_days(&mut self) {
+        let months = month_of_day();
+        let n = self.plans.len();
+        self.scratch.copy_from_slice(&self.carry);
+        for (p, q) in self.s.queues.iter().enumerate() {
+            for m in 0..12 {
+                let lam = self.lambda[p] * q.seasonality[m];
+                let (sd, skew6) = draw::normal_terms(lam, q.dispersion);
+                self.months[p * 12 + m] = [lam, sd, skew6];
+            }
+        }
+        let random = self.rngs.is_some();
+        // Points are independent within a day, so each runs its year in one tight
+        // loop over dense per-day arrays, with its state and sums in locals.
+        for p in 0..n {
+            let q = &self.s.queues[p];
+            let plan = &self.plans[p];
+            let (cap, threshold) = (plan.capacity_units_per_day, plan.threshold_units);
+            let (pattern, dispersion) = (q.pattern, q.dispersion);
+            let stochastic = random && dispersion > 0.0;
+            let mp = &self.months[p * 12..(p + 1) * 12];
+            let draws = &self.draws[p * DAYS..(p + 1) * DAYS];
+            let factors = &self.factor[p * DAYS..(p + 1) * DAYS];
+            let day_wait = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let mut c = self.scratch[p];
+            let mut f = [0.0; N_METRICS];
+            for day in 0..DAYS {
+                let [lam, sd, skew6] = mp[months[day] as usize];
+                let a = if !stochastic {
+                    lam
+                } else {
+                    let [u_rate, u_count, z] = draws[day];
+                    if lam >= draw::NORMAL_FROM {
+                        draw::normal_count(lam, sd, skew6, z)
+                    } else {
+                        draw::arrivals_from_uniforms(lam, dispersion, u_rate, u_count)
+                    }
+                };
+                let factor = factors[day];
+                let q_start = c.server.queue_units;
+                let out = step(&mut c.server, pattern, a, cap * factor);
+                let q_end = c.server.queue_units;
+                f[0] += a;
+                f[1] += out.served_units;
+                f[5] += out.area_unit_days;
+                f[8] = f[8].max(q_end);
+                if q_end > threshold {
+                    f[9] += 1.0;
+                }
+                day_wait[day] = if lam > 0.0 {
+                    out.area_unit_days / lam
+                } else {
+                    0.0
+                };
+                // Clearance after a disruption: back to the queue before it, or below a
+                // tenth of a day's capacity.
+                if factor < 1.0 {
+                    f[10] += 1.0 - factor;
+                    if c.phase == Phase::Idle {
+                        c.target_units = q_start.max(0.1 * cap);
+                    }
+                    c.phase = Phase::Disrupted;
+                } else if c.phase != Phase::Idle {
+                    if c.phase == Phase::Disrupted {
+                        c.phase = Phase::Clearing;
+                        c.clearing_days = 0.0;
+                    }
+                    c.clearing_days += 1.0;
+                    if q_end <= c.target_units {
+                        c.phase = Phase::Idle;
+                        // Summed in slot 11, counted in slot 13 until the year ends.
+                        f[11] += c.clearing_days;
+                        f[13] += 1.0;
+                    }
+                }
+            }
+            self.scratch[p] = c;
+            self.figures[p] = f;
+        }
+        for p in 0..n {
+            let f = &self.figures[p];
+            self.response_h[p] =
+                24.0 * (if f[0] > 0.0 { f[5] / f[0] } else { 0.0 } + self.within_day_wait_days(p));
+        }
+    }
+
+    /// The within-day M/M/c wait (days) at the year's mean load; 0 without `servers`
+    /// or when the point is overloaded (the daily queue holds that wait).
+    fn within_day_wait_days(&self, p: usize) -> f64 {
+        let q = &self.s.queues[p];
+        let lam_mean = self.lambda[p];
+        if q.servers > 0 && lam_mean > 0.0 {
+            closed_form::mmc_wait(
+                q.servers,
+                lam_mean,
+                self.plans[p].capacity_units_per_day / q.servers as f64,
+            )
+            .unwrap_or(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Turns the accepted round's sums into the year's figures (`QUEUE_METRICS`).
+    fn finish_figures(&mut self) {
+        for p in 0..self.plans.len() {
+            let within_days = self.within_day_wait_days(p);
+            let q = &self.s.queues[p];
+            let plan = &self.plans[p];
+            let tpu = q.tonnes_per_unit;
+            let f = &mut self.figures[p];
+            let arrived = f[0];
+            let area = f[5];
+            let lam_mean = self.lambda[p];
+            let waits = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let at = (0.95 * (DAYS - 1) as f64).round() as usize;
+            let (_, p95, _) = waits.select_nth_unstable_by(at, f64::total_cmp);
+            let p95 = *p95;
+            let slot = [f[11], f[13]];
+            let end_units = self.scratch[p].server.queue_units;
+            let out = [
+                arrived * tpu,
+                f[1] * tpu,
+                if plan.capacity_units_per_day > 0.0 {
+                    lam_mean / plan.capacity_units_per_day
+                } else {
+                    f64::NAN
+                },
+                24.0 * (if arrived > 0.0 { area / arrived } else { 0.0 } + within_days),
+                24.0 * (p95 + within_days),
+                area / DAYS as f64 * tpu,
+                f[8] * tpu,
+                area / DAYS as f64,
+                f[8],
+                f[9],
+                f[10],
+                if slot[1] > 0.0 {
+                    slot[0] / slot[1]
+                } else {
+                    f64::NAN
+                },
+                end_units * tpu,
+                end_units,
+            ];
+            *f = out;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The report's "Queues" section: for each queue point (`[[queues]]`) and key year, the
+//! mean and 95th-percentile wait, the largest queue and the days to clear a backlog,
+//! each with its 5-95% range over replications. Empty for scenarios without queues.
+
+use std::fmt::Write;
+
+use super::html::escape;
+use crate::model::Scenario;
+use crate::results::Results;
+use crate::stats::Summary;
+
+fn banded(st: &Summary, digits: usize, bands: bool) -> String {
+    if st.mean.is_nan() {
+        return "–".into();
+    }
+    if bands && st.p[0] != st.p[4] {
+        format!(
+            "{:.digits$} <span class=\"band\">({:.digits$}–{:.digits$})</span>",
+            st.mean, st.p[0], st.p[4]
+        )
+    } else {
+        format!("{:.digits$}", st.mean)
+    }
+}
+
+/// The HTML section, or an empty string.
+pub fn section(s: &Scenario, r: &Results) -> String {
+    let Some(t) = &r.queues else {
+        return String::new();
+    };
+    let years = crate::charts::style::key_years(s, r);
+    let (Some(ky), Some(kq)) = (t.key("year"), t.key("queue")) else {
+        return String::new();
+    };
+    let metric = |m: &str| t.metric(m);
+    let cols = [
+        ("wait_mean_h", "Mean wait (h)", 1),
+        ("wait_p95_h", "95th-percentile wait (h)", 1),
+        ("queue_max_units", "Largest queue (units)", 0),
+        ("clear_days", "Days to clear a backlog", 1),
+    ];
+    let bands = r.replications > 1;
+    let mut b = String::new();
+    b.push_str("<h2>Queues</h2>\n");
+    let _ = writeln!(
+        b,
+        "<p>Borders, ports and ferries simulated day by day; their mean wait replaces the \
+         congestion delay there in route choice. Mean of {} replications{}. Every year in \
+         <code>queues.csv</code>.</p>",
+        r.replications,
+        if bands {
+            ", with the 5–95% range in brackets"
+        } else {
+            ""
+        }
+    );
+    b.push_str("<table>\n<tr><th>Queue point</th><th>Year</th>");
+    for (_, label, _) in cols {
+        let _ = write!(b, "<th class=\"num\">{label}</th>");
+    }
+    b.push_str("</tr>\n");
+    for q in &s.queues {
+        for y in &years {
+            let ys = y.to_string();
+            let Some(row) = t
+                .rows
+                .iter()
+                .find(|row| row.keys[ky] == ys && row.keys[kq] == q.id)
+            else {
+                continue;
+            };
+            let _ = write!(
+                b,
+                "<tr><td>{} ({})</td><td>{ys}</td>",
+                escape(&q.name),
+                escape(&q.unit)
+            );
+            for (m, _, digits) in cols {
+                let cell = metric(m)
+                    .map(|i| banded(&row.stats[i], digits, bands))
+                    .unwrap_or_default();
+                let _ = write!(b, "<td class=\"num\">{cell}</td>");
+            }
+            b.push_str("</tr>\n");
+        }
+    }
+    b.push_str("</table>\n");
+    b
+}

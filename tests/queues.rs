@@ -1,0 +1,267 @@
+//! The queue layer end to end: a scenario without queue points gives the tables of the
+//! engine before the layer existed, byte for byte (golden files written by that
+//! engine); a scenario with queue points is byte-identical on 1 and 2 threads,
+//! conserves tonnes at every point and year, reaches its route-choice fixed point, and
+//! turns a closure into the backlog the fluid model predicts.
+
+mod common;
+
+use std::path::PathBuf;
+
+use corridor_sim::output::csv::to_csv;
+use corridor_sim::runner::{RunOptions, run};
+use corridor_sim::simulate::Engine;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn a_scenario_without_queue_points_gives_yesterdays_tables() {
+    // Golden files: `corridor run tests/fixtures/caucasus-demo.toml --replications 24
+    // --seed 5` with the engine of commit 2f3e4a0, before the queue layer.
+    let s = common::load(&fixture("caucasus-demo.toml"));
+    assert!(s.queues.is_empty());
+    let opts = RunOptions {
+        replications: Some(24),
+        seed: Some(5),
+        threads: Some(2),
+        exact_values: None,
+    };
+    let r = run(&s, &opts, &mut |_, _| {}).expect("run");
+    assert!(r.queues.is_none());
+    for t in r.tables() {
+        let golden = std::fs::read(fixture("golden-no-queues").join(format!("{}.csv", t.name)))
+            .expect("golden file");
+        assert!(
+            to_csv(t) == golden,
+            "{}.csv differs from the golden file",
+            t.name
+        );
+    }
+}
+
+/// A road A - border X - B with a queue point at the border (1,000 t/day in trucks of
+/// 20 t), a parallel ferry A - B that leaves when full, and a border closure.
+fn queue_scenario(closure_days: f64, probability: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "queues-test"
+first_year = 2025
+last_year = 2027
+base_year = 2025
+seed = 11
+replications = 8
+
+[route_choice]
+model = "logit"
+logit_scale_per_usd = 0.05
+
+[[corridors]]
+id = "road"
+[[corridors]]
+id = "sea"
+
+[[nodes]]
+id = "A"
+lat = 41.0
+lon = 44.0
+[[nodes]]
+id = "X"
+lat = 41.0
+lon = 45.0
+kind = "border"
+country = "XX"
+[[nodes]]
+id = "B"
+lat = 41.0
+lon = 46.0
+country = "XX"
+
+[[links]]
+id = "a-x"
+from = "A"
+to = "X"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+[[links]]
+id = "x-b"
+from = "X"
+to = "B"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+[[links]]
+id = "ferry"
+from = "A"
+to = "B"
+mode = "ferry"
+length_km = 250
+time_h = 4
+capacity_tpy = 1e7
+corridor = "sea"
+
+[[demand]]
+origin = "A"
+destination = "B"
+tonnes_per_year = 300000
+value_of_time_usd_per_t_h = 1.0
+
+[[disruptions]]
+id = "closure"
+nodes = ["X"]
+annual_probability = {probability}
+duration_days = {closure_days}
+capacity_loss = 1
+
+[[queues]]
+id = "border"
+node = "X"
+mode = "road"
+capacity_per_day = 50
+tonnes_per_unit = 20
+unit = "truck"
+seasonality = [0.8, 0.8, 0.9, 1, 1, 1.1, 1.2, 1.2, 1.1, 1, 0.9, 0.9]
+dispersion = 2
+
+[[queues]]
+id = "ferry"
+link = "ferry"
+capacity_per_day = 200
+tonnes_per_unit = 20
+service = "when_full"
+vessel_units = 10
+max_headway_days = 3
+"#
+    )
+}
+
+fn csvs(r: &corridor_sim::results::Results) -> Vec<Vec<u8>> {
+    r.tables().iter().map(|t| to_csv(t)).collect()
+}
+
+#[test]
+fn queues_are_deterministic_on_1_and_2_threads() {
+    let s = common::load_text(&queue_scenario(6.0, 0.7));
+    assert_eq!(s.queues.len(), 2);
+    let a = common::run(&s, 8, 1);
+    let b = common::run(&s, 8, 2);
+    assert!(a.queues.is_some());
+    assert!(csvs(&a) == csvs(&b));
+    let t = a.convergence;
+    assert!(t.metric("queue_gap_h").is_some());
+}
+
+#[test]
+fn tonnes_are_conserved_at_every_point_and_year() {
+    // In each replication: tonnes arrived in a year = served + queue at its end - queue
+    // at its start, at every point (the daily identity is tested in queues::day).
+    let s = common::load_text(&queue_scenario(8.0, 0.9));
+    let e = Engine::new(&s);
+    for rep in 0..4 {
+        let u = corridor_sim::runner::draws(&s, s.seed, rep);
+        let years = e.run_full(u.as_deref(), None, Some((s.seed, rep)));
+        for p in 0..s.queues.len() {
+            let mut before = 0.0;
+            for y in &years {
+                let f = y.queues[p];
+                let (arrived, served, end) = (f[0], f[1], f[12]);
+                assert!(p == 1 || arrived > 0.0);
+                assert!(
+                    (arrived - served - (end - before)).abs() < 1e-6 * arrived,
+                    "point {p}: {arrived} in, {served} out, queue {before} -> {end}"
+                );
+                before = end;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_closure_leaves_the_fluid_backlog_and_the_route_choice_is_consistent() {
+    // Border X: ~41 trucks/day against 50/day; closed 10 days every year. The largest
+    // queue is about arrivals x 10 days (fluid model, sheet §1.1) and clearing takes
+    // about backlog / (capacity - arrivals) days; the fixed point converges.
+    let s = common::load_text(&queue_scenario(10.0, 1.0));
+    let r = common::run(&s, 8, 2);
+    let q = r.queues.as_ref().expect("queues table");
+    let lam_t = common::value(q, &["2025", "border"], "arrivals_t") / 365.0;
+    let lam = lam_t / 20.0;
+    let max_units = common::value(q, &["2025", "border"], "queue_max_units");
+    assert!(
+        (max_units / (lam * 10.0) - 1.0).abs() < 0.25,
+        "largest queue {max_units} trucks vs {}",
+        lam * 10.0
+    );
+    let clear = common::value(q, &["2025", "border"], "clear_days");
+    let fluid = lam * 10.0 / (50.0 - lam);
+    assert!(
+        clear > 0.5 * fluid && clear < 2.5 * fluid,
+        "{clear} vs {fluid}"
+    );
+    let cut = common::value(q, &["2025", "border"], "disrupted_days");
+    assert!((cut - 10.0).abs() < 1e-9, "{cut} days closed");
+    let gap = common::value(&r.convergence, &["2026"], "queue_gap_h");
+    let wait = common::value(q, &["2026", "border"], "wait_mean_h");
+    assert!(wait > 1.0, "a closure makes waits: {wait} h");
+    assert!(
+        gap <= 1f64.max(0.1 * wait) + 1e-9,
+        "gap {gap} h, wait {wait} h"
+    );
+}
+
+#[test]
+fn bad_queue_points_are_located_errors() {
+    // Each mistake is reported at the file and key with the fix, never a panic.
+    let base = queue_scenario(6.0, 0.5);
+    for (bad, good, key, hint) in [
+        (
+            "node = \"X\"\nmode = \"road\"",
+            "node = \"Y\"\nmode = \"road\"",
+            "queues[0].node",
+            "unknown node",
+        ),
+        (
+            "capacity_per_day = 50",
+            "capacity_per_day = -5",
+            "queues[0].capacity_per_day",
+            "greater than 0",
+        ),
+        (
+            "service = \"when_full\"",
+            "service = \"sometimes\"",
+            "queues[1].service",
+            "when_full",
+        ),
+        (
+            "dispersion = 2",
+            "dispersion = 0.5",
+            "queues[0].dispersion",
+            "Poisson",
+        ),
+        (
+            "node = \"X\"\nmode = \"road\"",
+            "node = \"X\"\nlink = \"ferry\"",
+            "queues[0].node",
+            "not both",
+        ),
+    ] {
+        let text = base.replacen(bad, good, 1);
+        assert_ne!(text, base, "the test edits the scenario");
+        let (_dir, path) = common::scenario_file("bad", &text);
+        let err = match corridor_sim::scenario::load(&path) {
+            Ok(_) => panic!("`{good}` should be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains(key) && err.contains(hint), "{good}: {err}");
+        assert!(err.contains("bad.toml:"), "located: {err}");
+    }
+}
