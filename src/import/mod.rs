@@ -1,0 +1,4 @@
+//! Networks from other tools' formats: TNTP (the TransportationNetworks benchmark
+//! collection).
+
+pub mod tntp;
