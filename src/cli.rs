@@ -45,6 +45,45 @@ od_change.csv (the change in cost and transit time of each flow) and summary.jso
     #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
 Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
     Validate(ValidateArgs),
+    /// Solve a TNTP network (user equilibrium) and compare with its best-known flows
+    #[command(
+        after_help = "Example:\n  corridor tntp ../shared/tntp/ChicagoSketch --gap 1e-8 --flows chicago-flows.csv\n\n\
+Reads DIR/*_net.tntp, DIR/*_trips.tntp and, where present, DIR/*_flow.tntp (best-known flows) and \
+DIR/README.md (toll and distance weights of the generalized cost). Solves the user equilibrium by \
+path-based gradient projection with column generation and prints, per iteration, the time, the \
+relative gap (total cost - shortest-path cost) / total cost and the Beckmann objective; then the \
+difference to the best-known flows. Nodes below the network's first through node carry no \
+through traffic. Units are the network's own (TNTP: minutes, vehicles per hour)."
+    )]
+    Tntp(TntpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TntpArgs {
+    /// Folder with the TNTP files of one network
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Stop at this relative gap
+    #[arg(long, default_value_t = 1e-8, value_name = "GAP")]
+    pub gap: f64,
+    /// Most outer iterations
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub max_iter: usize,
+    /// Worker threads for the shortest paths (default: all cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Write the link flows to this CSV file (from,to,flow,cost; TNTP node numbers)
+    #[arg(long, value_name = "OUT.csv")]
+    pub flows: Option<PathBuf>,
+    /// Weight of the toll in the generalized cost (default: the README's, else 0)
+    #[arg(long, value_name = "W")]
+    pub toll_factor: Option<f64>,
+    /// Weight of the length in the generalized cost (default: the README's, else 0)
+    #[arg(long, value_name = "W")]
+    pub distance_factor: Option<f64>,
+    /// Print only the summary, not every iteration
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// How replications are run: shared by `run` and `compare`.

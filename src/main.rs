@@ -14,7 +14,7 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags};
+use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags, TntpArgs};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
         Command::Validate(args) => validate(&args.scenarios),
+        Command::Tntp(args) => tntp(&args),
     };
     ExitCode::from(code)
 }
@@ -395,4 +396,115 @@ fn compare(args: &CompareArgs) -> u8 {
         );
     }
     0
+}
+
+/// `corridor tntp`: solve a TNTP network and compare with its best-known flows.
+fn tntp(args: &TntpArgs) -> u8 {
+    use corridor_sim::equilibrium::{self, Options};
+    use corridor_sim::import::tntp as reader;
+    if !(args.gap >= 0.0 && args.gap.is_finite()) || args.threads == Some(0) {
+        eprintln!("error: --gap must be a number >= 0 and --threads at least 1");
+        return BAD_INPUT;
+    }
+    let mut data = match reader::read_dir(&args.dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    data.toll_factor = args.toll_factor.unwrap_or(data.toll_factor);
+    data.distance_factor = args.distance_factor.unwrap_or(data.distance_factor);
+    let (net, demand) = match data.network() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.dir.display());
+            return BAD_INPUT;
+        }
+    };
+    println!(
+        "{}: {} nodes, {} links, {} origin-destination pairs, {} trips; toll weight {}, distance weight {}, first through node {}",
+        data.name,
+        net.n_nodes,
+        net.n_links(),
+        demand.n_pairs(),
+        demand.total(),
+        data.toll_factor,
+        data.distance_factor,
+        data.net.first_thru_node
+    );
+    let opts = Options {
+        gap: args.gap,
+        max_iterations: args.max_iter,
+        ..Options::default()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: thread pool: {e}");
+            return FAILURE;
+        }
+    };
+    let sol = match pool.install(|| equilibrium::solve(&net, &demand, &opts)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if !args.quiet {
+        println!(
+            "{:>9} {:>10} {:>12} {:>22} {:>9}",
+            "iteration", "seconds", "gap", "beckmann", "paths"
+        );
+        for p in &sol.history {
+            println!(
+                "{:>9} {:>10.3} {:>12.3e} {:>22.10} {:>9}",
+                p.iteration, p.seconds, p.gap, p.beckmann, p.paths
+            );
+        }
+    }
+    let seconds = sol.history.last().map_or(0.0, |p| p.seconds);
+    println!(
+        "{} after {} iterations in {seconds:.3} s ({} threads): relative gap {:.3e}, Beckmann objective {:.10}",
+        if sol.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        },
+        sol.iterations,
+        pool.current_num_threads(),
+        sol.gap.relative(),
+        sol.beckmann
+    );
+    if let Some(known) = data.best_known_link_flows() {
+        let d = equilibrium::compare_flows(&net, &sol.link_flow, &known);
+        println!(
+            "best-known flows: Beckmann {:.10} (ours {:+.3e} relative); on links with b > 0 above 1% of capacity, largest flow difference {:.3e} (link {}-{}); gap of the best-known flows {}",
+            d.beckmann_known,
+            d.beckmann_relative,
+            d.worst_relative,
+            data.net.links[d.worst_link].from,
+            data.net.links[d.worst_link].to,
+            equilibrium::measure(&net, &demand, &known)
+                .map_or_else(|e| e.to_string(), |g| format!("{:.3e}", g.relative()))
+        );
+    }
+    if let Some(path) = &args.flows {
+        let mut text = String::from("from,to,flow,cost\n");
+        for (l, link) in data.net.links.iter().enumerate() {
+            text.push_str(&format!(
+                "{},{},{},{}\n",
+                link.from, link.to, sol.link_flow[l], sol.link_cost[l]
+            ));
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: {}: {e}", path.display());
+            return FAILURE;
+        }
+    }
+    if sol.converged { 0 } else { FAILURE }
 }

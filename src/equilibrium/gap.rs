@@ -67,3 +67,40 @@ pub fn measure(net: &Network, demand: &Demand, link_flow: &[f64]) -> Result<Gap,
         shortest_cost,
     })
 }
+
+/// How a solution compares with a reference (best-known) flow pattern.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowDifference {
+    pub beckmann_known: f64,
+    /// (ours - known) / known.
+    pub beckmann_relative: f64,
+    /// Largest |ours - known| / known over links whose cost rises with flow (b > 0,
+    /// power > 0) where the known flow exceeds 1% of capacity.
+    pub worst_relative: f64,
+    pub worst_link: usize,
+}
+
+/// Compares `flow` with `known` by objective and by link flow.
+pub fn compare_flows(net: &Network, flow: &[f64], known: &[f64]) -> FlowDifference {
+    let beckmann_known = net.beckmann(known);
+    let ours = net.beckmann(flow);
+    let (mut worst_relative, mut worst_link) = (0.0_f64, 0);
+    for (l, &k) in known.iter().enumerate() {
+        if net.b[l] > 0.0 && net.power[l] > 0.0 && k > 0.01 * net.capacity[l] {
+            let d = (flow[l] - k).abs() / k;
+            if d > worst_relative {
+                (worst_relative, worst_link) = (d, l);
+            }
+        }
+    }
+    FlowDifference {
+        beckmann_known,
+        beckmann_relative: if beckmann_known != 0.0 {
+            (ours - beckmann_known) / beckmann_known
+        } else {
+            0.0
+        },
+        worst_relative,
+        worst_link,
+    }
+}

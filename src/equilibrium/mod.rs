@@ -13,6 +13,6 @@ pub mod network;
 pub mod shortest;
 pub mod solver;
 
-pub use gap::{Gap, measure};
+pub use gap::{FlowDifference, Gap, compare_flows, measure};
 pub use network::{Demand, Link, Network, NetworkError};
 pub use solver::{Options, Progress, Solution, solve};
