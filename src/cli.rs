@@ -56,6 +56,81 @@ difference to the best-known flows. Nodes below the network's first through node
 through traffic. Units are the network's own (TNTP: minutes, vehicles per hour)."
     )]
     Tntp(TntpArgs),
+    /// Write a scenario file from another tool's network (TNTP or GMNS)
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A TNTP folder (net, trips, node coordinates) as a scenario
+    #[command(
+        after_help = "Example:\n  corridor import tntp ../shared/tntp/SiouxFalls --out sioux-falls.toml\n  \
+corridor run sioux-falls.toml\n\n\
+One node per TNTP node, one one-way road link per TNTP link, one flow per origin-destination \
+pair with value of time 1, so that costs are the network's own generalized costs (units kept: \
+see docs/FORMAT.md, \"Imported networks\"). Zones below the first through node get \
+`through_traffic = false`."
+    )]
+    Tntp(ImportTntpArgs),
+    /// A GMNS folder (node.csv, link.csv, demand.csv, config.csv) as a scenario
+    #[command(
+        after_help = "Example:\n  corridor import gmns osm-net/ --out region.toml --tonnes-per-vehicle 12\n  \
+corridor run region.toml\n\n\
+GMNS capacity is per hour and lane: capacity_tpy = capacity x lanes x --hours-per-year x \
+--tonnes-per-vehicle (an assumption: the whole capacity counted as trucks; see docs/FORMAT.md, \
+\"Imported networks\"). Lengths and speeds follow config.csv units (default metres and km/h, \
+as osm2gmns writes). demand.csv (o_zone_id, d_zone_id, volume) gives tonnes per year; zones \
+map to the node with that zone_id, else that node_id."
+    )]
+    Gmns(ImportGmnsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportGmnsArgs {
+    /// Folder with node.csv, link.csv and optionally demand.csv and config.csv
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Scenario file to write (default: <name>.toml in the current folder)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Scenario name (default: the folder's name)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The one year simulated
+    #[arg(long, default_value_t = 2025)]
+    pub year: i32,
+    /// Candidate routes per flow
+    #[arg(long, default_value_t = 8, value_name = "K")]
+    pub k_routes: usize,
+    /// Hours per year the hourly capacity is available
+    #[arg(long, default_value_t = 8760.0, value_name = "H")]
+    pub hours_per_year: f64,
+    /// Tonnes per vehicle of capacity
+    #[arg(long, default_value_t = 10.0, value_name = "T")]
+    pub tonnes_per_vehicle: f64,
+    /// Value of time of every flow, USD per tonne-hour
+    #[arg(long, default_value_t = 1.0, value_name = "USD")]
+    pub value_of_time: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportTntpArgs {
+    /// Folder with the TNTP files of one network
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Scenario file to write (default: <network name>.toml in the current folder)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Scenario name (default: the network's, in lower case)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The one year simulated
+    #[arg(long, default_value_t = 2025)]
+    pub year: i32,
+    /// Candidate routes per flow
+    #[arg(long, default_value_t = 8, value_name = "K")]
+    pub k_routes: usize,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Validate(args) => validate(&args.scenarios),
         Command::Tntp(args) => tntp(&args),
+        Command::Import(cli::ImportCommand::Tntp(args)) => import_tntp(&args),
+        Command::Import(cli::ImportCommand::Gmns(args)) => import_gmns(&args),
     };
     ExitCode::from(code)
 }
@@ -262,6 +264,9 @@ fn run_one(
     if let Some(k) = kept {
         k.finish()
             .map_err(|e| format!("cannot write replications: {e}"))?;
+    }
+    for w in results.candidate_route_warnings() {
+        eprintln!("warning: {}: {w}", path.display());
     }
     let files =
         output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
@@ -507,4 +512,106 @@ fn tntp(args: &TntpArgs) -> u8 {
         }
     }
     if sol.converged { 0 } else { FAILURE }
+}
+
+/// `corridor import tntp`: a TNTP folder as a scenario file.
+fn import_tntp(args: &cli::ImportTntpArgs) -> u8 {
+    use corridor_sim::import::tntp as reader;
+    let data = match reader::read_dir(&args.dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if !(1..=100).contains(&args.k_routes) {
+        eprintln!("error: --k-routes must be between 1 and 100");
+        return BAD_INPUT;
+    }
+    let coordinates = match reader::read_coordinates(&args.dir, data.net.n_nodes) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| data.name.to_lowercase());
+    let opts = reader::ScenarioOptions {
+        name: name.clone(),
+        year: args.year,
+        k_routes: args.k_routes,
+        tolerance: 1e-6,
+        max_iterations: 5000,
+        coordinates,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.toml")));
+    if let Err(e) = std::fs::write(&out, reader::to_scenario_toml(&data, &opts)) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return FAILURE;
+    }
+    println!(
+        "{}: {} nodes, {} links, {} flows written to {}",
+        data.name,
+        data.net.n_nodes,
+        data.net.links.len(),
+        data.trips.len(),
+        out.display()
+    );
+    0
+}
+
+/// `corridor import gmns`: a GMNS folder as a scenario file.
+fn import_gmns(args: &cli::ImportGmnsArgs) -> u8 {
+    use corridor_sim::import::gmns;
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let ok = positive(args.hours_per_year)
+        && positive(args.tonnes_per_vehicle)
+        && args.value_of_time.is_finite()
+        && args.value_of_time >= 0.0
+        && (1..=100).contains(&args.k_routes);
+    if !ok {
+        eprintln!(
+            "error: --hours-per-year and --tonnes-per-vehicle must be > 0, --value-of-time >= 0, --k-routes 1-100"
+        );
+        return BAD_INPUT;
+    }
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("gmns")
+            .to_string()
+    });
+    let opts = gmns::GmnsOptions {
+        name: name.clone(),
+        year: args.year,
+        k_routes: args.k_routes,
+        hours_per_year: args.hours_per_year,
+        tonnes_per_vehicle: args.tonnes_per_vehicle,
+        value_of_time_usd_per_t_h: args.value_of_time,
+        ..gmns::GmnsOptions::default()
+    };
+    let text = match gmns::to_scenario_toml(&args.dir, &opts) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.toml")));
+    if let Err(e) = std::fs::write(&out, text) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return FAILURE;
+    }
+    println!("{} written to {}", args.dir.display(), out.display());
+    0
 }

@@ -8,10 +8,11 @@ use std::sync::{Arc as Shared, Mutex};
 
 use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::cost::node_step;
+use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
-use crate::routes::{RouteSet, build_route_set};
+use crate::routes::{RouteSet, build_route_set, cheapest_costs};
 
 /// A topology's candidate routes and their global ids.
 type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
@@ -104,8 +105,18 @@ impl<'a> Engine<'a> {
     }
 
     /// Runs one replication with the given uniforms (`None`: nominal values and no
-    /// disruption).
+    /// disruption), without the network check of the candidate routes (its figures
+    /// are NaN).
     pub fn run(&self, uniforms: Option<&[f64]>) -> Vec<YearFigures> {
+        self.run_checked(uniforms, false)
+    }
+
+    /// Runs one replication; with `check_network`, every year's normal period is also
+    /// checked against network shortest paths (`network_gap`, `flows_missing_routes`;
+    /// see `equilibrium::candidates`), which costs about three times the rest of a
+    /// replication on the default scenario: the runner checks a sample
+    /// (`runner::NETWORK_CHECK_EVERY`).
+    pub fn run_checked(&self, uniforms: Option<&[f64]>, check_network: bool) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
         let mut out = Vec::with_capacity(s.n_years());
@@ -129,6 +140,9 @@ impl<'a> Engine<'a> {
                 .collect();
             let periods = self.periods(&inst, &state, year, yi, uniforms);
             let mut acc = YearAcc::new(s, &rs, &demand_t);
+            if !check_network {
+                acc.check_figures = [f64::NAN; 2];
+            }
             let mut normal_flows: Option<Vec<f64>> = None;
             for period in &periods {
                 // The normal period's route costs and arcs change only with the network
@@ -170,6 +184,19 @@ impl<'a> Engine<'a> {
                     &inst.vot_usd_per_t_h,
                     start,
                 );
+                if check_network && period.disruption.is_none() {
+                    let cheapest = cheapest_costs(
+                        s,
+                        &self.arcs,
+                        &period.nodes,
+                        &period.state.links,
+                        &period.state.open,
+                        &a.arc_time_h,
+                        &inst.vot_usd_per_t_h,
+                    );
+                    let c = candidates::check(routes, &a, &demand_t, &cheapest);
+                    acc.check_figures = [c.network_gap, c.flows_missing_routes as f64];
+                }
                 acc.add(self, period, routes, &a);
                 if normal_flows.is_none() {
                     normal_flows = Some(a.route_flow_t);
@@ -275,6 +302,9 @@ struct YearAcc {
     iterations: f64,
     gap: f64,
     converged: bool,
+    /// The normal period's check of the candidate routes against the network
+    /// (network gap, flows missing routes), or NaN when the replication is not checked.
+    check_figures: [f64; 2],
     /// Disruption figures: days, added cost (USD), added time (t h), added unserved (t).
     disruption: [f64; 4],
     /// Each flow's mean cost and time per served tonne in the normal period.
@@ -298,6 +328,7 @@ impl YearAcc {
             iterations: 0.0,
             gap: 0.0,
             converged: true,
+            check_figures: [0.0; 2],
             disruption: [0.0; 4],
             normal_rows: Vec::new(),
             normal_unserved: 0.0,
@@ -459,6 +490,8 @@ impl YearAcc {
                 self.iterations,
                 self.gap,
                 if self.converged { 1.0 } else { 0.0 },
+                self.check_figures[0],
+                self.check_figures[1],
             ],
             disruption: self.disruption,
         }

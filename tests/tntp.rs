@@ -104,3 +104,111 @@ fn sioux_falls_solver_matches_the_best_known_flows() {
 fn anaheim_solver_matches_the_best_known_flows_with_zones_closed_to_through_traffic() {
     check_against_best_known("Anaheim");
 }
+
+/// Sioux Falls as a corridor scenario (`import::tntp::to_scenario_toml`), solved by
+/// `corridor run` over `k_routes` candidate routes per pair; returns the scenario, the
+/// results and the network solver's view of the same data.
+fn sioux_falls_scenario(
+    k_routes: usize,
+) -> Option<(
+    corridor_sim::model::Scenario,
+    corridor_sim::results::Results,
+    TntpData,
+)> {
+    let dir = tntp_dir("SiouxFalls")?;
+    let data = tntp::read_dir(&dir).expect("TNTP folder reads");
+    let opts = tntp::ScenarioOptions {
+        name: "sioux-falls".into(),
+        year: 2025,
+        k_routes,
+        tolerance: 1e-6,
+        max_iterations: 5000,
+        coordinates: tntp::read_coordinates(&dir, data.net.n_nodes).unwrap(),
+    };
+    let s = common::load_text(&tntp::to_scenario_toml(&data, &opts));
+    let r = common::run(&s, 1, 2);
+    Some((s, r, data))
+}
+
+/// The link flows of a run's year 2025, in TNTP link order (ids `from-to`).
+fn scenario_link_flows(r: &corridor_sim::results::Results, data: &TntpData) -> Vec<f64> {
+    data.net
+        .links
+        .iter()
+        .map(|l| {
+            common::value(
+                &r.links,
+                &["2025", &format!("{}-{}", l.from, l.to)],
+                "tonnes",
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sioux_falls_scenario_reaches_the_best_known_flows_and_reports_its_network_gap() {
+    let Some((_s, r, data)) = sioux_falls_scenario(12) else {
+        return;
+    };
+    let gap = common::value(&r.convergence, &["2025"], "gap");
+    assert!(gap < 1e-5, "candidate-set gap {gap}");
+    let (net, demand) = data.network().unwrap();
+    let flows = scenario_link_flows(&r, &data);
+    // The network gap the run reports equals the one the network solver's code
+    // measures from the link flows alone (Dijkstra on the TNTP graph).
+    let reported = common::value(&r.convergence, &["2025"], "network_gap");
+    let measured = equilibrium::measure(&net, &demand, &flows)
+        .unwrap()
+        .relative();
+    assert!(
+        (reported - measured).abs() <= 1e-9 + 1e-6 * measured.abs(),
+        "reported {reported:e}, measured {measured:e}"
+    );
+    assert!(reported < 1e-5, "network gap {reported:e}");
+    assert_eq!(
+        common::value(&r.convergence, &["2025"], "flows_missing_routes"),
+        0.0
+    );
+    // Every link flow within 0.2% of the best-known solution (equilibrium link flows
+    // are unique; measured: largest link difference 0.022%).
+    let known = data.best_known_link_flows().unwrap();
+    let worst = flows
+        .iter()
+        .zip(&known)
+        .map(|(m, k)| (m - k).abs() / k.max(1.0))
+        .fold(0.0, f64::max);
+    assert!(
+        worst < 0.002,
+        "largest relative link-flow difference {worst}"
+    );
+}
+
+#[test]
+fn one_candidate_route_per_pair_misses_routes_and_the_network_gap_shows_it() {
+    let Some((_s, r, data)) = sioux_falls_scenario(1) else {
+        return;
+    };
+    // With one route per pair the candidate-set gap is zero by construction...
+    assert_eq!(common::value(&r.convergence, &["2025"], "gap"), 0.0);
+    // ...but the free-flow shortest paths are far from an equilibrium: the network gap
+    // (checked against the network solver's measure) is large and cheaper routes exist.
+    let (net, demand) = data.network().unwrap();
+    let measured = equilibrium::measure(&net, &demand, &scenario_link_flows(&r, &data))
+        .unwrap()
+        .relative();
+    let reported = common::value(&r.convergence, &["2025"], "network_gap");
+    assert!(
+        (reported - measured).abs() <= 1e-9 + 1e-6 * measured,
+        "{reported} vs {measured}"
+    );
+    assert!(reported > 0.01, "network gap {reported}");
+    let missing = common::value(&r.convergence, &["2025"], "flows_missing_routes");
+    assert!(missing > 0.0);
+    let warnings = r.candidate_route_warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("2025") && w.contains("k_routes")),
+        "{warnings:?}"
+    );
+}

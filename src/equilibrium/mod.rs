@@ -8,6 +8,7 @@
 //!   in parallel over origins, results independent of the thread count;
 //! - `gap`: the one relative-gap definition, recomputed from link flows.
 
+pub mod candidates;
 pub mod gap;
 pub mod network;
 pub mod shortest;

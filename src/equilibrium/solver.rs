@@ -1,6 +1,6 @@
 //! Deterministic user equilibrium (Wardrop's first principle) by path-based gradient
 //! projection with column generation (Jayakrishnan, Tsai, Prashker and Rajadhyaksha,
-//! 1994, TRR 1443; Chen, Jayakrishnan and Tsai, 2002, J. Transp. Eng. 128(5); the
+//! 1994, TRR 1443; Chen, Jayakrishnan and Tsai, 2002, J. Transp. Eng. 128(1); the
 //! outer/inner scheme of Florian, Constantin and Florian, 2009, TRR 2090).
 //!
 //! Each outer iteration:

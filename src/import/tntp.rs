@@ -401,6 +401,111 @@ impl TntpData {
     }
 }
 
+/// How a TNTP network becomes a scenario (`corridor import tntp`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioOptions {
+    pub name: String,
+    pub year: i32,
+    pub k_routes: usize,
+    pub tolerance: f64,
+    pub max_iterations: usize,
+    /// Node coordinates (x = lon, y = lat) from `*_node.tntp`, when they are degrees.
+    pub coordinates: Option<Vec<(f64, f64)>>,
+}
+
+/// Reads `*_node.tntp` coordinates if the folder has them and they look like degrees
+/// (|x| <= 180, |y| <= 90); `None` otherwise.
+pub fn read_coordinates(dir: &Path, n_nodes: usize) -> Result<Option<Vec<(f64, f64)>>, TntpError> {
+    let Some(path) = find(dir, "_node.tntp")? else {
+        return Ok(None);
+    };
+    let text = read(&path)?;
+    let mut xy = vec![(f64::NAN, f64::NAN); n_nodes];
+    for (line, t) in rows(&text) {
+        if t.len() < 3 || t[0].eq_ignore_ascii_case("node") {
+            continue;
+        }
+        let n: usize = num(&path, line, t[0], "node")?;
+        if (1..=n_nodes).contains(&n) {
+            xy[n - 1] = (num(&path, line, t[1], "X")?, num(&path, line, t[2], "Y")?);
+        }
+    }
+    let degrees = xy.iter().all(|(x, y)| x.abs() <= 180.0 && y.abs() <= 90.0);
+    Ok(degrees.then_some(xy))
+}
+
+/// A scenario file (TOML) for `corridor run`: one node per TNTP node, one one-way
+/// road link per TNTP link (time_h = free-flow time, capacity_tpy = capacity,
+/// bpr_alpha = b, bpr_beta = power, tariff = toll_factor x toll + distance_factor x
+/// length), one flow per origin-destination pair with value of time 1, so that cost
+/// is the network's own generalized cost. Numbers keep the network's own units
+/// (docs/FORMAT.md, "Imported networks"). Zones below the first through node are
+/// flagged `through_traffic = false`.
+pub fn to_scenario_toml(data: &TntpData, o: &ScenarioOptions) -> String {
+    use std::fmt::Write;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# Imported from the TNTP network {} by `corridor import tntp`.\n\
+         # Units are the network's own: time_h holds its free-flow time, capacity_tpy its\n\
+         # capacity, length_km its length (docs/FORMAT.md, \"Imported networks\").\n\n\
+         [scenario]\nname = \"{}\"\nfirst_year = {}\nlast_year = {}\nbase_year = {}\nreplications = 1\n\n\
+         [route_choice]\nmodel = \"deterministic\"\nk_routes = {}\nmax_detour = 3\ndistinct_corridors = false\n\
+         tolerance = {:e}\nmax_iterations = {}\n\n[[corridors]]\nid = \"network\"\n",
+        data.name, o.name, o.year, o.year, o.year, o.k_routes, o.tolerance, o.max_iterations
+    );
+    let n = data.net.n_nodes;
+    for i in 0..n {
+        let (lon, lat) = match &o.coordinates {
+            Some(xy) if xy[i].0.is_finite() && xy[i].1.is_finite() => xy[i],
+            // No usable coordinates: nodes on a grid of 0.01 degree.
+            _ => {
+                let side = (n as f64).sqrt().ceil() as usize;
+                ((i % side) as f64 * 0.01, (i / side) as f64 * 0.01)
+            }
+        };
+        let _ = writeln!(t, "[[nodes]]\nid = \"{}\"\nlon = {lon}\nlat = {lat}", i + 1);
+        if i + 1 < data.net.first_thru_node {
+            let _ = writeln!(t, "through_traffic = false");
+        }
+    }
+    for (i, l) in data.net.links.iter().enumerate() {
+        let tariff = data.toll_factor * l.toll + data.distance_factor * l.length;
+        let _ = writeln!(
+            t,
+            "[[links]]\nid = \"{}-{}{}\"\nfrom = \"{}\"\nto = \"{}\"\nmode = \"road\"\nlength_km = {}\n\
+             time_h = {}\ncapacity_tpy = {}\nbpr_alpha = {}\nbpr_beta = {}\ntariff_usd_per_t = {tariff}\n\
+             corridor = \"network\"\ntwo_way = false",
+            l.from,
+            l.to,
+            // Parallel links get a suffix to keep ids unique.
+            if data.net.links[..i]
+                .iter()
+                .any(|m| m.from == l.from && m.to == l.to)
+            {
+                format!("-{i}")
+            } else {
+                String::new()
+            },
+            l.from,
+            l.to,
+            if l.length > 0.0 { l.length } else { 1e-6 },
+            l.free_flow_time,
+            if l.capacity > 0.0 { l.capacity } else { 1e-6 },
+            l.b,
+            l.power
+        );
+    }
+    for &(from, to, flow) in &data.trips {
+        let _ = writeln!(
+            t,
+            "[[demand]]\nid = \"{from}-{to}\"\norigin = \"{from}\"\ndestination = \"{to}\"\n\
+             tonnes_per_year = {flow}\nvalue_of_time_usd_per_t_h = 1"
+        );
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
