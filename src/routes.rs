@@ -5,11 +5,14 @@
 //! (Ben-Akiva and Bierlaire, 1999) for the routes that share links.
 //!
 //! Candidates are computed once per network topology (which links are open) at nominal
-//! input values and shared by every year and replication with that topology.
+//! input values and shared by every year and replication with that topology; the flows
+//! are searched in parallel (rayon), collected in flow order.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::cost::node_step;
 use crate::model::Scenario;
@@ -521,9 +524,11 @@ pub fn path_sizes(lengths: &[Vec<f64>], links: &[Vec<usize>]) -> Vec<f64> {
 /// Candidate routes for every demand row on the topology `open`, priced at `nominal`.
 pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bool]) -> RouteSet {
     let rc = &s.route_choice;
+    // In parallel over flows (each search is independent); collected in flow order, so
+    // the route set is the same for any number of threads.
     let by_demand = s
         .demand
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(d, dem)| {
             let explicit: Vec<&crate::model::ExplicitRoute> = s
