@@ -52,3 +52,37 @@ fn gmns_network_runs_as_a_scenario() {
     let e = to_scenario_toml(dir.path(), &opts).unwrap_err().to_string();
     assert!(e.contains("link.csv:2") && e.contains("99"), "{e}");
 }
+
+/// A node with `through_traffic = false` is a zone: routes end there but never pass
+/// through, so the flow takes the longer route; and the network check agrees.
+#[test]
+fn zones_closed_to_through_traffic_are_not_crossed() {
+    let text = |flag: &str| {
+        format!(
+            "{}[[nodes]]\nid = \"Z\"\nlat = 40.1\nlon = 45.5\n{flag}\n{}{}{}{}{}",
+            common::header(2025, 2025, "model = \"deterministic\"\nk_routes = 3"),
+            // Via M: 10 h; via the zone Z: 4 h.
+            common::link("am", "A", "M", "c1", 5.0, "two_way = false"),
+            common::link("mb", "M", "B", "c1", 5.0, "two_way = false"),
+            common::link("az", "A", "Z", "c2", 2.0, "two_way = false"),
+            common::link("zb", "Z", "B", "c2", 2.0, "two_way = false"),
+            common::demand(100.0, 1.0, "")
+        )
+    };
+    let open = common::run(&common::load_text(&text("")), 1, 1);
+    assert_eq!(common::value(&open.links, &["2025", "zb"], "tonnes"), 100.0);
+    let closed = common::run(&common::load_text(&text("through_traffic = false")), 1, 1);
+    assert_eq!(common::value(&closed.links, &["2025", "zb"], "tonnes"), 0.0);
+    assert_eq!(
+        common::value(&closed.links, &["2025", "mb"], "tonnes"),
+        100.0
+    );
+    assert_eq!(
+        common::value(&closed.convergence, &["2025"], "network_gap"),
+        0.0
+    );
+    assert_eq!(
+        common::value(&closed.convergence, &["2025"], "flows_missing_routes"),
+        0.0
+    );
+}

@@ -212,3 +212,80 @@ fn one_candidate_route_per_pair_misses_routes_and_the_network_gap_shows_it() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn tntp_and_import_commands_solve_and_write_a_scenario_that_runs() {
+    let Some(dir) = tntp_dir("SiouxFalls") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let corridor = || std::process::Command::new(env!("CARGO_BIN_EXE_corridor"));
+    let flows = tmp.path().join("flows.csv");
+    let o = corridor()
+        .arg("tntp")
+        .arg(&dir)
+        .args(["--gap", "1e-6", "--threads", "1", "-q", "--flows"])
+        .arg(&flows)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("converged after") && out.contains("best-known flows"),
+        "{out}"
+    );
+    // One row per link, flows conserve demand at origin 1: out minus in = its trips.
+    let text = std::fs::read_to_string(&flows).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 76);
+    let data = tntp::read_dir(&dir).unwrap();
+    let net_out: f64 = rows
+        .iter()
+        .filter(|r| r[0] == 1.0)
+        .map(|r| r[2])
+        .sum::<f64>()
+        - rows
+            .iter()
+            .filter(|r| r[1] == 1.0)
+            .map(|r| r[2])
+            .sum::<f64>();
+    let produced: f64 = data
+        .trips
+        .iter()
+        .filter(|t| t.0 == 1)
+        .map(|t| t.2)
+        .sum::<f64>()
+        - data
+            .trips
+            .iter()
+            .filter(|t| t.1 == 1)
+            .map(|t| t.2)
+            .sum::<f64>();
+    assert!(
+        (net_out - produced).abs() < 1e-6 * produced.abs().max(1.0),
+        "{net_out} vs {produced}"
+    );
+
+    let scenario = tmp.path().join("sf.toml");
+    let o = corridor()
+        .args(["import", "tntp"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = corridor().arg("validate").arg(&scenario).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A missing folder is bad input (exit 2) with the path in the message.
+    let o = corridor()
+        .args(["tntp", "/nonexistent-tntp"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent-tntp"));
+}
