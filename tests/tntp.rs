@@ -289,3 +289,22 @@ fn tntp_and_import_commands_solve_and_write_a_scenario_that_runs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent-tntp"));
 }
+
+#[test]
+fn network_solver_gives_identical_flows_for_any_thread_count() {
+    let Some(dir) = tntp_dir("Anaheim") else {
+        return;
+    };
+    let (net, demand) = tntp::read_dir(&dir).unwrap().network().unwrap();
+    let solve = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| equilibrium::solve(&net, &demand, &Options::default()).unwrap())
+    };
+    let (one, three) = (solve(1), solve(3));
+    assert_eq!(one.iterations, three.iterations);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&one.link_flow), bits(&three.link_flow));
+}

@@ -80,9 +80,10 @@ struct Path {
     flow: f64,
 }
 
-/// The shortest paths of one origin's pairs at the current costs.
+/// The shortest paths of one origin's pairs at the current costs (the trees
+/// themselves live one per worker thread, so memory grows with pairs, not with
+/// origins x nodes).
 struct OriginScratch {
-    tree: Tree,
     /// Path of pair k (local index): `links[offsets[k]..offsets[k + 1]]`.
     offsets: Vec<usize>,
     links: Vec<u32>,
@@ -227,7 +228,6 @@ pub fn solve(net: &Network, demand: &Demand, opts: &Options) -> Result<Solution,
         .map(|i| {
             let n_pairs = demand.start[i + 1] - demand.start[i];
             OriginScratch {
-                tree: Tree::new(net.n_nodes),
                 offsets: Vec::with_capacity(n_pairs + 1),
                 links: Vec::new(),
                 cost: Vec::with_capacity(n_pairs),
@@ -349,17 +349,20 @@ pub fn solve(net: &Network, demand: &Demand, opts: &Options) -> Result<Solution,
 /// Fills each origin's scratch with its shortest-path tree at `cost` and the path and
 /// cost to each of its destinations.
 fn shortest_paths(net: &Network, demand: &Demand, cost: &[f64], scratch: &mut [OriginScratch]) {
-    scratch.par_iter_mut().enumerate().for_each(|(i, sc)| {
-        sc.tree.grow(net, cost, demand.origins[i] as usize);
-        sc.offsets.clear();
-        sc.links.clear();
-        sc.cost.clear();
-        sc.offsets.push(0);
-        for q in demand.start[i]..demand.start[i + 1] {
-            let d = demand.dest[q] as usize;
-            sc.cost.push(sc.tree.dist[d]);
-            sc.tree.path_to(net, d, &mut sc.links);
-            sc.offsets.push(sc.links.len());
-        }
-    });
+    scratch.par_iter_mut().enumerate().for_each_init(
+        || Tree::new(net.n_nodes),
+        |tree, (i, sc)| {
+            tree.grow(net, cost, demand.origins[i] as usize);
+            sc.offsets.clear();
+            sc.links.clear();
+            sc.cost.clear();
+            sc.offsets.push(0);
+            for q in demand.start[i]..demand.start[i + 1] {
+                let d = demand.dest[q] as usize;
+                sc.cost.push(tree.dist[d]);
+                tree.path_to(net, d, &mut sc.links);
+                sc.offsets.push(sc.links.len());
+            }
+        },
+    );
 }
