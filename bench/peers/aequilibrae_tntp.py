@@ -162,15 +162,21 @@ def aeq_worker(folder, target, threads, out_json):
         if len(new) == len(keep):
             break
         keep = new
+    # AequilibraE wants powers >= 1: a link with power 0 costs the constant fft (1 + b),
+    # the same as fft' = fft (1 + b) with b' = 0 and power 1.
+    def vdf(i):
+        _, _, _, _, fft, bb, pw, _ = links[i]
+        return (fft * (1.0 + bb), 0.0, 1.0) if pw == 0 or bb == 0 else (fft, bb, pw)
+    shaped = {i: vdf(i) for i in keep}
     df = pd.DataFrame({
         "link_id": np.arange(1, len(keep) + 1),
         "a_node": [links[i][0] for i in keep],
         "b_node": [links[i][1] for i in keep],
         "direction": 1,
         "capacity": [max(links[i][2], 1e-9) for i in keep],
-        "free_flow_time": [links[i][4] for i in keep],
-        "b": [links[i][5] for i in keep],
-        "power": [links[i][6] for i in keep],
+        "free_flow_time": [shaped[i][0] for i in keep],
+        "b": [shaped[i][1] for i in keep],
+        "power": [shaped[i][2] for i in keep],
         "fixed_cost": [net["fixed"][i] for i in keep],
     })
     g = Graph()
