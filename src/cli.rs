@@ -47,13 +47,14 @@ Prints each problem with its file, line, column and key; exits 2 if any file has
     Validate(ValidateArgs),
     /// Solve a TNTP network (user equilibrium) and compare with its best-known flows
     #[command(
-        after_help = "Example:\n  corridor tntp ../shared/tntp/ChicagoSketch --gap 1e-8 --flows chicago-flows.csv\n\n\
+        after_help = "Example:\n  corridor tntp ../shared/tntp/Chicago-Sketch --gap 1e-8 --flows chicago-flows.csv\n\n\
 Reads DIR/*_net.tntp, DIR/*_trips.tntp and, where present, DIR/*_flow.tntp (best-known flows) and \
 DIR/README.md (toll and distance weights of the generalized cost). Solves the user equilibrium by \
 path-based gradient projection with column generation and prints, per iteration, the time, the \
 relative gap (total cost - shortest-path cost) / total cost and the Beckmann objective; then the \
 difference to the best-known flows. Nodes below the network's first through node carry no \
-through traffic. Units are the network's own (TNTP: minutes, vehicles per hour)."
+through traffic. Units are the network's own (TNTP: minutes, vehicles per hour). Exits 1 when the gap \
+is not reached within --max-iter."
     )]
     Tntp(TntpArgs),
     /// Write a scenario file from another tool's network (TNTP or GMNS)
