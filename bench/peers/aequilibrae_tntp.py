@@ -28,7 +28,9 @@ What it does:
 Conventions (anchors.md): link cost fft (1 + b (x/c)^p) + toll_factor toll +
 distance_factor length with the README's weights (Chicago-Sketch: 0.02, 0.04); links
 into or out of dead-end nodes (Barcelona 1008) carry no flow and are dropped for
-AequilibraE, whose graph compression mishandles them.
+AequilibraE, whose graph compression mishandles them. AequilibraE refuses powers below 1
+and free-flow times of 0: power-0 links are given as constant-cost links (same cost) and
+zero free-flow times as 1e-6 minutes (gaps are recomputed with the original data).
 """
 
 import argparse
@@ -166,6 +168,9 @@ def aeq_worker(folder, target, threads, out_json):
     # the same as fft' = fft (1 + b) with b' = 0 and power 1.
     def vdf(i):
         _, _, _, _, fft, bb, pw, _ = links[i]
+        # AequilibraE also refuses free-flow time 0 (Chicago-Sketch connectors): 1e-6 min
+        # there, negligible against the network's costs; gaps are recomputed with 0.
+        fft = max(fft, 1e-6)
         return (fft * (1.0 + bb), 0.0, 1.0) if pw == 0 or bb == 0 else (fft, bb, pw)
     shaped = {i: vdf(i) for i in keep}
     df = pd.DataFrame({
