@@ -238,7 +238,12 @@ pub fn compare_range_observed(
         opts.threads,
         progress,
         |rep| {
-            let fb = eb.run_full(draws(base, seed, rep).as_deref(), None, Some((seed, rep)));
+            let fb = eb.run_full(
+                draws(base, seed, rep).as_deref(),
+                None,
+                Some((seed, rep)),
+                false,
+            );
             // Elastic demand in the policy pivots on the base's composite cost of the
             // same replication, so its induced tonnes answer the policy's change in cost.
             let reference = elastic.then(|| ReferenceCosts::from_figures(base, &fb));
@@ -246,6 +251,7 @@ pub fn compare_range_observed(
                 draws(policy, seed, rep).as_deref(),
                 reference.as_ref(),
                 Some((seed, rep)),
+                false,
             );
             (fb, fp)
         },

@@ -31,8 +31,17 @@ pub const DISRUPTION_METRICS: [&str; 4] = [
     "added_time_mt_h",
     "added_unserved_t",
 ];
-/// Equilibrium diagnostics per year.
-pub const CONVERGENCE_METRICS: [&str; 3] = ["iterations", "gap", "converged"];
+/// Equilibrium diagnostics per year: the assignment's iterations, its gap over the
+/// candidate routes and whether it met the tolerance; then the relative gap against
+/// network shortest paths and the flows whose candidates miss a cheaper network route
+/// (`equilibrium::candidates`, normal period of the year).
+pub const CONVERGENCE_METRICS: [&str; 5] = [
+    "iterations",
+    "gap",
+    "converged",
+    "network_gap",
+    "flows_missing_routes",
+];
 
 /// Variable-demand figures per flow (`YearFigures::induced`): the fixed demand (base
 /// tonnes grown), induced tonnes (demand minus fixed; negative when suppressed), the
@@ -90,7 +99,7 @@ pub struct YearFigures {
     pub corridors: Vec<[f64; 5]>,
     pub demand: Vec<[f64; 5]>,
     pub routes: Vec<RouteFigure>,
-    pub convergence: [f64; 3],
+    pub convergence: [f64; 5],
     /// Days disrupted, added generalized cost (USD), added time (tonne-hours) and added
     /// unserved tonnes, against the same year without its disruptions.
     pub disruption: [f64; 4],

@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{
     CalibrateArgs, Cli, Command, CompareArgs, MergeArgs, RunArgs, RunFlags, SelectLinkArgs,
-    SensitivityArgs, SweepArgs,
+    SensitivityArgs, SweepArgs, TntpArgs,
 };
 use corridor_sim::shard::{self, Shard, ShardError};
 
@@ -41,6 +41,9 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(&args),
         Command::Sensitivity(args) => sensitivity(&args),
         Command::SelectLink(args) => select_link(&args),
+        Command::Tntp(args) => tntp(&args),
+        Command::Import(cli::ImportCommand::Tntp(args)) => import_tntp(&args),
+        Command::Import(cli::ImportCommand::Gmns(args)) => import_gmns(&args),
     };
     ExitCode::from(code)
 }
@@ -336,6 +339,9 @@ fn run_one(
     if let Some(k) = kept {
         k.finish()
             .map_err(|e| format!("cannot write replications: {e}"))?;
+    }
+    for w in results.candidate_route_warnings() {
+        eprintln!("warning: {}: {w}", path.display());
     }
     let warnings: Vec<String> = l.warnings.iter().map(|w| w.to_string()).collect();
     let files = output::render_run(s, &results, seed, requested, &warnings, sens.as_ref())
@@ -1023,4 +1029,217 @@ fn select_link(args: &SelectLinkArgs) -> u8 {
         args.flags.quiet,
         &format!("select-link of {}", sel.describe(s)),
     )
+}
+
+/// `corridor tntp`: solve a TNTP network and compare with its best-known flows.
+fn tntp(args: &TntpArgs) -> u8 {
+    use corridor_sim::equilibrium::{self, Options};
+    use corridor_sim::import::tntp as reader;
+    if !(args.gap >= 0.0 && args.gap.is_finite()) || args.threads == Some(0) {
+        eprintln!("error: --gap must be a number >= 0 and --threads at least 1");
+        return BAD_INPUT;
+    }
+    let mut data = match reader::read_dir(&args.dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    data.toll_factor = args.toll_factor.unwrap_or(data.toll_factor);
+    data.distance_factor = args.distance_factor.unwrap_or(data.distance_factor);
+    let (net, demand) = match data.network() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.dir.display());
+            return BAD_INPUT;
+        }
+    };
+    println!(
+        "{}: {} nodes, {} links, {} origin-destination pairs, {} trips; toll weight {}, distance weight {}, first through node {}",
+        data.name,
+        net.n_nodes,
+        net.n_links(),
+        demand.n_pairs(),
+        demand.total(),
+        data.toll_factor,
+        data.distance_factor,
+        data.net.first_thru_node
+    );
+    let opts = Options {
+        gap: args.gap,
+        max_iterations: args.max_iter,
+        ..Options::default()
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: thread pool: {e}");
+            return FAILURE;
+        }
+    };
+    let sol = match pool.install(|| equilibrium::solve(&net, &demand, &opts)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if !args.quiet {
+        println!(
+            "{:>9} {:>10} {:>12} {:>22} {:>9}",
+            "iteration", "seconds", "gap", "beckmann", "paths"
+        );
+        for p in &sol.history {
+            println!(
+                "{:>9} {:>10.3} {:>12.3e} {:>22.10} {:>9}",
+                p.iteration, p.seconds, p.gap, p.beckmann, p.paths
+            );
+        }
+    }
+    let seconds = sol.history.last().map_or(0.0, |p| p.seconds);
+    println!(
+        "{} after {} iterations in {seconds:.3} s ({} threads): relative gap {:.3e}, Beckmann objective {:.10}",
+        if sol.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        },
+        sol.iterations,
+        pool.current_num_threads(),
+        sol.gap.relative(),
+        sol.beckmann
+    );
+    if let Some(known) = data.best_known_link_flows() {
+        let d = equilibrium::compare_flows(&net, &sol.link_flow, &known);
+        println!(
+            "best-known flows: Beckmann {:.10} (ours {:+.3e} relative); on links with b > 0 above 1% of capacity, largest flow difference {:.3e} (link {}-{}); gap of the best-known flows {}",
+            d.beckmann_known,
+            d.beckmann_relative,
+            d.worst_relative,
+            data.net.links[d.worst_link].from,
+            data.net.links[d.worst_link].to,
+            equilibrium::measure(&net, &demand, &known)
+                .map_or_else(|e| e.to_string(), |g| format!("{:.3e}", g.relative()))
+        );
+    }
+    if let Some(path) = &args.flows {
+        let mut text = String::from("from,to,flow,cost\n");
+        for (l, link) in data.net.links.iter().enumerate() {
+            text.push_str(&format!(
+                "{},{},{},{}\n",
+                link.from, link.to, sol.link_flow[l], sol.link_cost[l]
+            ));
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: {}: {e}", path.display());
+            return FAILURE;
+        }
+    }
+    if sol.converged { 0 } else { FAILURE }
+}
+
+/// `corridor import tntp`: a TNTP folder as a scenario file.
+fn import_tntp(args: &cli::ImportTntpArgs) -> u8 {
+    use corridor_sim::import::tntp as reader;
+    let data = match reader::read_dir(&args.dir) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    if !(1..=100).contains(&args.k_routes) {
+        eprintln!("error: --k-routes must be between 1 and 100");
+        return BAD_INPUT;
+    }
+    let coordinates = match reader::read_coordinates(&args.dir, data.net.n_nodes) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| data.name.to_lowercase());
+    let opts = reader::ScenarioOptions {
+        name: name.clone(),
+        year: args.year,
+        k_routes: args.k_routes,
+        tolerance: 1e-6,
+        max_iterations: 5000,
+        coordinates,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.toml")));
+    if let Err(e) = std::fs::write(&out, reader::to_scenario_toml(&data, &opts)) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return FAILURE;
+    }
+    println!(
+        "{}: {} nodes, {} links, {} flows written to {}",
+        data.name,
+        data.net.n_nodes,
+        data.net.links.len(),
+        data.trips.len(),
+        out.display()
+    );
+    0
+}
+
+/// `corridor import gmns`: a GMNS folder as a scenario file.
+fn import_gmns(args: &cli::ImportGmnsArgs) -> u8 {
+    use corridor_sim::import::gmns;
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let ok = positive(args.hours_per_year)
+        && positive(args.tonnes_per_vehicle)
+        && args.value_of_time.is_finite()
+        && args.value_of_time >= 0.0
+        && (1..=100).contains(&args.k_routes);
+    if !ok {
+        eprintln!(
+            "error: --hours-per-year and --tonnes-per-vehicle must be > 0, --value-of-time >= 0, --k-routes 1-100"
+        );
+        return BAD_INPUT;
+    }
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("gmns")
+            .to_string()
+    });
+    let opts = gmns::GmnsOptions {
+        name: name.clone(),
+        year: args.year,
+        k_routes: args.k_routes,
+        hours_per_year: args.hours_per_year,
+        tonnes_per_vehicle: args.tonnes_per_vehicle,
+        value_of_time_usd_per_t_h: args.value_of_time,
+        ..gmns::GmnsOptions::default()
+    };
+    let text = match gmns::to_scenario_toml(&args.dir, &opts) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.toml")));
+    if let Err(e) = std::fs::write(&out, text) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return FAILURE;
+    }
+    println!("{} written to {}", args.dir.display(), out.display());
+    0
 }

@@ -83,6 +83,9 @@ pub struct Node {
     pub country: String,
     pub kind: NodeKind,
     pub costs: NodeCosts,
+    /// `false` for a zone that routes may start or end at but never pass through
+    /// (TNTP's nodes below the first through node).
+    pub through_traffic: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

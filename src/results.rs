@@ -71,6 +71,50 @@ impl Results {
         t.extend(self.queues.as_ref());
         t
     }
+
+    /// Warnings for the years in which some flow had a cheaper route over the network
+    /// than all its candidate routes (`convergence.csv`, `flows_missing_routes`; see
+    /// `equilibrium::candidates`). Empty when the candidate sets hold every route the
+    /// equilibrium needs. The library returns them; the command line prints them.
+    pub fn candidate_route_warnings(&self) -> Vec<String> {
+        let t = &self.convergence;
+        let (Some(miss), Some(ng), Some(g)) = (
+            t.metric("flows_missing_routes"),
+            t.metric("network_gap"),
+            t.metric("gap"),
+        ) else {
+            return Vec::new();
+        };
+        let years: Vec<&Row> = t.rows.iter().filter(|r| r.stats[miss].mean > 0.0).collect();
+        let Some(first) = years.first() else {
+            return Vec::new();
+        };
+        let most = years.iter().map(|r| r.stats[miss].p[4]).fold(0.0, f64::max);
+        let worst = years
+            .iter()
+            .max_by(|a, b| a.stats[ng].mean.total_cmp(&b.stats[ng].mean))
+            .unwrap_or(first);
+        vec![format!(
+            "candidate routes miss cheaper routes over the network in {} year{} ({}{}): up to {} flow{} \
+             (95th percentile) had a route cheaper than all its candidates at the final flows; in {} the \
+             relative gap against network shortest paths is {:.2e} against {:.2e} over the candidates. \
+             Raise route_choice.k_routes or max_detour, set distinct_corridors = false, or (for flows with \
+             explicit [[routes]]) add the missing route",
+            years.len(),
+            if years.len() == 1 { "" } else { "s" },
+            first.keys[0],
+            if years.len() > 1 {
+                format!("-{}", years[years.len() - 1].keys[0])
+            } else {
+                String::new()
+            },
+            most,
+            if most == 1.0 { "" } else { "s" },
+            worst.keys[0],
+            worst.stats[ng].mean,
+            worst.stats[g].mean,
+        )]
+    }
 }
 
 /// Figures of a fixed layout: one row of `width` values per replication, stored row

@@ -5,15 +5,18 @@
 //! (Ben-Akiva and Bierlaire, 1999) for the routes that share links.
 //!
 //! Candidates are computed once per network topology (which links are open) at nominal
-//! input values and shared by every year and replication with that topology.
+//! input values and shared by every year and replication with that topology; the flows
+//! are searched in parallel (rayon), collected in flow order.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::cost::node_step;
 use crate::model::Scenario;
-use crate::network::{Arcs, Instance};
+use crate::network::{Arcs, Instance, NodeValues};
 
 /// One candidate route.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +124,7 @@ impl PartialOrd for Entry {
 struct Search<'a> {
     s: &'a Scenario,
     arcs: &'a Arcs,
-    inst: &'a Instance,
+    nodes: &'a [NodeValues],
     open: &'a [bool],
     vot: f64,
     arc_cost: Vec<f64>,
@@ -146,7 +149,7 @@ impl<'a> Search<'a> {
         Search {
             s,
             arcs,
-            inst,
+            nodes: &inst.nodes,
             open,
             vot,
             arc_cost,
@@ -156,7 +159,7 @@ impl<'a> Search<'a> {
     fn step(&self, node: usize, prev: Option<usize>, next: Option<usize>) -> f64 {
         node_step(
             self.s,
-            &self.inst.nodes[node],
+            &self.nodes[node],
             prev.map(|a| &self.arcs.arcs[a]),
             next.map(|a| &self.arcs.arcs[a]),
         )
@@ -231,6 +234,9 @@ impl<'a> Search<'a> {
                     cost: c,
                     state: n_arcs + state,
                 });
+                continue;
+            }
+            if !self.s.nodes[head].through_traffic {
                 continue;
             }
             for &b in &self.arcs.out[head] {
@@ -359,6 +365,103 @@ impl<'a> Search<'a> {
     }
 }
 
+impl Search<'_> {
+    /// The cheapest cost from `origin` to every node over the open network: a
+    /// shortest-path tree over arcs (node costs depend on the pair of arcs), closed at
+    /// each node by its end-of-route step. Unreached nodes cost infinity.
+    fn costs_from(&self, origin: usize) -> Vec<f64> {
+        let n_arcs = self.arcs.arcs.len();
+        let mut dist = vec![f64::INFINITY; n_arcs];
+        let mut heap = BinaryHeap::new();
+        for &b in &self.arcs.out[origin] {
+            if self.open[self.arcs.arcs[b].link] {
+                let c = self.step(origin, None, Some(b)) + self.arc_cost[b];
+                if c < dist[b] {
+                    dist[b] = c;
+                    heap.push(Entry { cost: c, state: b });
+                }
+            }
+        }
+        while let Some(Entry { cost, state }) = heap.pop() {
+            if cost > dist[state] {
+                continue;
+            }
+            let head = self.arcs.arcs[state].head;
+            if !self.s.nodes[head].through_traffic {
+                continue;
+            }
+            for &b in &self.arcs.out[head] {
+                if !self.open[self.arcs.arcs[b].link]
+                    || self.arcs.arcs[b].link == self.arcs.arcs[state].link
+                {
+                    continue;
+                }
+                let c = cost + self.step(head, Some(state), Some(b)) + self.arc_cost[b];
+                if c < dist[b] {
+                    dist[b] = c;
+                    heap.push(Entry { cost: c, state: b });
+                }
+            }
+        }
+        let mut to_node = vec![f64::INFINITY; self.s.nodes.len()];
+        to_node[origin] = 0.0;
+        for (a, arc) in self.arcs.arcs.iter().enumerate() {
+            if dist[a].is_finite() && arc.head != origin {
+                let c = dist[a] + self.step(arc.head, Some(a), None);
+                if c < to_node[arc.head] {
+                    to_node[arc.head] = c;
+                }
+            }
+        }
+        to_node
+    }
+}
+
+/// The cheapest generalized cost (USD/t) of each demand row over the whole open
+/// network, with arcs priced at `arc_time_h` (congested running times), link charges
+/// of `links` and node costs of `nodes`: what the relative gap of docs/MODEL.md
+/// ("Relative gap") compares route costs with. One tree per (origin, value of time).
+pub fn cheapest_costs(
+    s: &Scenario,
+    arcs: &Arcs,
+    nodes: &[NodeValues],
+    links: &[crate::network::LinkValues],
+    open: &[bool],
+    arc_time_h: &[f64],
+    vot: &[f64],
+) -> Vec<f64> {
+    let mut out = vec![f64::INFINITY; s.demand.len()];
+    let mut groups: std::collections::BTreeMap<(usize, u64), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (d, dem) in s.demand.iter().enumerate() {
+        groups
+            .entry((dem.origin, vot[d].to_bits()))
+            .or_default()
+            .push(d);
+    }
+    for ((origin, vot_bits), rows) in groups {
+        let vot = f64::from_bits(vot_bits);
+        let search = Search {
+            s,
+            arcs,
+            nodes,
+            open,
+            vot,
+            arc_cost: arcs
+                .arcs
+                .iter()
+                .zip(arc_time_h)
+                .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
+                .collect(),
+        };
+        let to_node = search.costs_from(origin);
+        for d in rows {
+            out[d] = to_node[s.demand[d].destination];
+        }
+    }
+    out
+}
+
 /// The corridor a route is attributed to: the first, in `[[corridors]]` order, of the
 /// corridors its links belong to. Declaring the distinctive corridors (the new one and
 /// the crossings it competes with) before shared feeders makes routes read naturally.
@@ -421,9 +524,11 @@ pub fn path_sizes(lengths: &[Vec<f64>], links: &[Vec<usize>]) -> Vec<f64> {
 /// Candidate routes for every demand row on the topology `open`, priced at `nominal`.
 pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bool]) -> RouteSet {
     let rc = &s.route_choice;
+    // In parallel over flows (each search is independent); collected in flow order, so
+    // the route set is the same for any number of threads.
     let by_demand = s
         .demand
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(d, dem)| {
             let explicit: Vec<&crate::model::ExplicitRoute> = s

@@ -9,11 +9,12 @@ use std::sync::{Arc as Shared, Mutex};
 use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::cost::node_step;
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
+use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
 use crate::queues::QueueLayer;
-use crate::routes::{RouteSet, build_route_set};
+use crate::routes::{RouteSet, build_route_set, cheapest_costs};
 
 /// A topology's candidate routes and their global ids.
 type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
@@ -106,7 +107,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Runs one replication with the given uniforms (`None`: nominal values and no
-    /// disruption). Elastic demand pivots on each flow's own base-year cost.
+    /// disruption), without the network check of the candidate routes (its figures
+    /// are NaN). Elastic demand pivots on each flow's own base-year cost.
     pub fn run(&self, uniforms: Option<&[f64]>) -> Vec<YearFigures> {
         self.run_with(uniforms, None)
     }
@@ -120,16 +122,26 @@ impl<'a> Engine<'a> {
         uniforms: Option<&[f64]>,
         reference: Option<&ReferenceCosts>,
     ) -> Vec<YearFigures> {
-        self.run_full(uniforms, reference, None)
+        self.run_full(uniforms, reference, None, false)
+    }
+
+    /// As `run`, with the network check of the candidate routes when `check_network`.
+    pub fn run_checked(&self, uniforms: Option<&[f64]>, check_network: bool) -> Vec<YearFigures> {
+        self.run_full(uniforms, None, None, check_network)
     }
 
     /// As `run_with`; `draws` names the run's (seed, replication) for the queue layer's
-    /// own streams (`None`: nominal daily arrivals).
+    /// own streams (`None`: nominal daily arrivals). With `check_network`, every year's
+    /// normal period is also checked against network shortest paths (`network_gap`,
+    /// `flows_missing_routes`; see `equilibrium::candidates`), which costs about three
+    /// times the rest of a replication on the default scenario: the runner checks a
+    /// sample (`runner::NETWORK_CHECK_EVERY`).
     pub fn run_full(
         &self,
         uniforms: Option<&[f64]>,
         reference: Option<&ReferenceCosts>,
         draws: Option<(u64, u64)>,
+        check_network: bool,
     ) -> Vec<YearFigures> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
@@ -258,6 +270,22 @@ impl<'a> Engine<'a> {
             let (year_demand, assignments) =
                 solve_year(&s.route_choice, &curves, &weighted, assign_all);
             let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t, year);
+            if check_network {
+                let (p0, (routes, _), a) = (&periods[0], &data[0], &assignments[0]);
+                let cheapest = cheapest_costs(
+                    s,
+                    &self.arcs,
+                    &p0.nodes,
+                    &p0.state.links,
+                    &p0.state.open,
+                    &a.arc_time_h,
+                    &inst.vot_usd_per_t_h,
+                );
+                let c = candidates::check(routes, a, &year_demand.demand_t, &cheapest);
+                acc.check_figures = [c.network_gap, c.flows_missing_routes as f64];
+            } else {
+                acc.check_figures = [f64::NAN; 2];
+            }
             for (period, ((routes, _), a)) in periods.iter().zip(data.iter().zip(&assignments)) {
                 acc.add(self, period, routes, a);
             }
@@ -397,6 +425,9 @@ struct YearAcc {
     iterations: f64,
     gap: f64,
     converged: bool,
+    /// The normal period's check of the candidate routes against the network
+    /// (network gap, flows missing routes), or NaN when the replication is not checked.
+    check_figures: [f64; 2],
     /// Disruption figures: days, added cost (USD), added time (t h), added unserved (t).
     disruption: [f64; 4],
     /// Each flow's mean cost and time per served tonne in the normal period.
@@ -427,6 +458,7 @@ impl YearAcc {
             iterations: 0.0,
             gap: 0.0,
             converged: true,
+            check_figures: [0.0; 2],
             disruption: [0.0; 4],
             normal_rows: Vec::new(),
             normal_unserved: 0.0,
@@ -592,6 +624,8 @@ impl YearAcc {
                 self.iterations,
                 self.gap,
                 if self.converged { 1.0 } else { 0.0 },
+                self.check_figures[0],
+                self.check_figures[1],
             ],
             disruption: self.disruption,
             induced: Vec::new(),

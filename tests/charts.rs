@@ -52,6 +52,7 @@ fn node(id: &str, name: &str, lat: f64, lon: f64, country: &str, kind: NodeKind)
             port_handling_h: fixed(0.0),
             port_handling_usd_per_t: fixed(0.0),
         },
+        through_traffic: true,
     }
 }
 
@@ -431,6 +432,8 @@ fn results() -> Results {
                     band(3e-5 * (1 + y) as f64, 1e-5)
                 },
                 exact(if not_all { 0.97 } else { 1.0 }),
+                band(1e-4, 1e-5),
+                exact(0.0),
             ],
         ));
     }

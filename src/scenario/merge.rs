@@ -81,7 +81,7 @@ impl Keyed for RawNode {
     fn overlay(&mut self, o: &Self) {
         overlay!(self, o; name, lat, lon, country, kind, border_dwell_h, border_fee_usd_per_t,
             transshipment_h, transshipment_usd_per_t, gauge_change_h, gauge_change_usd_per_t,
-            port_handling_h, port_handling_usd_per_t, source, note);
+            port_handling_h, port_handling_usd_per_t, source, note, through_traffic);
     }
 }
 

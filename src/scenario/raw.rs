@@ -145,6 +145,8 @@ pub struct RawNode {
     pub port_handling_usd_per_t: Option<Num>,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// `false`: a zone that routes may start or end at but not pass through.
+    pub through_traffic: Option<bool>,
 }
 
 /// `[[links]]`.

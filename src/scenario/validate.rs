@@ -575,6 +575,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             country: n.country.clone().unwrap_or_default(),
             kind,
             costs,
+            through_traffic: n.through_traffic.unwrap_or(true),
         });
     }
     let node_names: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
