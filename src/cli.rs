@@ -42,9 +42,23 @@ od_change.csv (the change in cost and transit time of each flow) and summary.jso
     )]
     Compare(CompareArgs),
     /// Check scenario files and report every problem, without simulating
-    #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
-Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
+    #[command(after_help = "Examples:\n  corridor validate scenarios/*.toml\n  \
+corridor validate scenarios/ --format json\n\n\
+Prints each problem with its file, line, column and key; exits 2 if any file has errors. \
+With --format json, prints one JSON document on stdout: {\"files\": [...], \"problems\": \
+[{\"file\", \"line\", \"column\", \"key\", \"message\", \"suggestion\", \"severity\"}], \
+\"errors\", \"warnings\"} (fields described in docs/FORMAT.md).")]
     Validate(ValidateArgs),
+    /// Print the JSON Schema of the scenario format (for editors and CI)
+    #[command(
+        after_help = "Example:\n  corridor schema > schema/scenario.schema.json\n\n\
+Prints a JSON Schema (draft-07) derived from the structures that parse scenario files, with \
+each key's meaning, unit and default. The repository ships it as \
+schema/scenario.schema.json; a scenario naming it on its first line \
+(#:schema ../schema/scenario.schema.json) gets completion, key docs and unknown-key \
+warnings in editors with TOML schema support (taplo, Even Better TOML)."
+    )]
+    Schema,
 }
 
 /// How replications are run: shared by `run` and `compare`.
@@ -96,4 +110,14 @@ pub struct ValidateArgs {
     /// Scenario files, or folders of them
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
+    /// How problems are printed: `text` for people, `json` for editors and CI
+    #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
+    pub format: ProblemFormat,
+}
+
+/// The output format of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProblemFormat {
+    Text,
+    Json,
 }

@@ -14,7 +14,7 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, CompareArgs, RunArgs, RunFlags};
+use cli::{Cli, Command, CompareArgs, ProblemFormat, RunArgs, RunFlags};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -30,7 +30,14 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
-        Command::Validate(args) => validate(&args.scenarios),
+        Command::Validate(args) => match args.format {
+            ProblemFormat::Text => validate(&args.scenarios),
+            ProblemFormat::Json => validate_json(&args.scenarios),
+        },
+        Command::Schema => {
+            print!("{}", scenario::schema::scenario_schema_text());
+            0
+        }
     };
     ExitCode::from(code)
 }
@@ -104,6 +111,41 @@ fn validate(paths: &[PathBuf]) -> u8 {
             if s.n_draws == 1 { "" } else { "s" }
         );
     }
+    if bad { BAD_INPUT } else { 0 }
+}
+
+/// `validate --format json`: one JSON document on stdout with every file's outcome and
+/// every problem (fields in docs/FORMAT.md, "Problems as JSON"); nothing on stderr.
+fn validate_json(paths: &[PathBuf]) -> u8 {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let (mut outcomes, mut problems) = (Vec::new(), Vec::new());
+    let mut bad = false;
+    for p in &files {
+        let (ok, found) = match scenario::load(p) {
+            Ok(l) => (true, l.warnings),
+            Err(e) => (false, e.problems().to_vec()),
+        };
+        bad |= !ok;
+        outcomes.push(serde_json::json!({ "file": p.display().to_string(), "ok": ok }));
+        problems.extend(found);
+    }
+    let count = |sev| problems.iter().filter(|p| p.severity == sev).count();
+    let doc = serde_json::json!({
+        "files": outcomes,
+        "errors": count(scenario::problem::Severity::Error),
+        "warnings": count(scenario::problem::Severity::Warning),
+        "problems": problems.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
+    );
     if bad { BAD_INPUT } else { 0 }
 }
 

@@ -9,6 +9,7 @@ pub mod merge;
 pub mod num;
 pub mod problem;
 pub mod raw;
+pub mod schema;
 pub mod suggest;
 pub mod validate;
 
