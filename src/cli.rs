@@ -29,7 +29,9 @@ corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.tom
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv, summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
-every *.toml file in it."
+every *.toml file in it. With --keep-replications, also replications/corridors.parquet \
+and replications/od.parquet (or .csv with --replications-format csv); in pandas: \
+pd.read_parquet(\"output/tripp-opens/replications/corridors.parquet\")."
     )]
     Run(RunArgs),
     /// Compare a policy scenario with a base: changes by corridor and by flow, with bands
@@ -101,6 +103,10 @@ pub struct RunArgs {
     /// Also write every replication's corridor and flow figures under replications/
     #[arg(long)]
     pub keep_replications: bool,
+    /// File format of --keep-replications: parquet (typed, compressed; the default when
+    /// built with the `parquet` feature) or csv
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeptFormat::DEFAULT)]
+    pub replications_format: KeptFormat,
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -113,6 +119,21 @@ pub struct ValidateArgs {
     /// How problems are printed: `text` for people, `json` for editors and CI
     #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
     pub format: ProblemFormat,
+}
+
+/// The file format of `--keep-replications`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeptFormat {
+    Parquet,
+    Csv,
+}
+
+impl KeptFormat {
+    pub const DEFAULT: KeptFormat = if cfg!(feature = "parquet") {
+        KeptFormat::Parquet
+    } else {
+        KeptFormat::Csv
+    };
 }
 
 /// The output format of `validate`.

@@ -3,8 +3,7 @@
 
 mod cli;
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +13,7 @@ use corridor_sim::runner::{self, RunOptions};
 use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Cli, Command, CompareArgs, ProblemFormat, RunArgs, RunFlags};
+use cli::{Cli, Command, CompareArgs, KeptFormat, ProblemFormat, RunArgs, RunFlags};
 
 const BAD_INPUT: u8 = 2;
 const FAILURE: u8 = 1;
@@ -263,8 +262,12 @@ fn run_one(
     let bar = progress_bar(quiet, runner::replications(s, opts), &s.name);
     // Per-replication figures stream into the staging folder as the study runs.
     let mut kept = if args.keep_replications {
+        let format = match args.replications_format {
+            KeptFormat::Parquet => output::replications::Format::Parquet,
+            KeptFormat::Csv => output::replications::Format::Csv,
+        };
         Some(
-            KeptReplications::open(&staging)
+            output::replications::ReplicationWriter::create(&staging.path(Path::new("")), format)
                 .map_err(|e| format!("cannot write replications: {e}"))?,
         )
     } else {
@@ -281,13 +284,7 @@ fn run_one(
         &mut |first, chunk| {
             if let (Some(k), None) = (kept.as_mut(), &write_error) {
                 for (i, years) in chunk.iter().enumerate() {
-                    if let Err(e) = output::replications::write_replication(
-                        s,
-                        first + i as u64,
-                        years,
-                        &mut k.corridors,
-                        &mut k.od,
-                    ) {
+                    if let Err(e) = k.write(s, first + i as u64, years) {
                         write_error = Some(e);
                         break;
                     }
@@ -326,41 +323,6 @@ fn run_one(
         );
     }
     Ok(())
-}
-
-/// The two CSV files of `--keep-replications`, open for appending.
-struct KeptReplications {
-    corridors: BufWriter<File>,
-    od: BufWriter<File>,
-}
-
-impl KeptReplications {
-    fn open(staging: &output::Staging) -> std::io::Result<KeptReplications> {
-        let open = |rel: &str, header: String| -> std::io::Result<BufWriter<File>> {
-            let path = staging.path(Path::new(rel));
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut w = BufWriter::new(File::create(path)?);
-            w.write_all(header.as_bytes())?;
-            Ok(w)
-        };
-        Ok(KeptReplications {
-            corridors: open(
-                output::replications::CORRIDORS_FILE,
-                output::replications::corridors_header(),
-            )?,
-            od: open(
-                output::replications::OD_FILE,
-                output::replications::od_header(),
-            )?,
-        })
-    }
-
-    fn finish(mut self) -> std::io::Result<()> {
-        self.corridors.flush()?;
-        self.od.flush()
-    }
 }
 
 fn compare(args: &CompareArgs) -> u8 {

@@ -2,6 +2,8 @@
 //! temporary folder beside the destination, and moved into place only when complete,
 //! so a failed or interrupted run never leaves a half-written folder over a good one.
 
+#[cfg(feature = "parquet")]
+pub mod columnar;
 pub mod csv;
 pub mod replications;
 pub mod summary;
