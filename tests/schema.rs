@@ -109,11 +109,15 @@ fn the_schema_is_draft_07_and_closed_with_documented_keys() {
     );
     // A number-or-distribution key takes a number or a distribution table.
     assert_eq!(
-        link["capacity_tpy"]["anyOf"][0]["$ref"],
+        link["capacity_tpy"]["allOf"][0]["$ref"],
         "#/definitions/Num"
     );
-    assert_eq!(defs["Num"]["anyOf"][0]["type"], "number");
-    assert_eq!(defs["Num"]["anyOf"][1]["$ref"], "#/definitions/RawDist");
+    assert_eq!(defs["Num"]["type"], serde_json::json!(["number", "object"]));
+    assert_eq!(defs["Num"]["additionalProperties"], false);
+    assert_eq!(
+        defs["Num"]["properties"]["dist"]["enum"],
+        serde_json::json!(corridor_sim::scenario::num::DIST_NAMES)
+    );
 }
 
 #[test]
@@ -155,6 +159,7 @@ fn misspelt_keys_fail_the_schema_as_they_fail_the_parser() {
         ("[scenario]\n", "[scenario]\nreplicatons = 5\n"),
         ("[[links]]\n", "[[links]]\ncapacity_tp = 1e6\n"),
         ("dist = \"discrete\"", "dist = \"discrete\", mdoe = 1"),
+        ("dist = \"discrete\"", "dist = \"discrte\""),
         ("[[links]]\n", "[[links]]\nmode = \"rial\"\n"),
         ("[[links]]\n", "[[links]]\nlength_km = \"far\"\n"),
     ];

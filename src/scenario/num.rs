@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
@@ -49,18 +49,25 @@ impl<'de> Deserialize<'de> for Num {
 }
 
 /// The schema mirrors the hand-written `Deserialize` above: a number, or a
-/// distribution table (`RawDist`).
+/// distribution table (`RawDist`). Written as the table's schema with `type` widened to
+/// number-or-object (`properties` and `additionalProperties` constrain objects only), so
+/// that an editor completes and names a misspelt key inside the table instead of
+/// reporting that no alternative of an `anyOf` matched.
 impl JsonSchema for Num {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Num".into()
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let dist = generator.subschema_for::<RawDist>();
-        json_schema!({
-            "description": "A number, or a distribution table such as { dist = \"triangular\", min = 1, mode = 2, max = 4 } drawn once per replication.",
-            "anyOf": [{ "type": "number" }, dist]
-        })
+        let mut schema = RawDist::json_schema(generator);
+        schema.insert("type".into(), serde_json::json!(["number", "object"]));
+        schema.insert(
+            "description".into(),
+            "A number, or a distribution table such as { dist = \"triangular\", min = 1, \
+             mode = 2, max = 4 } drawn once per replication."
+                .into(),
+        );
+        schema
     }
 }
 

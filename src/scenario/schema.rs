@@ -39,8 +39,9 @@ pub fn scenario_schema_text() -> String {
 }
 
 /// Removes what TOML cannot mean or editors would misreport: `null` alternatives (an
-/// `Option` is an absent key in TOML, never a null) and the non-standard integer
-/// `format`s (`uint32`...) that draft-07 validators do not know.
+/// `Option` is an absent key in TOML, never a null), single-alternative `anyOf`s and the
+/// non-standard number `format`s (`uint32`, `double`...) that draft-07 validators do not
+/// know.
 fn tidy(v: &mut Value) {
     match v {
         Value::Object(map) => {
@@ -54,6 +55,14 @@ fn tidy(v: &mut Value) {
             for key in ["anyOf", "oneOf"] {
                 if let Some(Value::Array(alts)) = map.get_mut(key) {
                     alts.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+                    // One alternative left: `allOf`, so that validators report its own
+                    // errors ("'mdoe' was unexpected") rather than "no alternative
+                    // matched"; a `$ref` stays wrapped, keeping its sibling description.
+                    if alts.len() == 1
+                        && let Some(only) = map.remove(key)
+                    {
+                        map.insert("allOf".into(), only);
+                    }
                 }
             }
             if map
