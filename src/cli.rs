@@ -30,7 +30,9 @@ corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.tom
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv, measures.csv (when the scenario has [[measures]]), summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
-every *.toml file in it.\n\n\
+every *.toml file in it. With --keep-replications, also replications/corridors.parquet \
+and replications/od.parquet (or .csv with --replications-format csv); in pandas: \
+pd.read_parquet(\"output/tripp-opens/replications/corridors.parquet\").\n\n\
 With --shard K/N it runs only shard K of N (a contiguous share of the replications, for \
 one task of a cluster array job) and writes DIR/<scenario name>-K-of-N.shard; \
 `corridor merge` turns the N shard files into the folder above."
@@ -75,8 +77,12 @@ error naming the file. See docs/CLUSTER.md for Slurm and Kubernetes."
     )]
     Merge(MergeArgs),
     /// Check scenario files and report every problem, without simulating
-    #[command(after_help = "Example:\n  corridor validate scenarios/*.toml\n\n\
-Prints each problem with its file, line, column and key; exits 2 if any file has errors.")]
+    #[command(after_help = "Examples:\n  corridor validate scenarios/*.toml\n  \
+corridor validate scenarios/ --format json\n\n\
+Prints each problem with its file, line, column and key; exits 2 if any file has errors. \
+With --format json, prints one JSON document on stdout: {\"files\": [...], \"problems\": \
+[{\"file\", \"line\", \"column\", \"key\", \"message\", \"suggestion\", \"severity\"}], \
+\"errors\", \"warnings\"} (fields described in docs/FORMAT.md).")]
     Validate(ValidateArgs),
     /// Fit the scenario's calibration constants to its observed measures
     #[command(
@@ -128,6 +134,16 @@ is not reached within --max-iter."
     /// Write a scenario file from another tool's network (TNTP or GMNS)
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Print the JSON Schema of the scenario format (for editors and CI)
+    #[command(
+        after_help = "Example:\n  corridor schema > schema/scenario.schema.json\n\n\
+Prints a JSON Schema (draft-07) derived from the structures that parse scenario files, with \
+each key's meaning, unit and default. The repository ships it as \
+schema/scenario.schema.json; a scenario naming it on its first line \
+(#:schema ../schema/scenario.schema.json) gets completion, key docs and unknown-key \
+warnings in editors with TOML schema support (taplo, Even Better TOML)."
+    )]
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -384,6 +400,10 @@ pub struct RunArgs {
     /// Also write every replication's corridor and flow figures under replications/
     #[arg(long)]
     pub keep_replications: bool,
+    /// File format of --keep-replications: parquet (typed, compressed; the default when
+    /// built with the `parquet` feature) or csv
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeptFormat::DEFAULT)]
+    pub replications_format: KeptFormat,
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -393,4 +413,29 @@ pub struct ValidateArgs {
     /// Scenario files, or folders of them
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
+    /// How problems are printed: `text` for people, `json` for editors and CI
+    #[arg(long, value_enum, default_value_t = ProblemFormat::Text)]
+    pub format: ProblemFormat,
+}
+
+/// The file format of `--keep-replications`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeptFormat {
+    Parquet,
+    Csv,
+}
+
+impl KeptFormat {
+    pub const DEFAULT: KeptFormat = if cfg!(feature = "parquet") {
+        KeptFormat::Parquet
+    } else {
+        KeptFormat::Csv
+    };
+}
+
+/// The output format of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProblemFormat {
+    Text,
+    Json,
 }

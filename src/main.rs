@@ -3,8 +3,8 @@
 
 mod cli;
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,8 +15,8 @@ use corridor_sim::scenario::{self, Loaded};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{
-    CalibrateArgs, Cli, Command, CompareArgs, MergeArgs, RunArgs, RunFlags, SelectLinkArgs,
-    SensitivityArgs, SweepArgs, TntpArgs,
+    CalibrateArgs, Cli, Command, CompareArgs, KeptFormat, MergeArgs, ProblemFormat, RunArgs,
+    RunFlags, SelectLinkArgs, SensitivityArgs, SweepArgs, TntpArgs,
 };
 use corridor_sim::shard::{self, Shard, ShardError};
 
@@ -36,7 +36,14 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(&args),
         Command::Appraise(args) => appraise(&args),
         Command::Merge(args) => merge(&args),
-        Command::Validate(args) => validate(&args.scenarios),
+        Command::Validate(args) => match args.format {
+            ProblemFormat::Text => validate(&args.scenarios),
+            ProblemFormat::Json => validate_json(&args.scenarios),
+        },
+        Command::Schema => {
+            print!("{}", scenario::schema::scenario_schema_text());
+            0
+        }
         Command::Calibrate(args) => calibrate(&args),
         Command::Sweep(args) => sweep(&args),
         Command::Sensitivity(args) => sensitivity(&args),
@@ -173,6 +180,41 @@ fn calibrate(args: &CalibrateArgs) -> u8 {
     0
 }
 
+/// `validate --format json`: one JSON document on stdout with every file's outcome and
+/// every problem (fields in docs/FORMAT.md, "Problems as JSON"); nothing on stderr.
+fn validate_json(paths: &[PathBuf]) -> u8 {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let (mut outcomes, mut problems) = (Vec::new(), Vec::new());
+    let mut bad = false;
+    for p in &files {
+        let (ok, found) = match scenario::load(p) {
+            Ok(l) => (true, l.warnings),
+            Err(e) => (false, e.problems().to_vec()),
+        };
+        bad |= !ok;
+        outcomes.push(serde_json::json!({ "file": p.display().to_string(), "ok": ok }));
+        problems.extend(found);
+    }
+    let count = |sev| problems.iter().filter(|p| p.severity == sev).count();
+    let doc = serde_json::json!({
+        "files": outcomes,
+        "errors": count(scenario::problem::Severity::Error),
+        "warnings": count(scenario::problem::Severity::Warning),
+        "problems": problems.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
+    );
+    if bad { BAD_INPUT } else { 0 }
+}
+
 /// Checks the flags shared by `run` and `compare`.
 fn check_flags(f: &RunFlags) -> Result<RunOptions, String> {
     if f.threads == Some(0) {
@@ -298,8 +340,12 @@ fn run_one(
     let bar = progress_bar(quiet, runner::replications(s, opts), &s.name);
     // Per-replication figures stream into the staging folder as the study runs.
     let mut kept = if args.keep_replications {
+        let format = match args.replications_format {
+            KeptFormat::Parquet => output::replications::Format::Parquet,
+            KeptFormat::Csv => output::replications::Format::Csv,
+        };
         Some(
-            KeptReplications::open(&staging)
+            output::replications::ReplicationWriter::create(&staging.path(Path::new("")), format)
                 .map_err(|e| format!("cannot write replications: {e}"))?,
         )
     } else {
@@ -317,13 +363,7 @@ fn run_one(
         &mut |first, chunk| {
             if let (Some(k), None) = (kept.as_mut(), &write_error) {
                 for (i, years) in chunk.iter().enumerate() {
-                    if let Err(e) = output::replications::write_replication(
-                        s,
-                        first + i as u64,
-                        years,
-                        &mut k.corridors,
-                        &mut k.od,
-                    ) {
+                    if let Err(e) = k.write(s, first + i as u64, years) {
                         write_error = Some(e);
                         break;
                     }
@@ -495,41 +535,6 @@ fn merge(args: &MergeArgs) -> u8 {
         eprintln!("{what} merged into {}", dest.display());
     }
     0
-}
-
-/// The two CSV files of `--keep-replications`, open for appending.
-struct KeptReplications {
-    corridors: BufWriter<File>,
-    od: BufWriter<File>,
-}
-
-impl KeptReplications {
-    fn open(staging: &output::Staging) -> std::io::Result<KeptReplications> {
-        let open = |rel: &str, header: String| -> std::io::Result<BufWriter<File>> {
-            let path = staging.path(Path::new(rel));
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut w = BufWriter::new(File::create(path)?);
-            w.write_all(header.as_bytes())?;
-            Ok(w)
-        };
-        Ok(KeptReplications {
-            corridors: open(
-                output::replications::CORRIDORS_FILE,
-                output::replications::corridors_header(),
-            )?,
-            od: open(
-                output::replications::OD_FILE,
-                output::replications::od_header(),
-            )?,
-        })
-    }
-
-    fn finish(mut self) -> std::io::Result<()> {
-        self.corridors.flush()?;
-        self.od.flush()
-    }
 }
 
 fn compare(args: &CompareArgs) -> u8 {

@@ -146,7 +146,8 @@ fn keep_replications_writes_every_replications_figures() {
     );
     std::fs::write(&scenario, text).unwrap();
     let o = corridor()
-        .args(["run", "--keep-replications", "--quiet", "--out"])
+        .args(["run", "--keep-replications", "--replications-format", "csv"])
+        .args(["--quiet", "--out"])
         .arg(tmp.path().join("out"))
         .arg(&scenario)
         .output()

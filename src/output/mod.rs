@@ -3,6 +3,8 @@
 //! so a failed or interrupted run never leaves a half-written folder over a good one.
 
 pub mod appraisal;
+#[cfg(feature = "parquet")]
+pub mod columnar;
 pub mod csv;
 pub mod replications;
 pub mod sensitivity;

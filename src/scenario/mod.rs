@@ -11,6 +11,7 @@ pub mod num;
 pub mod overrides;
 pub mod problem;
 pub mod raw;
+pub mod schema;
 pub mod study;
 pub mod suggest;
 pub mod validate;

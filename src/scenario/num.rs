@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
@@ -47,21 +48,57 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
+/// The schema mirrors the hand-written `Deserialize` above: a number, or a
+/// distribution table (`RawDist`). Written as the table's schema with `type` widened to
+/// number-or-object (`properties` and `additionalProperties` constrain objects only), so
+/// that an editor completes and names a misspelt key inside the table instead of
+/// reporting that no alternative of an `anyOf` matched.
+impl JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema = RawDist::json_schema(generator);
+        schema.insert("type".into(), serde_json::json!(["number", "object"]));
+        schema.insert(
+            "description".into(),
+            "A number, or a distribution table such as { dist = \"triangular\", min = 1, \
+             mode = 2, max = 4 } drawn once per replication."
+                .into(),
+        );
+        schema
+    }
+}
+
 /// A distribution table as written; which fields are needed depends on `dist`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDist {
+    /// Distribution kind: uniform (min, max), triangular and pert (min, mode, max), normal (mean, sd, optional min/max truncation), lognormal (median, p90; or mu, sigma), discrete (values, probs). Required.
+    #[schemars(extend("enum" = DIST_NAMES))]
     pub dist: Option<String>,
+    /// Lower bound (uniform, triangular, pert; truncation of normal), in the unit of the key.
     pub min: Option<f64>,
+    /// Upper bound (uniform, triangular, pert; truncation of normal), in the unit of the key.
     pub max: Option<f64>,
+    /// Most likely value (triangular, pert), in the unit of the key.
     pub mode: Option<f64>,
+    /// Mean (normal), in the unit of the key.
     pub mean: Option<f64>,
+    /// Standard deviation (normal), > 0, in the unit of the key.
     pub sd: Option<f64>,
+    /// Median (lognormal), > 0, in the unit of the key.
     pub median: Option<f64>,
+    /// 90th percentile (lognormal), > median, in the unit of the key.
     pub p90: Option<f64>,
+    /// Mean of ln X (lognormal, instead of median and p90).
     pub mu: Option<f64>,
+    /// Standard deviation of ln X (lognormal, instead of median and p90), > 0.
     pub sigma: Option<f64>,
+    /// Possible values (discrete), in the unit of the key.
     pub values: Option<Vec<f64>>,
+    /// Probabilities of the values (discrete), each 0-1, summing to 1.
     pub probs: Option<Vec<f64>>,
     /// Parameters with the same `share` name take one common draw (they move together).
     pub share: Option<String>,

@@ -98,15 +98,49 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{}: {sev}", self.location)?;
+        write!(f, "{}: {}", self.location, self.severity.as_str())?;
         if !self.key.is_empty() {
             write!(f, " in `{}`", self.key)?;
         }
         write!(f, ": {}", self.message)
+    }
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl Problem {
+    /// The replacement the message proposes (`` (did you mean `rail`?) `` gives `rail`),
+    /// for editors that offer a quick fix.
+    pub fn suggestion(&self) -> Option<String> {
+        let (_, rest) = self.message.split_once("did you mean ")?;
+        let found = match rest.strip_prefix('`') {
+            Some(r) => r.split('`').next()?,
+            None => rest.split('?').next()?,
+        };
+        (!found.is_empty()).then(|| found.to_string())
+    }
+
+    /// The problem as the JSON object of `corridor validate --format json`. Field names
+    /// are stable (docs/FORMAT.md, "Problems as JSON"): `file`, `line` and `column`
+    /// (1-based, `null` when unknown), `key` (`null` for the whole file), `message`,
+    /// `suggestion` (`null` when none) and `severity` (`"error"` or `"warning"`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.location.file.display().to_string(),
+            "line": self.location.line,
+            "column": self.location.column,
+            "key": (!self.key.is_empty()).then_some(self.key.as_str()),
+            "message": self.message,
+            "suggestion": self.suggestion(),
+            "severity": self.severity.as_str(),
+        })
     }
 }
 
@@ -194,6 +228,30 @@ impl Problems {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_are_read_from_messages() {
+        let p = |message: &str| Problem {
+            severity: Severity::Error,
+            location: Location::default(),
+            key: "links[0].mode".into(),
+            message: message.into(),
+        };
+        assert_eq!(
+            p("unknown mode `rial` (did you mean `rail`?)").suggestion(),
+            Some("rail".into())
+        );
+        assert_eq!(
+            p("5 means 500% growth a year; growth is a fraction, did you mean 0.05?").suggestion(),
+            Some("0.05".into())
+        );
+        assert_eq!(p("must be > 0, found -1").suggestion(), None);
+        let j = p("unknown mode `rial` (did you mean `rail`?)").to_json();
+        assert_eq!(j["suggestion"], "rail");
+        assert_eq!(j["key"], "links[0].mode");
+        assert!(j["line"].is_null());
+        assert_eq!(j["severity"], "error");
+    }
 
     #[test]
     fn line_index_agrees_with_a_scan() {
