@@ -25,11 +25,13 @@ pub enum Command {
     /// Simulate scenarios and write their results
     #[command(
         after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
-corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
+corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n  \
+corridor run scenarios/tripp-opens.toml --replications 10000 --no-charts\n\n\
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv, summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
-every *.toml file in it."
+every *.toml file in it. With --no-charts, charts/ is not written and index.html says \
+that charts were not drawn."
     )]
     Run(RunArgs),
     /// Compare a policy scenario with a base: changes by corridor and by flow, with bands
@@ -87,6 +89,10 @@ pub struct RunArgs {
     /// Also write every replication's corridor and flow figures under replications/
     #[arg(long)]
     pub keep_replications: bool,
+    /// Skip the charts: write the tables, summary.json, network.geojson and an
+    /// index.html that says no charts were drawn (faster for large studies)
+    #[arg(long)]
+    pub no_charts: bool,
     #[command(flatten)]
     pub flags: RunFlags,
 }

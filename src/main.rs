@@ -262,8 +262,11 @@ fn run_one(
         k.finish()
             .map_err(|e| format!("cannot write replications: {e}"))?;
     }
-    let files =
-        output::render(s, &results, seed, requested, &l.warnings).map_err(|e| e.to_string())?;
+    let render_opts = output::RenderOptions {
+        charts: !args.no_charts,
+    };
+    let files = output::render_with(s, &results, seed, requested, &l.warnings, render_opts)
+        .map_err(|e| e.to_string())?;
     for (rel, bytes) in &files {
         staging
             .write(rel, bytes)

@@ -151,6 +151,20 @@ pub fn clean_stale(parent: &Path, name: &str, dest: &Path) {
     }
 }
 
+/// What `render_with` writes beyond the tables, summary and GeoJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Draw the charts (`corridor run --no-charts` sets this to false: the report then
+    /// says that charts were not drawn).
+    pub charts: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { charts: true }
+    }
+}
+
 /// Every file of a run, rendered to bytes: the tables as CSV, `summary.json`,
 /// `network.geojson`, the charts under `charts/` (SVG and PNG) and `index.html`.
 pub fn render(
@@ -159,6 +173,18 @@ pub fn render(
     seed: u64,
     requested: u64,
     warnings: &[crate::scenario::problem::Problem],
+) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
+    render_with(s, r, seed, requested, warnings, RenderOptions::default())
+}
+
+/// As `render`, with the charts drawn only if `opts.charts`.
+pub fn render_with(
+    s: &crate::model::Scenario,
+    r: &crate::results::Results,
+    seed: u64,
+    requested: u64,
+    warnings: &[crate::scenario::problem::Problem],
+    opts: RenderOptions,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = r
         .tables()
@@ -173,7 +199,11 @@ pub fn render(
         PathBuf::from("network.geojson"),
         crate::report::geojson::to_bytes(s, r),
     ));
-    let charts = crate::charts::plan(s, r);
+    let charts = if opts.charts {
+        crate::charts::plan(s, r)
+    } else {
+        Vec::new()
+    };
     files.extend(crate::charts::render_charts(&charts, s, r)?);
     let facts = crate::report::html::RunFacts {
         seed,
