@@ -32,7 +32,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::assignment::{Assignment, RouteData};
+use crate::assignment::{Assignment, PeriodData, RouteData};
 use crate::figures::YearFigures;
 use crate::model::{ChoiceModel, RouteChoice, Scenario};
 
@@ -113,27 +113,34 @@ pub fn composite_cost(rc: &RouteChoice, routes: &RouteData, cost: &[f64], d: usi
     }
 }
 
-/// Each flow's composite cost over a year's periods: the weighted mean over the periods
-/// in which it has a route (infinite if it has none in any period of positive weight).
-pub fn year_composite(rc: &RouteChoice, periods: &[(f64, &RouteData, &Assignment)]) -> Vec<f64> {
-    let n = periods.first().map_or(0, |(_, r, _)| r.n_rows());
-    (0..n)
-        .map(|d| {
-            let (mut sum, mut weight) = (0.0, 0.0);
-            for (w, routes, a) in periods {
-                let c = composite_cost(rc, routes, &a.route_cost_usd, d);
-                if c.is_finite() && *w > 0.0 {
-                    sum += w * c;
-                    weight += w;
-                }
+/// Each flow's composite cost over a year's periods, into `out`: the weighted mean over
+/// the periods in which it has a route (infinite if it has none in any period of
+/// positive weight). Period `p` has weight `weights[p]`, routes `routes[p].routes` and
+/// assignment `a[p]`.
+pub fn year_composite(
+    rc: &RouteChoice,
+    weights: &[f64],
+    routes: &[PeriodData],
+    a: &[Assignment],
+    out: &mut Vec<f64>,
+) {
+    let n = routes.first().map_or(0, |p| p.routes.n_rows());
+    out.clear();
+    out.extend((0..n).map(|d| {
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for ((w, data), a) in weights.iter().zip(routes).zip(a) {
+            let c = composite_cost(rc, &data.routes, &a.route_cost_usd, d);
+            if c.is_finite() && *w > 0.0 {
+                sum += w * c;
+                weight += w;
             }
-            if weight > 0.0 {
-                sum / weight
-            } else {
-                f64::INFINITY
-            }
-        })
-        .collect()
+        }
+        if weight > 0.0 {
+            sum / weight
+        } else {
+            f64::INFINITY
+        }
+    }));
 }
 
 /// What the demand curve asks for at composite cost `c` against reference `c_ref`.
@@ -149,7 +156,7 @@ pub fn demand_at(fixed_t: f64, elasticity: f64, c: f64, c_ref: f64) -> f64 {
 }
 
 /// One year's variable-demand equilibrium.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct YearDemand {
     /// Tonnes assigned (the demand consistent with its own costs).
     pub demand_t: Vec<f64>,
@@ -169,75 +176,81 @@ pub struct DemandCurves<'a> {
     pub reference_usd_per_t: &'a [f64],
 }
 
-/// Solves one year: `assign_all(demand, previous)` assigns the given tonnes in every
-/// period (warm-starting from `previous` when given) and returns the period
-/// assignments; `periods` gives each period's weight and route data in the same order.
-/// Returns the demand and the assignments of the final round; each assignment's
-/// `iterations` counts the inner iterations of all rounds.
+/// Working space of `solve_year`, kept across years so that a year allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct DemandScratch {
+    target: Vec<f64>,
+    inner: Vec<usize>,
+}
+
+/// Solves one year into `year` and `a` (one assignment per period, reused buffers):
+/// `assign_all(demand, warm, a)` assigns the given tonnes in every period, each
+/// warm-starting from the flows already in `a` when `warm` (later rounds) and as the
+/// year's first round sees fit otherwise; `weights` and `periods` give each period's
+/// weight and network in the same order. On return `year` holds the demand and `a` the
+/// assignments of the final round; each assignment's `iterations` counts the inner
+/// iterations of all rounds.
+#[allow(clippy::too_many_arguments)]
 pub fn solve_year(
     rc: &RouteChoice,
     curves: &DemandCurves,
-    periods: &[(f64, &RouteData)],
-    mut assign_all: impl FnMut(&[f64], Option<&[Assignment]>) -> Vec<Assignment>,
-) -> (YearDemand, Vec<Assignment>) {
+    weights: &[f64],
+    periods: &[PeriodData],
+    a: &mut [Assignment],
+    scratch: &mut DemandScratch,
+    year: &mut YearDemand,
+    mut assign_all: impl FnMut(&[f64], bool, &mut [Assignment]),
+) {
     let fixed = curves.fixed_t;
     let total: f64 = fixed.iter().sum();
-    let mut demand = fixed.to_vec();
-    let mut a = assign_all(&demand, None);
-    let mut inner: Vec<usize> = a.iter().map(|x| x.iterations).collect();
-    let respond = |a: &[Assignment], target: &mut Vec<f64>| -> Vec<f64> {
-        let with: Vec<(f64, &RouteData, &Assignment)> = periods
-            .iter()
-            .zip(a)
-            .map(|(&(w, r), a)| (w, r, a))
-            .collect();
-        let c = year_composite(rc, &with);
+    let demand = &mut year.demand_t;
+    demand.clear();
+    demand.extend_from_slice(fixed);
+    assign_all(demand, false, a);
+    let DemandScratch { target, inner } = scratch;
+    inner.clear();
+    inner.extend(a.iter().map(|x| x.iterations));
+    let composite = &mut year.composite_usd_per_t;
+    let respond = |a: &[Assignment], composite: &mut Vec<f64>, target: &mut Vec<f64>| {
+        year_composite(rc, weights, periods, a, composite);
         target.clear();
         target.extend((0..fixed.len()).map(|d| {
             demand_at(
                 fixed[d],
                 curves.elasticity[d],
-                c[d],
+                composite[d],
                 curves.reference_usd_per_t[d],
             )
         }));
-        c
     };
     let gap_of = |demand: &[f64], target: &[f64]| {
         let err: f64 = demand.iter().zip(target).map(|(d, t)| (t - d).abs()).sum();
         if total > 0.0 { err / total } else { 0.0 }
     };
-    let mut target = Vec::with_capacity(fixed.len());
-    let mut composite = respond(&a, &mut target);
-    let mut gap = gap_of(&demand, &target);
+    respond(a, composite, target);
+    let mut gap = gap_of(demand, target);
     let (mut beta, mut iterations) = (1.0, 0);
     while gap > rc.tolerance && iterations < MAX_DEMAND_ITERATIONS {
         iterations += 1;
         let step = 1.0 / beta;
-        for (d, t) in demand.iter_mut().zip(&target) {
+        for (d, t) in demand.iter_mut().zip(target.iter()) {
             *d += step * (t - *d);
         }
-        let next = assign_all(&demand, Some(&a));
-        for (n, x) in inner.iter_mut().zip(&next) {
+        assign_all(demand, true, a);
+        for (n, x) in inner.iter_mut().zip(a.iter()) {
             *n += x.iterations;
         }
-        a = next;
-        composite = respond(&a, &mut target);
-        let g = gap_of(&demand, &target);
+        respond(a, composite, target);
+        let g = gap_of(demand, target);
         beta += if g >= gap { 1.5 } else { 0.05 };
         gap = g;
     }
-    for (x, n) in a.iter_mut().zip(inner) {
-        x.iterations = n;
+    for (x, n) in a.iter_mut().zip(inner.iter()) {
+        x.iterations = *n;
     }
-    let year = YearDemand {
-        demand_t: demand,
-        composite_usd_per_t: composite,
-        iterations,
-        gap,
-        converged: gap <= rc.tolerance,
-    };
-    (year, a)
+    year.iterations = iterations;
+    year.gap = gap;
+    year.converged = gap <= rc.tolerance;
 }
 
 /// The `YearFigures::induced` rows of a year: fixed demand, induced tonnes (demand

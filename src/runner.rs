@@ -96,7 +96,10 @@ pub fn uniforms(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
 
 /// Runs replications `0..reps` of `one` on a pool of `threads` (0: all cores) in
 /// chunks, and hands each chunk of results, in replication order, to `fold` (which
-/// runs inside the pool and may use it).
+/// runs inside the pool and may use it). The fold of one chunk overlaps the simulation
+/// of the next (`rayon::join`): a worker that finishes folding joins the simulation, so
+/// the serial fold does not leave the other cores idle. Chunks still reach `fold` one
+/// at a time and in order, so results do not depend on the number of threads.
 pub fn replicate<T: Send>(
     reps: u64,
     threads: Option<usize>,
@@ -109,12 +112,25 @@ pub fn replicate<T: Send>(
         .build()?;
     pool.install(|| {
         let mut done = 0;
+        // The simulated chunk waiting to be folded, and where it ends.
+        let mut pending: Option<(Vec<T>, u64)> = None;
         while done < reps {
             let end = (done + CHUNK).min(reps);
-            let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
-            fold(chunk);
+            let (chunk, ()) = rayon::join(
+                || (done..end).into_par_iter().map(&one).collect::<Vec<T>>(),
+                || {
+                    if let Some((prev, prev_end)) = pending.take() {
+                        fold(prev);
+                        progress(prev_end, reps);
+                    }
+                },
+            );
+            pending = Some((chunk, end));
             done = end;
-            progress(done, reps);
+        }
+        if let Some((last, last_end)) = pending {
+            fold(last);
+            progress(last_end, reps);
         }
     });
     Ok(())

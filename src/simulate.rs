@@ -2,13 +2,15 @@
 //! its candidate routes (shared across replications), solve the equilibrium and record
 //! the figures.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex};
 
-use crate::assignment::{ArcData, Assignment, RouteData, assign};
+use crate::assignment::{ArcData, Assignment, PeriodData, RouteData, assign, assign_into};
 use crate::cost::node_step;
-use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
+use crate::demand::{
+    DemandCurves, DemandScratch, ReferenceCosts, YearDemand, composite_cost, induced_figures,
+    solve_year,
+};
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
@@ -122,10 +124,14 @@ impl<'a> Engine<'a> {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
         let mut out = Vec::with_capacity(s.n_years());
-        let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
+        // Buffers reused from year to year: a year allocates only its figures.
+        let mut w = YearBuffers::default();
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
-        let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
+        // The route set whose flows `w.assignments[0]` holds (last year's normal period).
+        let mut warm_rs: Option<Shared<RouteSet>> = None;
+        // The network state (route set, events) that `w.data[0]` was built for.
+        let mut normal_key: Option<(Shared<RouteSet>, Vec<bool>)> = None;
         let elastic = s.has_elastic_demand();
         let own_reference = if elastic {
             self.base_year_costs(&inst)
@@ -133,112 +139,125 @@ impl<'a> Engine<'a> {
             vec![f64::NAN; s.demand.len()]
         };
         for (yi, year) in s.years().enumerate() {
-            let state = inst.year_state(year);
-            let active = inst.active_events(year);
+            inst.year_state_into(year, &mut w.state);
+            inst.active_events_into(year, &mut w.active);
             let (rs, gids) = match &last {
-                Some((open, act, entry)) if *open == state.open && *act == active => entry.clone(),
+                Some((open, act, entry)) if *open == w.state.open && *act == w.active => {
+                    entry.clone()
+                }
                 _ => {
-                    let entry = self.route_set(&state.open, &active);
-                    last = Some((state.open.clone(), active, entry.clone()));
+                    let entry = self.route_set(&w.state.open, &w.active);
+                    last = Some((w.state.open.clone(), w.active.clone(), entry.clone()));
                     entry
                 }
             };
-            let fixed_t: Vec<f64> = (0..s.demand.len())
-                .map(|d| inst.demand_t(d, s.base_year, year))
-                .collect();
-            let reference_usd: Vec<f64> = s
-                .demand
-                .iter()
-                .enumerate()
-                .map(|(d, dem)| {
+            w.fixed_t.clear();
+            w.fixed_t
+                .extend((0..s.demand.len()).map(|d| inst.demand_t(d, s.base_year, year)));
+            w.reference_usd.clear();
+            w.reference_usd
+                .extend(s.demand.iter().enumerate().map(|(d, dem)| {
                     reference
                         .and_then(|r| r.get(&dem.id, year))
                         .unwrap_or(own_reference[d])
-                })
-                .collect();
-            let periods = self.periods(&inst, &state, year, yi, uniforms);
+                }));
+            let n_periods = self.periods(&inst, year, yi, uniforms, &mut w);
+            if w.data.len() < n_periods {
+                w.data.resize_with(n_periods, PeriodData::default);
+            }
             // The normal period's route costs and arcs change only with the network
             // state (route set, events): reuse last year's when it is the same.
-            let reuse = normal_data.as_ref().is_some_and(|(prev, act, _, _)| {
-                Shared::ptr_eq(prev, &rs) && *act == inst.active_events(year)
-            });
+            let reuse = normal_key
+                .as_ref()
+                .is_some_and(|(prev, act)| Shared::ptr_eq(prev, &rs) && *act == w.active);
             if !reuse {
-                normal_data = Some((
-                    rs.clone(),
-                    inst.active_events(year),
-                    route_data(s, &self.arcs, &periods[0].nodes, &periods[0].state, &rs),
-                    arc_data(s, &self.arcs, &periods[0].state),
-                ));
+                route_data(
+                    s,
+                    &self.arcs,
+                    &inst.nodes,
+                    &w.state,
+                    &rs,
+                    &mut w.data[0].routes,
+                );
+                arc_data(s, &self.arcs, &w.state, &mut w.data[0].arcs);
+                normal_key = Some((rs.clone(), w.active.clone()));
             }
-            let fresh: Vec<(RouteData, ArcData)> = periods[1..]
-                .iter()
-                .map(|p| {
-                    (
-                        route_data(s, &self.arcs, &p.nodes, &p.state, &rs),
-                        arc_data(s, &self.arcs, &p.state),
-                    )
-                })
-                .collect();
-            let (_, _, normal_routes, normal_arcs) = normal_data.as_ref().expect("set above");
-            let data: Vec<(&RouteData, &ArcData)> = std::iter::once((normal_routes, normal_arcs))
-                .chain(fresh.iter().map(|(r, a)| (r, a)))
-                .collect();
+            for p in 1..n_periods {
+                let (state, nodes) = &w.disrupted[p - 1];
+                let data = &mut w.data[p];
+                route_data(s, &self.arcs, nodes, state, &rs, &mut data.routes);
+                arc_data(s, &self.arcs, state, &mut data.arcs);
+            }
+            if w.assignments.len() < n_periods {
+                w.assignments.resize_with(n_periods, Assignment::default);
+            }
             // The normal period starts from last year's flows (same routes), each
             // disrupted period from this year's normal flows; later demand rounds
             // from their own previous round.
-            let year_warm = warm
+            let year_warm = warm_rs
                 .as_ref()
-                .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
-                .map(|(_, f)| f.as_slice());
-            let assign_all = |demand_t: &[f64], prev: Option<&[Assignment]>| {
-                let mut done: Vec<Assignment> = Vec::with_capacity(data.len());
-                for (p, (routes, arcs)) in data.iter().enumerate() {
-                    let a = {
-                        let start = match prev {
-                            Some(prev) => Some(prev[p].route_flow_t.as_slice()),
-                            None if p == 0 => year_warm,
-                            None => Some(done[0].route_flow_t.as_slice()),
-                        };
-                        assign(
-                            &s.route_choice,
-                            arcs,
-                            routes,
-                            demand_t,
-                            &inst.vot_usd_per_t_h,
-                            start,
-                        )
+                .is_some_and(|prev| Shared::ptr_eq(prev, &rs));
+            let data = &w.data[..n_periods];
+            let scratch = &mut w.scratch;
+            let assign_all = |demand_t: &[f64], later_round: bool, a: &mut [Assignment]| {
+                for (p, period) in data.iter().enumerate() {
+                    let warm = if later_round || p == 0 {
+                        later_round || year_warm
+                    } else {
+                        let (normal, rest) = a.split_at_mut(p);
+                        rest[0].route_flow_t.clone_from(&normal[0].route_flow_t);
+                        true
                     };
-                    done.push(a);
+                    assign_into(
+                        &s.route_choice,
+                        &period.arcs,
+                        &period.routes,
+                        demand_t,
+                        &inst.vot_usd_per_t_h,
+                        warm,
+                        &mut a[p],
+                        scratch,
+                    );
                 }
-                done
             };
-            let weighted: Vec<(f64, &RouteData)> = periods
-                .iter()
-                .zip(&data)
-                .map(|(p, (r, _))| (p.weight, *r))
-                .collect();
             let curves = DemandCurves {
-                fixed_t: &fixed_t,
+                fixed_t: &w.fixed_t,
                 elasticity: &inst.elasticity,
-                reference_usd_per_t: &reference_usd,
+                reference_usd_per_t: &w.reference_usd,
             };
-            let (year_demand, assignments) =
-                solve_year(&s.route_choice, &curves, &weighted, assign_all);
-            let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t);
-            for (period, ((routes, _), a)) in periods.iter().zip(data.iter().zip(&assignments)) {
-                acc.add(self, period, routes, a);
+            let assignments = &mut w.assignments[..n_periods];
+            solve_year(
+                &s.route_choice,
+                &curves,
+                &w.weights,
+                data,
+                assignments,
+                &mut w.demand_scratch,
+                &mut w.year_demand,
+                assign_all,
+            );
+            let mut acc = YearAcc::new(s, &rs, &w.year_demand.demand_t);
+            for (p, (period, a)) in data.iter().zip(assignments.iter()).enumerate() {
+                let (state, disruption) = match p {
+                    0 => (&w.state, None),
+                    _ => (&w.disrupted[p - 1].0, Some(())),
+                };
+                let period_facts = PeriodFacts {
+                    weight: w.weights[p],
+                    days: w.days[p],
+                    state,
+                    disrupted: disruption.is_some(),
+                };
+                acc.add(self, &period_facts, &period.routes, a);
             }
             if elastic {
-                acc.gap = acc.gap.max(year_demand.gap);
-                acc.converged &= year_demand.converged;
+                acc.gap = acc.gap.max(w.year_demand.gap);
+                acc.converged &= w.year_demand.converged;
             }
-            let mut figures = acc.finish(self, &state, &rs, &gids);
-            figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            let mut figures = acc.finish(self, &w.state, &rs, &gids);
+            figures.induced = induced_figures(&w.fixed_t, &w.year_demand, &w.reference_usd);
             out.push(figures);
-            let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
-            if let Some(f) = normal_flows {
-                warm = Some((rs, f));
-            }
+            warm_rs = Some(rs);
         }
         out
     }
@@ -250,8 +269,10 @@ impl<'a> Engine<'a> {
         let b = s.base_year;
         let state = inst.year_state(b);
         let (rs, _) = self.route_set(&state.open, &inst.active_events(b));
-        let routes = route_data(s, &self.arcs, &inst.nodes, &state, &rs);
-        let arcs = arc_data(s, &self.arcs, &state);
+        let mut routes = RouteData::default();
+        route_data(s, &self.arcs, &inst.nodes, &state, &rs, &mut routes);
+        let mut arcs = ArcData::default();
+        arc_data(s, &self.arcs, &state, &mut arcs);
         let demand_t: Vec<f64> = (0..s.demand.len())
             .map(|d| inst.demand_t(d, b, b))
             .collect();
@@ -271,17 +292,27 @@ impl<'a> Engine<'a> {
     /// The parts of a year: the normal network first, then one period per disruption
     /// that strikes, each weighted by its share of the year. Disruptions of one year are
     /// taken not to overlap; if their days add up to more than a year they are scaled
-    /// down to fit.
-    fn periods<'s>(
+    /// down to fit. From the year's network in `w.state`, fills `w.weights`, `w.days`
+    /// and, for each disrupted period `p >= 1`, its network in `w.disrupted[p - 1]`;
+    /// returns the number of periods.
+    fn periods(
         &self,
-        inst: &'s Instance,
-        state: &'s YearState,
+        inst: &Instance,
         year: i32,
         yi: usize,
         uniforms: Option<&[f64]>,
-    ) -> Vec<Period<'s>> {
+        w: &mut YearBuffers,
+    ) -> usize {
         let s = self.scenario;
-        let mut struck: Vec<(usize, f64)> = Vec::new();
+        let YearBuffers {
+            state,
+            struck,
+            weights,
+            days: period_days,
+            disrupted,
+            ..
+        } = w;
+        struck.clear();
         if let Some(u) = uniforms {
             for (k, d) in s.disruptions.iter().enumerate() {
                 if year < d.first_year || year > d.last_year {
@@ -298,19 +329,20 @@ impl<'a> Engine<'a> {
         }
         let total: f64 = struck.iter().map(|(_, d)| d).sum();
         let scale = if total > 365.0 { 365.0 / total } else { 1.0 };
-        let mut periods = vec![Period {
-            weight: 1.0 - total * scale / 365.0,
-            days: 0.0,
-            state: Cow::Borrowed(state),
-            nodes: Cow::Borrowed(&inst.nodes),
-            disruption: None,
-        }];
-        for (k, days) in struck {
+        weights.clear();
+        period_days.clear();
+        weights.push(1.0 - total * scale / 365.0);
+        period_days.push(0.0);
+        if disrupted.len() < struck.len() {
+            disrupted.resize_with(struck.len(), Default::default);
+        }
+        for (i, &(k, days)) in struck.iter().enumerate() {
             let d = &s.disruptions[k];
             let loss = d.capacity_loss.value(uniforms);
             let dwell = d.added_dwell_h.value(uniforms);
-            let mut st = state.clone();
-            let mut nodes = inst.nodes.clone();
+            let (st, nodes) = &mut disrupted[i];
+            st.clone_from(&*state);
+            nodes.clone_from(&inst.nodes);
             for &l in &d.links {
                 if loss >= 1.0 - 1e-12 {
                     st.open[l] = false;
@@ -324,25 +356,42 @@ impl<'a> Engine<'a> {
             for &n in &d.nodes {
                 nodes[n].border_h += dwell;
             }
-            periods.push(Period {
-                weight: days * scale / 365.0,
-                days: days * scale,
-                state: Cow::Owned(st),
-                nodes: Cow::Owned(nodes),
-                disruption: Some(k),
-            });
+            weights.push(days * scale / 365.0);
+            period_days.push(days * scale);
         }
-        periods
+        1 + struck.len()
     }
 }
 
-/// One part of a year with its own network (borrowed for the normal period).
-struct Period<'s> {
+/// Buffers of one replication's year loop, reused from year to year.
+#[derive(Default)]
+struct YearBuffers {
+    state: YearState,
+    active: Vec<bool>,
+    fixed_t: Vec<f64>,
+    reference_usd: Vec<f64>,
+    /// Disruptions striking this year: (disruption, days).
+    struck: Vec<(usize, f64)>,
+    /// Per period: share of the year and days (0 for the normal period).
+    weights: Vec<f64>,
+    days: Vec<f64>,
+    /// The network of each disrupted period (period p at p - 1).
+    disrupted: Vec<(YearState, Vec<NodeValues>)>,
+    /// Per period: routes and arcs (the normal period's kept while the network state
+    /// stays the same), and its assignment.
+    data: Vec<PeriodData>,
+    assignments: Vec<Assignment>,
+    scratch: Vec<f64>,
+    demand_scratch: DemandScratch,
+    year_demand: YearDemand,
+}
+
+/// One part of a year as the figures see it.
+struct PeriodFacts<'s> {
     weight: f64,
     days: f64,
-    state: Cow<'s, YearState>,
-    nodes: Cow<'s, [NodeValues]>,
-    disruption: Option<usize>,
+    state: &'s YearState,
+    disrupted: bool,
 }
 
 /// Figures of one year summed over its periods, weighted by their share of the year.
@@ -389,7 +438,7 @@ impl YearAcc {
         }
     }
 
-    fn add(&mut self, e: &Engine, p: &Period, routes: &RouteData, a: &Assignment) {
+    fn add(&mut self, e: &Engine, p: &PeriodFacts, routes: &RouteData, a: &Assignment) {
         let w = p.weight;
         for (i, arc) in e.arcs.arcs.iter().enumerate() {
             let lv = &p.state.links[arc.link];
@@ -406,7 +455,7 @@ impl YearAcc {
             self.route_t[r] += w * f;
             self.route_cost_t[r] += w * f * a.route_cost_usd[r];
             self.route_time_t[r] += w * f * a.route_time_h[r];
-            if p.disruption.is_none() {
+            if !p.disrupted {
                 self.route_avail[r] = routes.available[r];
                 if routes.available[r] {
                     self.route_cost0[r] = a.route_cost_usd[r];
@@ -431,14 +480,14 @@ impl YearAcc {
             let time: f64 = r.map(|i| a.route_flow_t[i] * a.route_time_h[i]).sum();
             (served, cost, time)
         });
-        match p.disruption {
-            None => {
+        match p.disrupted {
+            false => {
                 self.normal_rows = rows
                     .map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) })
                     .collect();
                 self.normal_unserved = a.unserved_t.iter().sum();
             }
-            Some(_) => {
+            true => {
                 // The freight that still moves pays the difference in its own flow's
                 // mean cost and time; stranded freight is counted as added unserved.
                 self.disruption[0] += p.days;
@@ -551,37 +600,37 @@ impl YearAcc {
     }
 }
 
-/// Arc data of one year.
-fn arc_data(s: &Scenario, arcs: &Arcs, state: &YearState) -> ArcData {
-    ArcData {
-        t0_h: arcs.arcs.iter().map(|a| state.links[a.link].t0_h).collect(),
-        capacity_tpy: arcs
-            .arcs
-            .iter()
-            .map(|a| state.links[a.link].capacity_tpy)
-            .collect(),
-        bpr: arcs.arcs.iter().map(|a| s.links[a.link].bpr).collect(),
-    }
+/// Arc data of one year, into a reused buffer.
+fn arc_data(s: &Scenario, arcs: &Arcs, state: &YearState, out: &mut ArcData) {
+    let ArcData {
+        t0_h,
+        capacity_tpy,
+        bpr,
+    } = out;
+    t0_h.clear();
+    t0_h.extend(arcs.arcs.iter().map(|a| state.links[a.link].t0_h));
+    capacity_tpy.clear();
+    capacity_tpy.extend(arcs.arcs.iter().map(|a| state.links[a.link].capacity_tpy));
+    bpr.clear();
+    bpr.extend(arcs.arcs.iter().map(|a| s.links[a.link].bpr));
 }
 
-/// Route data of one year: fixed money and hours per route from link charges and node
-/// steps at this year's values.
+/// Route data of one year, into a reused buffer: fixed money and hours per route from
+/// link charges and node steps at this year's values.
 fn route_data(
     s: &Scenario,
     arcs: &Arcs,
     nodes: &[NodeValues],
     state: &YearState,
     rs: &RouteSet,
-) -> RouteData {
-    let n = rs.paths.len();
-    let mut rd = RouteData {
-        start: rs.start.clone(),
-        paths: rs.paths.clone(),
-        fixed_usd: Vec::with_capacity(n),
-        fixed_h: Vec::with_capacity(n),
-        ln_path_size: rs.ln_path_size.clone(),
-        available: Vec::with_capacity(n),
-    };
+    rd: &mut RouteData,
+) {
+    rd.start.clone_from(&rs.start);
+    rd.paths.clone_from(&rs.paths);
+    rd.ln_path_size.clone_from(&rs.ln_path_size);
+    rd.fixed_usd.clear();
+    rd.fixed_h.clear();
+    rd.available.clear();
     for path in rs.paths.iter() {
         let (mut usd, mut h) = (0.0, 0.0);
         let mut prev = None;
@@ -602,5 +651,4 @@ fn route_data(
         rd.available
             .push(path.iter().all(|&a| state.open[arcs.arcs[a as usize].link]));
     }
-    rd
 }
