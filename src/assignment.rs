@@ -33,6 +33,15 @@ pub struct ArcData {
     pub bpr: Vec<Bpr>,
 }
 
+impl ArcData {
+    /// Whether arc `x`'s running time depends on its flow (BPR alpha not 0 and a
+    /// finite capacity); the time of any other arc is its free-flow time at any flow.
+    #[inline]
+    fn congestible(&self, x: usize) -> bool {
+        self.bpr[x].alpha != 0.0 && self.capacity_tpy[x].is_finite()
+    }
+}
+
 /// The routes of every demand row, flattened. The paths are shared with the route
 /// set (no copy per year); the costs and availability are this period's.
 #[derive(Debug, Clone, Default)]
@@ -137,8 +146,9 @@ pub fn assign_into(
     a.iterations = 0;
     a.gap = 0.0;
     a.converged = true;
-    // Start: warm flows rescaled to this demand, or the free-flow choice.
-    update_costs(arcs, routes, vot, a);
+    // Start: warm flows rescaled to this demand, or the free-flow choice (a row's
+    // routes are priced at free flow only where that choice needs them; the solvers
+    // price every route before they read a cost).
     for d in 0..routes.n_rows() {
         let r = routes.rows(d);
         let total_avail = r.clone().filter(|&i| routes.available[i]).count();
@@ -164,6 +174,9 @@ pub fn assign_into(
                 };
             }
         } else {
+            for i in r.clone() {
+                price_route(routes, i, vot[d], a);
+            }
             let y = &mut a.route_flow_t[r.clone()];
             match rc.model {
                 ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
@@ -365,8 +378,14 @@ fn solve_logit(
                     continue;
                 }
                 a.route_flow_t[i] += delta;
+                // Only congestible arcs need their flow within a sweep (the times of
+                // the others never change); every arc flow is loaded afresh from the
+                // route flows before the sweeps end (`load_arcs`).
                 for &x in routes.paths.path(i) {
                     let x = x as usize;
+                    if !arcs.congestible(x) {
+                        continue;
+                    }
                     a.arc_flow_t[x] += delta;
                     a.arc_time_h[x] = bpr_time_h(
                         arcs.t0_h[x],
