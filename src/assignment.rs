@@ -112,7 +112,7 @@ pub fn assign(
         vot,
         warm.is_some(),
         &mut a,
-        &mut Vec::new(),
+        &mut Scratch::default(),
     );
     a
 }
@@ -129,7 +129,7 @@ pub fn assign_into(
     vot: &[f64],
     warm: bool,
     a: &mut Assignment,
-    scratch: &mut Vec<f64>,
+    scratch: &mut Scratch,
 ) {
     let n_routes = routes.paths.len();
     if warm {
@@ -191,6 +191,16 @@ pub fn assign_into(
         ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, a, scratch),
         ChoiceModel::Deterministic => solve_deterministic(rc, arcs, routes, demand_t, vot, a),
     }
+}
+
+/// Working space of an assignment, kept across assignments so that none allocates.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Logit responses per route.
+    y: Vec<f64>,
+    /// Arcs whose flow changed since their time was last computed, and a flag per arc.
+    stale: Vec<u32>,
+    is_stale: Vec<bool>,
 }
 
 /// Sets `v` to `n` copies of `x`, keeping its allocation.
@@ -341,9 +351,13 @@ fn solve_logit(
     demand_t: &[f64],
     vot: &[f64],
     a: &mut Assignment,
-    y: &mut Vec<f64>,
+    scratch: &mut Scratch,
 ) {
+    let Scratch { y, stale, is_stale } = scratch;
     refill(y, routes.paths.len(), 0.0);
+    stale.clear();
+    is_stale.clear();
+    is_stale.resize(arcs.t0_h.len(), false);
     let total: f64 = demand_t.iter().sum();
     if total <= 0.0 {
         update_costs(arcs, routes, vot, a);
@@ -387,14 +401,25 @@ fn solve_logit(
                         continue;
                     }
                     a.arc_flow_t[x] += delta;
-                    a.arc_time_h[x] = bpr_time_h(
-                        arcs.t0_h[x],
-                        a.arc_flow_t[x],
-                        arcs.capacity_tpy[x],
-                        arcs.bpr[x],
-                    );
+                    if !is_stale[x] {
+                        is_stale[x] = true;
+                        stale.push(x as u32);
+                    }
                 }
             }
+            // Times are read only when the next row is priced: each arc changed by
+            // this row's routes is timed once, at its final flow.
+            for &x in stale.iter() {
+                let x = x as usize;
+                is_stale[x] = false;
+                a.arc_time_h[x] = bpr_time_h(
+                    arcs.t0_h[x],
+                    a.arc_flow_t[x],
+                    arcs.capacity_tpy[x],
+                    arcs.bpr[x],
+                );
+            }
+            stale.clear();
         }
         err /= total;
         a.iterations = it;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex};
 
-use crate::assignment::{ArcData, Assignment, PeriodData, RouteData, assign, assign_into};
+use crate::assignment::{ArcData, Assignment, PeriodData, RouteData, Scratch, assign, assign_into};
 use crate::cost::node_step;
 use crate::demand::{
     DemandCurves, DemandScratch, ReferenceCosts, YearDemand, composite_cost, induced_figures,
@@ -381,7 +381,7 @@ struct YearBuffers {
     /// stays the same), and its assignment.
     data: Vec<PeriodData>,
     assignments: Vec<Assignment>,
-    scratch: Vec<f64>,
+    scratch: Scratch,
     demand_scratch: DemandScratch,
     year_demand: YearDemand,
 }
