@@ -144,6 +144,11 @@ pub struct Sketch {
     zeros: u64,
     positive: Buckets,
     negative: Buckets,
+    /// The last |value| bucketed and its bucket index: a cache (many figures repeat
+    /// from one replication to the next), so that a repeat costs no logarithm
+    /// (performance, issue 15). 0 (never looked up) until the first non-zero value.
+    memo_abs: f64,
+    memo_idx: i32,
 }
 
 /// Counts of contiguous bucket indices `offset..offset + counts.len()`.
@@ -216,7 +221,14 @@ impl Sketch {
         }
         // Values beyond f64's finite range saturate to the extreme buckets (reported as
         // min or max); the clamp keeps the bucket range small.
-        let idx = ceil_index((v.abs().ln() / ln_gamma()).clamp(-200_000.0, 200_000.0));
+        let abs = v.abs();
+        let idx = if abs == self.memo_abs {
+            self.memo_idx
+        } else {
+            let idx = ceil_index((abs.ln() / ln_gamma()).clamp(-200_000.0, 200_000.0));
+            (self.memo_abs, self.memo_idx) = (abs, idx);
+            idx
+        };
         if v > 0.0 {
             self.positive.add(idx);
         } else {
