@@ -85,11 +85,23 @@ impl Columns {
     fn push_rows(&mut self, rows: &[Vec<f64>]) {
         match self {
             Columns::Exact { data, .. } => rows.iter().for_each(|r| data.extend_from_slice(r)),
-            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each(|(f, acc)| {
-                for row in rows {
-                    acc.push(row[f]);
-                }
-            }),
+            // Blocks of figures in parallel; within a block, replication by replication
+            // (each figure still gets its values in replication order): consecutive
+            // pushes go to different figures, so their running means (a chain of
+            // divisions within one figure) overlap (performance, issue 15).
+            Columns::Sketched(accs) => {
+                const BLOCK: usize = 64;
+                accs.par_chunks_mut(BLOCK)
+                    .enumerate()
+                    .for_each(|(b, block)| {
+                        let (at, n) = (b * BLOCK, block.len());
+                        for row in rows {
+                            for (acc, v) in block.iter_mut().zip(&row[at..at + n]) {
+                                acc.push(*v);
+                            }
+                        }
+                    })
+            }
         }
     }
 
