@@ -236,7 +236,8 @@ impl<'a> Engine<'a> {
                 &mut w.year_demand,
                 assign_all,
             );
-            let mut acc = YearAcc::new(s, &rs, &w.year_demand.demand_t);
+            let acc = &mut w.acc;
+            acc.reset(s, &rs, &w.year_demand.demand_t);
             for (p, (period, a)) in data.iter().zip(assignments.iter()).enumerate() {
                 let (state, disruption) = match p {
                     0 => (&w.state, None),
@@ -384,6 +385,7 @@ struct YearBuffers {
     scratch: Scratch,
     demand_scratch: DemandScratch,
     year_demand: YearDemand,
+    acc: YearAcc,
 }
 
 /// One part of a year as the figures see it.
@@ -395,6 +397,7 @@ struct PeriodFacts<'s> {
 }
 
 /// Figures of one year summed over its periods, weighted by their share of the year.
+#[derive(Default)]
 struct YearAcc {
     links: Vec<[f64; 4]>,
     route_t: Vec<f64>,
@@ -417,25 +420,30 @@ struct YearAcc {
 }
 
 impl YearAcc {
-    fn new(s: &Scenario, rs: &RouteSet, demand_t: &[f64]) -> YearAcc {
-        let n: usize = rs.by_demand.iter().map(Vec::len).sum();
-        YearAcc {
-            links: vec![[0.0; 4]; s.links.len()],
-            route_t: vec![0.0; n],
-            route_cost_t: vec![0.0; n],
-            route_time_t: vec![0.0; n],
-            route_cost0: vec![f64::NAN; n],
-            route_time0: vec![f64::NAN; n],
-            route_avail: vec![false; n],
-            unserved: vec![0.0; demand_t.len()],
-            demand_t: demand_t.to_vec(),
-            iterations: 0.0,
-            gap: 0.0,
-            converged: true,
-            disruption: [0.0; 4],
-            normal_rows: Vec::new(),
-            normal_unserved: 0.0,
+    /// Starts a year, reusing the buffers of the last (the link rows are handed out
+    /// with each year's figures, so they alone are allocated anew).
+    fn reset(&mut self, s: &Scenario, rs: &RouteSet, demand_t: &[f64]) {
+        fn fill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+            v.clear();
+            v.resize(n, x);
         }
+        let n: usize = rs.by_demand.iter().map(Vec::len).sum();
+        self.links = vec![[0.0; 4]; s.links.len()];
+        fill(&mut self.route_t, n, 0.0);
+        fill(&mut self.route_cost_t, n, 0.0);
+        fill(&mut self.route_time_t, n, 0.0);
+        fill(&mut self.route_cost0, n, f64::NAN);
+        fill(&mut self.route_time0, n, f64::NAN);
+        fill(&mut self.route_avail, n, false);
+        fill(&mut self.unserved, demand_t.len(), 0.0);
+        self.demand_t.clear();
+        self.demand_t.extend_from_slice(demand_t);
+        self.iterations = 0.0;
+        self.gap = 0.0;
+        self.converged = true;
+        self.disruption = [0.0; 4];
+        self.normal_rows.clear();
+        self.normal_unserved = 0.0;
     }
 
     fn add(&mut self, e: &Engine, p: &PeriodFacts, routes: &RouteData, a: &Assignment) {
@@ -482,9 +490,10 @@ impl YearAcc {
         });
         match p.disrupted {
             false => {
-                self.normal_rows = rows
-                    .map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) })
-                    .collect();
+                self.normal_rows.clear();
+                self.normal_rows.extend(
+                    rows.map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) }),
+                );
                 self.normal_unserved = a.unserved_t.iter().sum();
             }
             true => {
@@ -503,9 +512,15 @@ impl YearAcc {
         }
     }
 
-    fn finish(self, e: &Engine, state: &YearState, rs: &RouteSet, gids: &[usize]) -> YearFigures {
+    fn finish(
+        &mut self,
+        e: &Engine,
+        state: &YearState,
+        rs: &RouteSet,
+        gids: &[usize],
+    ) -> YearFigures {
         let s = e.scenario;
-        let mut links = self.links;
+        let mut links = std::mem::take(&mut self.links);
         for (l, row) in links.iter_mut().enumerate() {
             row[3] = if state.open[l] { 1.0 } else { 0.0 };
         }
