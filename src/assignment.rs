@@ -26,11 +26,20 @@ use crate::model::{Bpr, ChoiceModel, RouteChoice};
 use crate::routes::Paths;
 
 /// The arcs of the network as one assignment sees them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ArcData {
     pub t0_h: Vec<f64>,
     pub capacity_tpy: Vec<f64>,
     pub bpr: Vec<Bpr>,
+}
+
+impl ArcData {
+    /// Whether arc `x`'s running time depends on its flow (BPR alpha not 0 and a
+    /// finite capacity); the time of any other arc is its free-flow time at any flow.
+    #[inline]
+    fn congestible(&self, x: usize) -> bool {
+        self.bpr[x].alpha != 0.0 && self.capacity_tpy[x].is_finite()
+    }
 }
 
 /// The routes of every demand row, flattened. The paths are shared with the route
@@ -56,6 +65,13 @@ impl RouteData {
     pub fn rows(&self, d: usize) -> std::ops::Range<usize> {
         self.start[d]..self.start[d + 1]
     }
+}
+
+/// The network of one period as an assignment sees it: its routes and its arcs.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodData {
+    pub routes: RouteData,
+    pub arcs: ArcData,
 }
 
 /// The result of one assignment.
@@ -84,42 +100,83 @@ pub fn assign(
     vot: &[f64],
     warm: Option<&[f64]>,
 ) -> Assignment {
+    let mut a = Assignment::default();
+    if let Some(w) = warm {
+        a.route_flow_t.extend_from_slice(w);
+    }
+    assign_into(
+        rc,
+        arcs,
+        routes,
+        demand_t,
+        vot,
+        warm.is_some(),
+        &mut a,
+        &mut Scratch::default(),
+    );
+    a
+}
+
+/// Solves one assignment into `a`, reusing its buffers (no allocation once they have
+/// grown to size). With `warm`, `a.route_flow_t` holds the route flows to start from
+/// (same routes); otherwise its contents are ignored. `scratch` is working space.
+#[allow(clippy::too_many_arguments)]
+pub fn assign_into(
+    rc: &RouteChoice,
+    arcs: &ArcData,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    warm: bool,
+    a: &mut Assignment,
+    scratch: &mut Scratch,
+) {
     let n_routes = routes.paths.len();
-    let mut a = Assignment {
-        route_flow_t: vec![0.0; n_routes],
-        arc_flow_t: vec![0.0; arcs.t0_h.len()],
-        arc_time_h: arcs.t0_h.clone(),
-        route_cost_usd: vec![0.0; n_routes],
-        route_time_h: vec![0.0; n_routes],
-        unserved_t: vec![0.0; routes.n_rows()],
-        iterations: 0,
-        gap: 0.0,
-        converged: true,
-    };
-    // Start: warm flows rescaled to this demand, or the free-flow choice.
-    update_costs(arcs, routes, vot, &mut a);
+    if warm {
+        debug_assert_eq!(a.route_flow_t.len(), n_routes);
+    } else {
+        refill(&mut a.route_flow_t, n_routes, 0.0);
+    }
+    refill(&mut a.arc_flow_t, arcs.t0_h.len(), 0.0);
+    a.arc_time_h.clear();
+    a.arc_time_h.extend_from_slice(&arcs.t0_h);
+    refill(&mut a.route_cost_usd, n_routes, 0.0);
+    refill(&mut a.route_time_h, n_routes, 0.0);
+    refill(&mut a.unserved_t, routes.n_rows(), 0.0);
+    a.iterations = 0;
+    a.gap = 0.0;
+    a.converged = true;
+    // Start: warm flows rescaled to this demand, or the free-flow choice (a row's
+    // routes are priced at free flow only where that choice needs them; the solvers
+    // price every route before they read a cost).
     for d in 0..routes.n_rows() {
         let r = routes.rows(d);
         let total_avail = r.clone().filter(|&i| routes.available[i]).count();
         if total_avail == 0 || demand_t[d] <= 0.0 {
             a.unserved_t[d] = if total_avail == 0 { demand_t[d] } else { 0.0 };
+            a.route_flow_t[r].iter_mut().for_each(|f| *f = 0.0);
             continue;
         }
-        let warm_sum: f64 = warm.map_or(0.0, |w| {
+        let warm_sum: f64 = if warm {
             r.clone()
                 .filter(|&i| routes.available[i])
-                .map(|i| w[i])
+                .map(|i| a.route_flow_t[i])
                 .sum()
-        });
-        if let (Some(w), true) = (warm, warm_sum > 0.0) {
+        } else {
+            0.0
+        };
+        if warm && warm_sum > 0.0 {
             for i in r {
                 a.route_flow_t[i] = if routes.available[i] {
-                    w[i] * demand_t[d] / warm_sum
+                    a.route_flow_t[i] * demand_t[d] / warm_sum
                 } else {
                     0.0
                 };
             }
         } else {
+            for i in r.clone() {
+                price_route(routes, i, vot[d], a);
+            }
             let y = &mut a.route_flow_t[r.clone()];
             match rc.model {
                 ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
@@ -129,12 +186,28 @@ pub fn assign(
             }
         }
     }
-    load_arcs(arcs, routes, &mut a);
+    load_arcs(arcs, routes, a);
     match rc.model {
-        ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, &mut a),
-        ChoiceModel::Deterministic => solve_deterministic(rc, arcs, routes, demand_t, vot, &mut a),
+        ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, a, scratch),
+        ChoiceModel::Deterministic => solve_deterministic(rc, arcs, routes, demand_t, vot, a),
     }
-    a
+}
+
+/// Working space of an assignment, kept across assignments so that none allocates.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Logit responses per route.
+    y: Vec<f64>,
+    /// Arcs whose flow changed since their time was last computed, and a flag per arc.
+    stale: Vec<u32>,
+    is_stale: Vec<bool>,
+}
+
+/// Sets `v` to `n` copies of `x`, keeping its allocation.
+#[inline]
+fn refill(v: &mut Vec<f64>, n: usize, x: f64) {
+    v.clear();
+    v.resize(n, x);
 }
 
 /// Arc flows and congested times from route flows.
@@ -278,8 +351,13 @@ fn solve_logit(
     demand_t: &[f64],
     vot: &[f64],
     a: &mut Assignment,
+    scratch: &mut Scratch,
 ) {
-    let mut y = vec![0.0; routes.paths.len()];
+    let Scratch { y, stale, is_stale } = scratch;
+    refill(y, routes.paths.len(), 0.0);
+    stale.clear();
+    is_stale.clear();
+    is_stale.resize(arcs.t0_h.len(), false);
     let total: f64 = demand_t.iter().sum();
     if total <= 0.0 {
         update_costs(arcs, routes, vot, a);
@@ -288,7 +366,7 @@ fn solve_logit(
     let mut beta = 1.0;
     let mut prev_err = f64::INFINITY;
     a.converged = false;
-    a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, &mut y);
+    a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, y);
     a.iterations = 0;
     if a.gap <= rc.tolerance {
         a.converged = true;
@@ -314,24 +392,41 @@ fn solve_logit(
                     continue;
                 }
                 a.route_flow_t[i] += delta;
+                // Only congestible arcs need their flow within a sweep (the times of
+                // the others never change); every arc flow is loaded afresh from the
+                // route flows before the sweeps end (`load_arcs`).
                 for &x in routes.paths.path(i) {
                     let x = x as usize;
+                    if !arcs.congestible(x) {
+                        continue;
+                    }
                     a.arc_flow_t[x] += delta;
-                    a.arc_time_h[x] = bpr_time_h(
-                        arcs.t0_h[x],
-                        a.arc_flow_t[x],
-                        arcs.capacity_tpy[x],
-                        arcs.bpr[x],
-                    );
+                    if !is_stale[x] {
+                        is_stale[x] = true;
+                        stale.push(x as u32);
+                    }
                 }
             }
+            // Times are read only when the next row is priced: each arc changed by
+            // this row's routes is timed once, at its final flow.
+            for &x in stale.iter() {
+                let x = x as usize;
+                is_stale[x] = false;
+                a.arc_time_h[x] = bpr_time_h(
+                    arcs.t0_h[x],
+                    a.arc_flow_t[x],
+                    arcs.capacity_tpy[x],
+                    arcs.bpr[x],
+                );
+            }
+            stale.clear();
         }
         err /= total;
         a.iterations = it;
         if err <= rc.tolerance || it == rc.max_iterations {
             // Measure honestly at the flows reached.
             load_arcs(arcs, routes, a);
-            a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, &mut y);
+            a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, y);
             if a.gap <= rc.tolerance {
                 a.converged = true;
                 break;
@@ -340,7 +435,8 @@ fn solve_logit(
         beta += if err >= prev_err { 1.5 } else { 0.05 };
         prev_err = err;
     }
-    update_costs(arcs, routes, vot, a);
+    // The costs in `a` are those of the final flows: the last `flow_gap` priced them
+    // after loading the arcs (the loop always ends through that branch).
 }
 
 fn relative_gap(routes: &RouteData, a: &Assignment) -> f64 {

@@ -26,13 +26,15 @@ pub enum Command {
     /// Simulate scenarios and write their results
     #[command(
         after_help = "Examples:\n  corridor run scenarios/tripp-opens.toml\n  \
-corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n\n\
+corridor run scenarios/ --out results/\n  corridor run scenarios/tripp-opens.toml --replications 1000 --seed 7\n  \
+corridor run scenarios/tripp-opens.toml --replications 10000 --no-charts\n\n\
 Writes DIR/<scenario name>/ with corridors.csv, routes.csv, links.csv, od.csv, \
 convergence.csv, measures.csv (when the scenario has [[measures]]), summary.json, network.geojson, charts/ (SVG and PNG) and index.html, \
 and refreshes DIR/index.html, which lists every run in DIR. A folder argument runs \
 every *.toml file in it. With --keep-replications, also replications/corridors.parquet \
 and replications/od.parquet (or .csv with --replications-format csv); in pandas: \
-pd.read_parquet(\"output/tripp-opens/replications/corridors.parquet\").\n\n\
+pd.read_parquet(\"output/tripp-opens/replications/corridors.parquet\"). With --no-charts, \
+charts/ is not written and index.html says that charts were not drawn.\n\n\
 With --shard K/N it runs only shard K of N (a contiguous share of the replications, for \
 one task of a cluster array job) and writes DIR/<scenario name>-K-of-N.shard; \
 `corridor merge` turns the N shard files into the folder above."
@@ -404,6 +406,10 @@ pub struct RunArgs {
     /// built with the `parquet` feature) or csv
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = KeptFormat::DEFAULT)]
     pub replications_format: KeptFormat,
+    /// Skip the charts: write the tables, summary.json, network.geojson and an
+    /// index.html that says no charts were drawn (faster for large studies)
+    #[arg(long)]
+    pub no_charts: bool,
     #[command(flatten)]
     pub flags: RunFlags,
 }

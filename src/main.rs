@@ -384,8 +384,19 @@ fn run_one(
         eprintln!("warning: {}: {w}", path.display());
     }
     let warnings: Vec<String> = l.warnings.iter().map(|w| w.to_string()).collect();
-    let files = output::render_run(s, &results, seed, requested, &warnings, sens.as_ref())
-        .map_err(|e| e.to_string())?;
+    let render_opts = output::RenderOptions {
+        charts: !args.no_charts,
+    };
+    let files = output::render_run(
+        s,
+        &results,
+        seed,
+        requested,
+        &warnings,
+        sens.as_ref(),
+        render_opts,
+    )
+    .map_err(|e| e.to_string())?;
     for (rel, bytes) in &files {
         staging
             .write(rel, bytes)
@@ -482,6 +493,7 @@ fn merge(args: &MergeArgs) -> u8 {
                 *requested,
                 warnings,
                 sensitivity.as_deref(),
+                output::RenderOptions::default(),
             );
             let what = format!(
                 "{}: {} replication{}",

@@ -236,11 +236,18 @@ impl Instance {
 
     /// Which events (by position in `Scenario::events`) have happened by `year`.
     pub fn active_events(&self, year: i32) -> Vec<bool> {
-        let mut active = vec![false; self.events.len()];
+        let mut active = Vec::new();
+        self.active_events_into(year, &mut active);
+        active
+    }
+
+    /// As `active_events`, into a reused buffer.
+    pub fn active_events_into(&self, year: i32, active: &mut Vec<bool>) {
+        active.clear();
+        active.resize(self.events.len(), false);
         for e in self.events.iter().take_while(|e| e.year <= year) {
             active[e.index] = true;
         }
-        active
     }
 
     /// These values with the given events applied (in their year order), whatever
@@ -256,10 +263,22 @@ impl Instance {
 
     /// The network in `year`: which links are open and their values after events.
     pub fn year_state(&self, year: i32) -> YearState {
-        let mut open: Vec<bool> = (0..self.links.len())
-            .map(|i| self.open_from[i] <= year && year <= self.open_until[i])
-            .collect();
-        let mut links = self.links.clone();
+        let mut state = YearState {
+            open: Vec::new(),
+            links: Vec::new(),
+        };
+        self.year_state_into(year, &mut state);
+        state
+    }
+
+    /// As `year_state`, into a reused buffer.
+    pub fn year_state_into(&self, year: i32, state: &mut YearState) {
+        let YearState { open, links } = state;
+        open.clear();
+        open.extend(
+            (0..self.links.len()).map(|i| self.open_from[i] <= year && year <= self.open_until[i]),
+        );
+        links.clone_from(&self.links);
         for e in self.events.iter().take_while(|e| e.year <= year) {
             match e.action {
                 EventAction::Open => open[e.link] = true,
@@ -268,7 +287,6 @@ impl Instance {
             }
             e.apply(&mut links[e.link]);
         }
-        YearState { open, links }
     }
 }
 
@@ -325,7 +343,7 @@ impl EventValues {
 }
 
 /// The network of one year.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct YearState {
     pub open: Vec<bool>,
     pub links: Vec<LinkValues>,

@@ -219,3 +219,43 @@ fn calibrate_reproduces_the_seeds_constants_and_writes_a_scenario() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("[calibration]"));
 }
+
+#[test]
+fn no_charts_writes_the_same_tables_without_charts_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/two-routes.toml"
+    );
+    let run = |out: &Path, extra: &[&str]| {
+        let o = corridor()
+            .args(["run", fixture, "--quiet", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        read_all(&out.join("two-routes"))
+    };
+    let with = run(&tmp.path().join("with"), &[]);
+    let without = run(&tmp.path().join("without"), &["--no-charts"]);
+    let is_chart = |name: &str| name.starts_with("charts");
+    assert!(with.iter().any(|(n, _)| is_chart(n)));
+    assert!(!without.iter().any(|(n, _)| is_chart(n)), "charts written");
+    // Every other file but the report is byte-identical.
+    let rest = |files: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .filter(|(n, _)| !is_chart(n) && n != "index.html")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(rest(&with), rest(&without));
+    let page = |files: &[(String, Vec<u8>)]| {
+        let (_, bytes) = files.iter().find(|(n, _)| n == "index.html").unwrap();
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    assert!(page(&without).contains("Charts were not drawn"));
+    assert!(!page(&with).contains("Charts were not drawn"));
+    assert!(!page(&without).contains("<img"));
+}

@@ -155,6 +155,20 @@ pub fn clean_stale(parent: &Path, name: &str, dest: &Path) {
     }
 }
 
+/// What `render_run` writes beyond the tables, summary and GeoJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Draw the charts (`corridor run --no-charts` sets this to false: the report then
+    /// says that charts were not drawn).
+    pub charts: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { charts: true }
+    }
+}
+
 /// Every file of a run, rendered to bytes: the tables as CSV, `summary.json`,
 /// `network.geojson`, the charts under `charts/` (SVG and PNG) and `index.html`.
 pub fn render(
@@ -165,12 +179,21 @@ pub fn render(
     warnings: &[crate::scenario::problem::Problem],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
-    render_run(s, r, seed, requested, &warnings, None)
+    render_run(
+        s,
+        r,
+        seed,
+        requested,
+        &warnings,
+        None,
+        RenderOptions::default(),
+    )
 }
 
 /// As `render`, with the scenario's warnings already printed (a merge of shards takes
-/// them from the shard files) and the run's sensitivity analysis (`sensitivity.csv`, its
-/// charts and a section of `index.html`) when there is one.
+/// them from the shard files), the run's sensitivity analysis (`sensitivity.csv`, its
+/// charts and a section of `index.html`) when there is one, and the charts drawn only
+/// if `opts.charts`.
 pub fn render_run(
     s: &crate::model::Scenario,
     r: &crate::results::Results,
@@ -178,6 +201,7 @@ pub fn render_run(
     requested: u64,
     warnings: &[String],
     sens: Option<&crate::sensitivity::RunSensitivity>,
+    opts: RenderOptions,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = r
         .tables()
@@ -192,13 +216,22 @@ pub fn render_run(
         PathBuf::from("network.geojson"),
         crate::report::geojson::to_bytes(s, r),
     ));
-    let charts = crate::charts::plan(s, r);
+    let charts = if opts.charts {
+        crate::charts::plan(s, r)
+    } else {
+        Vec::new()
+    };
     files.extend(crate::charts::render_charts(&charts, s, r)?);
     let mut sections = Vec::new();
     if let Some(sens) = sens {
         let (more, section) = sensitivity::run_files(s, r, sens)?;
-        files.extend(more);
-        sections.push(section);
+        if opts.charts {
+            files.extend(more);
+            sections.push(section);
+        } else {
+            // Without charts the table stays; the report's section (built on them) goes.
+            files.extend(more.into_iter().filter(|(p, _)| !p.starts_with("charts")));
+        }
     }
     let facts = crate::report::html::RunFacts {
         seed,

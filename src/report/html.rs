@@ -338,7 +338,10 @@ pub fn scenario_index(
 
     // Charts.
     b.push_str("<h2>Charts</h2>\n");
-    if !cs::carries(r, "unserved") {
+    if charts.is_empty() {
+        // Every run plans at least the corridor tonnes chart: none means `--no-charts`.
+        b.push_str("<p class=\"note\">Charts were not drawn for this run (<code>--no-charts</code>); the tables below hold every figure.</p>\n");
+    } else if !cs::carries(r, "unserved") {
         b.push_str(
             "<p class=\"note\">No demand was left unserved in any year or replication, so there is no chart of unserved demand.</p>\n",
         );
