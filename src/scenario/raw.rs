@@ -14,7 +14,10 @@
 //!    meaning, the unit and the default (they become the schema's `description`s);
 //! 3. for a `Vec<Spanned<RawX>>` field of `RawFile`, `#[schemars(with = "Vec<RawX>")]`
 //!    (`toml::Spanned` is a foreign type: the schema describes what it wraps);
-//! 4. `Num` fields (number or distribution) need nothing: `num.rs` implements the schema.
+//! 4. `Num` fields (number or distribution) need nothing: `num.rs` implements the schema;
+//! 5. an enum that takes several shapes (`RawGrowth`, `RawThreshold`) gets an untagged
+//!    schema (`#[serde(untagged)]`, or `#[schemars(untagged)]` beside a hand-written
+//!    `Deserialize`): check in the output that its anyOf is exactly what the parser takes.
 //!
 //! Then run `cargo run -- schema > schema/scenario.schema.json`; `tests/schema.rs` fails
 //! until the shipped file is regenerated.
@@ -69,21 +72,24 @@ pub struct RawFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawDisruption>")]
     pub disruptions: Vec<Spanned<RawDisruption>>,
-    /// Read by `corridor appraise` (src/appraisal/inputs.rs), not by the simulation.
+    /// `[appraisal]`: the economic and financial appraisal read by `corridor appraise` (policy file, or the first file of its base chain that has one, taken whole); the simulation ignores it. Default: none.
     #[schemars(with = "Option<RawAppraisal>")]
     pub appraisal: Option<Spanned<RawAppraisal>>,
+    /// `[[measures]]`: named sets of link directions and nodes whose tonnes a run reports by year in measures.csv, next to observed figures that `corridor calibrate` fits. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawMeasure>")]
     pub measures: Vec<Spanned<RawMeasure>>,
+    /// `[calibration]`: the constants `corridor calibrate` fits to the observations of one year, with their bounds. Default: none fitted.
     #[serde(default)]
     pub calibration: RawCalibration,
-    /// `[sensitivity]`: the outputs whose drivers a run reports.
+    /// `[sensitivity]`: the outputs whose drivers `corridor run` reports, and whether it draws the tornado. Default: the new corridor's tonnes in up to three years; a later file of a base chain replaces the whole section.
     #[schemars(with = "Option<RawSensitivity>")]
     pub sensitivity: Option<Spanned<RawSensitivity>>,
-    /// `[[sweep]]`: inputs varied over values by `corridor sweep`.
+    /// `[[sweep]]`: one or two inputs varied over values by `corridor sweep`, with the outputs reported at each point. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawSweep>")]
     pub sweep: Vec<Spanned<RawSweep>>,
+    /// `[[queues]]`: queue points (borders, ports, ferries) simulated day by day, whose mean wait replaces the BPR delay there. Default: none (no queue simulated).
     #[serde(default)]
     #[schemars(with = "Vec<RawQueue>")]
     pub queues: Vec<Spanned<RawQueue>>,
@@ -194,7 +200,7 @@ pub struct RawCorridor {
     pub new: Option<bool>,
     /// Chart colour, `"#RRGGBB"`. Default: the next unused colour of a 12-colour palette.
     pub color: Option<String>,
-    /// Calibration constant added once to the cost of every route that uses the corridor.
+    /// Calibration constant, USD per tonne (any sign), added once to the generalized cost of every route that uses at least one link of the corridor; `corridor calibrate` can fit it. Default: 0.
     pub constant_usd_per_t: Option<f64>,
 }
 
@@ -235,7 +241,7 @@ pub struct RawNode {
     pub source: Option<String>,
     /// Assumptions and remarks.
     pub note: Option<String>,
-    /// `false`: a zone that routes may start or end at but not pass through.
+    /// false makes the node a zone: routes may start or end there but never pass through it (TNTP's nodes below the first through node). Default: true.
     pub through_traffic: Option<bool>,
 }
 
@@ -389,8 +395,9 @@ pub struct RawDisruption {
     pub note: Option<String>,
 }
 
-/// `growth_per_year` of a `[[demand]]` row: one rate (a number or a distribution table),
-/// or a schedule of rates by year, `[{ until = 2030, rate = 0.16 }, { rate = 0.05 }]`.
+/// `growth_per_year` of a `[[demand]]` row: one yearly rate (a number or a distribution table), or a schedule of rates by year such as `[{ until = 2030, rate = 0.16 }, { rate = 0.05 }]` (docs/FORMAT.md, "Growth schedules"). Default: 0.
+// Schema: untagged, so anyOf [the `Num` schema, an array of steps]: exactly what the
+// hand-written `Deserialize` below accepts.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[schemars(untagged)]
 pub enum RawGrowth {
@@ -398,12 +405,13 @@ pub enum RawGrowth {
     Schedule(Vec<RawGrowthStep>),
 }
 
-/// One step of a growth schedule: `rate` applies to the growth into each year up to and
-/// including `until` (after the previous step's); the last step has no `until`.
+/// One step of a growth schedule: its `rate` applies to the growth into each year after the previous step's `until` up to and including its own; the last step has no `until` and runs to the end of the horizon.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGrowthStep {
+    /// The last year (a calendar year, 1800-2300) this step's rate grows into; years must rise from step to step. Required on every step but the last, which must omit it.
     pub until: Option<i64>,
+    /// Yearly growth as a fraction (0.16 = 16%/yr), above -1 and below 10 (number or distribution, drawn once per replication as `demand.<id>.growth_per_year[<step>].rate`). Required.
     pub rate: Option<Num>,
 }
 
@@ -453,195 +461,287 @@ impl<'de> Deserialize<'de> for RawGrowth {
     }
 }
 
-/// `[appraisal]`: the economic and financial appraisal of a policy against a base, read
-/// by `corridor appraise` (validated in `appraisal::inputs`); the simulation ignores it.
+/// `[appraisal]`: the economic and financial appraisal of a policy against a base, read by `corridor appraise` from the policy file (or the first file of its base chain that has one, taken whole, not merged key by key); the simulation ignores it. Money is in million USD at `price_base_year` prices, rates are real fractions; every number-or-distribution key is drawn as `appraisal.<item id>.<key>` (docs/FORMAT.md, "Appraisal").
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAppraisal {
+    /// Real economic discount rate, fraction per year, -0.5 to 1 (number or distribution). Default: 0.09 (ADB hurdle for transport).
     pub discount_rate: Option<Num>,
+    /// Real discount rate of the new corridor owner's cash flows (FNPV, FIRR), fraction per year, -0.5 to 1 (number or distribution). Default: 0.04 (EU 2014 guide).
     pub financial_discount_rate: Option<Num>,
+    /// Rate, fraction per year, -0.5 to 1, against which P(EIRR < hurdle) is reported. Default: discount_rate (its nominal value).
     pub hurdle_rate: Option<f64>,
+    /// Further discount rates the ENPV is reported at, fractions per year, each -0.5 to 1. Default: [0.03, 0.05, 0.06, 0.12].
     pub sensitivity_rates: Option<Vec<f64>>,
+    /// The year whose prices all money is in (a label: restate older estimates yourself). Default: the policy scenario's base_year.
     pub price_base_year: Option<i32>,
+    /// First appraisal year, year 0 of discounting (undiscounted), 1800-2300. Default: the first year both scenarios simulate.
     pub first_year: Option<i32>,
+    /// Last appraisal year, at most 200 years after first_year; years past the simulated horizon are extended with growth_after_horizon. Default: first_year + 29.
     pub last_year: Option<i32>,
+    /// Yearly growth of benefits after the simulated horizon, fraction, -0.5 to 1: 0 holds the last simulated year's benefits, g grows them by (1 + g) a year (number or distribution). Default: 0.
     pub growth_after_horizon: Option<Num>,
+    /// Border node ids whose fee goes to the new corridor's owner instead of governments. Default: none.
     pub owner_nodes: Option<Vec<String>>,
+    /// Share of link tariffs that is the carriers' resource cost, by mode, each 0-1 (the rest is the operator's or owner's margin). Default: rail 0.7, road 0.9, ferry 0.8, sea 0.9.
     pub variable_cost_share: Option<RawModeValues>,
+    /// Well-to-wheel emission intensity by mode, gCO2e per tonne-km, >= 0. Default: rail 25, road 102.7, ferry 60, sea 8.15.
     pub co2e_g_per_tkm: Option<RawModeValues>,
+    /// `[[appraisal.link_co2e]]`: a link's own emission intensity, used instead of its mode's. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawLinkIntensity>")]
     pub link_co2e: Vec<Spanned<RawLinkIntensity>>,
+    /// `[[appraisal.carbon_price]]`: points of the carbon price path, USD per tCO2e, linear between points and flat outside. Default: 40 (2020), 50 (2030), 78 (2050).
     #[serde(default)]
     #[schemars(with = "Vec<RawCarbonPrice>")]
     pub carbon_price: Vec<Spanned<RawCarbonPrice>>,
+    /// `[[appraisal.capital]]`: capital cost items, spent over given years, with a residual value. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawCapital>")]
     pub capital: Vec<Spanned<RawCapital>>,
+    /// `[[appraisal.operating]]`: yearly operation and maintenance costs. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawOperating>")]
     pub operating: Vec<Spanned<RawOperating>>,
+    /// `[[appraisal.chokepoints]]`: named sets of links or corridors whose share of each country's trade interdependence.csv reports. Default: none.
     #[serde(default)]
     #[schemars(with = "Vec<RawChokepoint>")]
     pub chokepoints: Vec<Spanned<RawChokepoint>>,
 }
 
-/// One number per mode.
+/// One value per mode (number or distribution each), in the unit of the key that holds the table; a mode left out keeps that key's default.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawModeValues {
+    /// Value for rail links, in the unit of the enclosing key (number or distribution). Default: the key's rail default.
     pub rail: Option<Num>,
+    /// Value for road links, in the unit of the enclosing key (number or distribution). Default: the key's road default.
     pub road: Option<Num>,
+    /// Value for ferry links, in the unit of the enclosing key (number or distribution). Default: the key's ferry default.
     pub ferry: Option<Num>,
+    /// Value for sea links, in the unit of the enclosing key (number or distribution). Default: the key's sea default.
     pub sea: Option<Num>,
 }
 
-/// `[[appraisal.link_co2e]]`: an emission intensity for one link.
+/// `[[appraisal.link_co2e]]`: the emission intensity of one link, used instead of its mode's `co2e_g_per_tkm`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLinkIntensity {
+    /// Link id in the policy scenario. Required.
     pub link: Option<String>,
+    /// Well-to-wheel intensity on this link, gCO2e per tonne-km, >= 0 (number or distribution). Required.
     pub g_per_tkm: Option<Num>,
+    /// Where the figure comes from.
     pub source: Option<String>,
 }
 
-/// `[[appraisal.carbon_price]]`: one point of the carbon price path.
+/// `[[appraisal.carbon_price]]`: one point of the carbon price path (linear between points, flat outside them).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCarbonPrice {
+    /// Year of this point, 1800-2300; one point per year. Required.
     pub year: Option<i32>,
+    /// Carbon price in USD per tonne CO2e, >= 0, at price_base_year prices (number or distribution). Required.
     pub usd_per_t: Option<Num>,
+    /// Where the figure comes from.
     pub source: Option<String>,
 }
 
-/// `[[appraisal.capital]]`: a capital cost item.
+/// `[[appraisal.capital]]`: a capital cost item, `cost_musd` x (1 + `overrun`) spent over `years` in `shares`, with a residual value credited in the last appraisal year.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCapital {
+    /// Item id, unique among capital and operating items; names its draws `appraisal.<id>.<key>`. Default: capital-<n>.
     pub id: Option<String>,
+    /// Label in tables and the report. Default: id.
     pub name: Option<String>,
+    /// Who pays: the new corridor's owner, the operators of existing links, or governments. Default: "owner".
+    #[schemars(extend("enum" = ["owner", "operators", "government"]))]
     pub stakeholder: Option<String>,
+    /// The payer's country (as in node `country`), for the NPV by country. Required.
     pub country: Option<String>,
+    /// The cost estimate, million USD at price_base_year prices, >= 0 (number or distribution). Required.
     pub cost_musd: Option<Num>,
+    /// Cost overrun as a fraction of the estimate (0.3 = 30% over), above -1 (number or distribution). Default: 0.
     pub overrun: Option<Num>,
+    /// Years the money is spent, inside the appraisal period. Required.
     pub years: Option<Vec<i32>>,
+    /// Share of the cost spent in each of `years`, each 0-1, summing to 1. Default: equal shares.
     pub shares: Option<Vec<f64>>,
+    /// Economic life in years, > 0: residual value = cost x max(0, 1 - (last_year - last of years) / life_years), credited in last_year. Required.
     pub life_years: Option<f64>,
+    /// Where the figures come from.
     pub source: Option<String>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// `[[appraisal.operating]]`: a yearly operating and maintenance cost.
+/// `[[appraisal.operating]]`: a yearly operation and maintenance cost, paid from `from_year` to `until_year` (only while `link` is open, if given).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOperating {
+    /// Item id, unique among capital and operating items; names its draws `appraisal.<id>.<key>`. Default: operating-<n>.
     pub id: Option<String>,
+    /// Who pays: the new corridor's owner, the operators of existing links, or governments. Default: "owner".
+    #[schemars(extend("enum" = ["owner", "operators", "government"]))]
     pub stakeholder: Option<String>,
+    /// The payer's country (as in node `country`), for the NPV by country. Required.
     pub country: Option<String>,
+    /// The yearly cost, million USD a year at price_base_year prices, >= 0 (number or distribution). Required.
     pub musd_per_year: Option<Num>,
+    /// First year the cost is paid. Default: the appraisal's first_year.
     pub from_year: Option<i32>,
+    /// Last year the cost is paid. Default: the appraisal's last_year.
     pub until_year: Option<i32>,
+    /// Link id: the cost is paid only in years this link is open in the policy run (after the simulated horizon, as in its last year). Default: none (every year).
     pub link: Option<String>,
+    /// Where the figures come from.
     pub source: Option<String>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// `[[appraisal.chokepoints]]`: a named set of links or corridors whose share of each
-/// country's trade is reported.
+/// `[[appraisal.chokepoints]]`: a named set of links or corridors whose share of each country's trade interdependence.csv reports; at least one of `links`, `corridors`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChokepoint {
+    /// Chokepoint id, the `through` column of interdependence.csv. Default: chokepoint-<n>.
     pub id: Option<String>,
+    /// Label in the report. Default: id.
     pub name: Option<String>,
+    /// Link ids (of either scenario) that make up the chokepoint. At least one of links, corridors.
     pub links: Option<Vec<String>>,
+    /// Corridor ids (of either scenario) whose links make up the chokepoint. At least one of links, corridors.
     pub corridors: Option<Vec<String>>,
 }
 
-/// `[[measures]]`: a named set of links (with direction) and nodes whose tonnes are
-/// reported by year and compared with observations.
+/// `[[measures]]`: a named set of link directions and nodes whose tonnes a run reports by year in measures.csv, compared with observations (which `corridor calibrate` fits); at least one of `links`, `nodes`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeasure {
+    /// Unique measure id, its name in measures.csv; items merge by id along the base chain. Required.
     pub id: Option<String>,
+    /// Shown in the report and charts. Default: id.
     pub name: Option<String>,
-    /// Link ids, each optionally suffixed `:forward` or `:reverse`.
+    /// Link ids: "id" counts both directions, "id:forward" only from -> to, "id:reverse" only to -> from. Default: none.
     pub links: Option<Vec<String>>,
+    /// Node ids: a node counts the tonnes passing it once (arriving on any link, plus flows starting there). Default: none.
     pub nodes: Option<Vec<String>>,
+    /// Counting unit ("trucks", "wagons", "TEU"); with tonnes_per_unit, measures.csv also gives units a day. Default: none (tonnes only).
     pub unit: Option<String>,
+    /// Tonnes in one `unit`, > 0; required with unit (units a day = tonnes / tonnes_per_unit / 365). Default: none.
     pub tonnes_per_unit: Option<f64>,
+    /// Weight of the measure's relative difference in `corridor calibrate`, >= 0; 0 shows it without fitting it. Default: 1.
     pub weight: Option<f64>,
+    /// Observed figures, one per year: `{ year = 2024, tonnes = 4.5e6, source = "S40" }`, or units_per_day instead of tonnes. Default: none.
     pub observed: Option<Vec<RawObservation>>,
+    /// false removes the measure. Default: true.
     pub enabled: Option<bool>,
+    /// Where the figures come from.
     pub source: Option<String>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// `[[queues]]`: a queue point simulated day by day (`crate::queues`).
+/// `[[queues]]`: a queue point (border, port, ferry, any capacity-limited link) simulated day by day; its mean wait replaces the BPR delay there in route costs (docs/FORMAT.md, "[[queues]]").
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQueue {
+    /// Queue id: names the point in queues.csv and its random stream `queues.<id>`; items merge by id. Default: queue-<n>.
     pub id: Option<String>,
+    /// Label in tables and charts. Default: id.
     pub name: Option<String>,
+    /// Node id where the point sits (the freight entering it, both directions together). Exactly one of node, link is required.
     pub node: Option<String>,
+    /// Link id where the point sits (its busiest direction). Exactly one of node, link is required.
     pub link: Option<String>,
+    /// With `node`: only freight arriving by this mode queues here (a road border beside a railway). Default: all modes.
+    #[schemars(extend("enum" = crate::model::Mode::NAMES))]
     pub mode: Option<String>,
+    /// Units served per day, > 0 (trucks, wagons, or tonnes when tonnes_per_unit = 1; number or distribution). Required.
     pub capacity_per_day: Option<Num>,
+    /// Tonnes per truck or wagon, > 0; arrivals in units are tonnes / this. Default: 1.
     pub tonnes_per_unit: Option<f64>,
+    /// Label of the unit in queues.csv. Default: "tonne" when tonnes_per_unit is 1, else "unit".
     pub unit: Option<String>,
+    /// "steady": up to the day's capacity, first come first served; "when_full": vessels of vessel_units leave as soon as they are full, at most capacity_per_day / vessel_units a day. Default: "steady".
+    #[schemars(extend("enum" = ["steady", "when_full"]))]
     pub service: Option<String>,
+    /// What one vessel takes, units, > 0. Required with service = "when_full".
     pub vessel_units: Option<f64>,
+    /// With service = "when_full": a vessel leaves after this many days without a sailing even if not full, days, >= 1. Default: none (only when full).
     pub max_headway_days: Option<f64>,
+    /// Twelve monthly arrival factors >= 0, January first, rescaled to average 1 over the year's days. Default: all 1.
     pub seasonality: Option<Vec<f64>>,
+    /// Variance / mean of daily arrivals: 0 steady (exactly the mean every day), 1 Poisson, above 1 over-dispersed (gamma-Poisson); values between 0 and 1 are rejected. Default: 1.
     pub dispersion: Option<f64>,
+    /// A day counts in days_above_threshold when the queue at its end exceeds this many units, >= 0. Default: one day's capacity.
     pub threshold_units: Option<f64>,
+    /// Parallel lanes or booths, 0-1000: adds the within-day M/M/c wait (Erlang C) at the year's mean load; 0 leaves it out. Default: 0.
     pub servers: Option<u32>,
+    /// Other traffic sharing the capacity that the scenario's demand does not carry, units per day, >= 0; same seasonality and randomness. Default: 0.
     pub background_per_day: Option<f64>,
+    /// false removes the queue point. Default: true.
     pub enabled: Option<bool>,
+    /// Where the figures come from.
     pub source: Option<String>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// One observed value of a measure.
+/// One observed value of a measure: a year and its tonnes, or its units a day.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawObservation {
+    /// The year the figure refers to, 1800-2300; one observation per year. Required.
     pub year: Option<i32>,
+    /// Observed tonnes in that year, > 0. One of tonnes, units_per_day is required.
     pub tonnes: Option<f64>,
+    /// Observed units a day, > 0, converted with the measure's tonnes_per_unit (needs its unit). One of tonnes, units_per_day is required.
     pub units_per_day: Option<f64>,
+    /// Where the figure comes from.
     pub source: Option<String>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// `[calibration]`: what `corridor calibrate` fits.
+/// `[calibration]`: the constants `corridor calibrate` fits (Levenberg-Marquardt) to the measures' observations of one year.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalibration {
+    /// The year whose observations are fitted, 1800-2300; --year overrides. Default: the scenario's first_year.
     pub year: Option<i32>,
+    /// Levenberg-Marquardt iterations at most, 1-1000. Default: 30.
     pub max_iterations: Option<u32>,
+    /// The constants to fit, each `{ key = "...", min = ..., max = ... }`. Default: none.
     pub parameters: Option<Vec<RawCalibrationParameter>>,
 }
 
-/// One fitted constant: `key` names it (`links.<id>.time_h`, ...), with its bounds.
+/// One fitted constant: `key` names it, `min` and `max` bound the fit.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalibrationParameter {
+    /// The constant: corridors.<id>.constant_usd_per_t, nodes.<id>.border_dwell_h (border nodes), links.<id>.tariff_usd_per_t, links.<id>.time_h or demand.<id>.tonnes_per_year; each listed once. Required.
     pub key: Option<String>,
+    /// Lower bound of the fit, in the constant's unit, finite, < max; >= 0 except for a corridor constant. Required.
     pub min: Option<f64>,
+    /// Upper bound of the fit, in the constant's unit, finite, > min. Required.
     pub max: Option<f64>,
+    /// Assumptions and remarks.
     pub note: Option<String>,
 }
 
-/// `[sensitivity]`: which outputs the sensitivity analysis of a run explains.
+/// `[sensitivity]`: which outputs the sensitivity analysis of `corridor run` explains, and whether it adds the one-at-a-time tornado.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSensitivity {
-    /// Output names such as `corridors.tripp.tonnes.2035`.
+    /// Output names `<table>.<id>.<metric>.<year>` such as "corridors.tripp.tonnes.2035"; [] turns the analysis off. Default: the new corridor's (or the first corridor's) tonnes in up to three years ending in 0 or 5 from the middle of the horizon.
     pub outputs: Option<Vec<String>>,
-    /// Whether `corridor run` adds the one-at-a-time tornado (2k+1 extra runs).
+    /// Whether `corridor run` also runs the one-at-a-time tornado: 1 + 4k + m extra replications for k draws and m disruptions. Default: true.
     pub tornado: Option<bool>,
 }
 
-/// A threshold: a number, or the name of another output.
+/// A switching threshold: a number, or the name of another output (`<table>.<id>.<metric>.<year>`).
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawThreshold {
@@ -649,31 +749,48 @@ pub enum RawThreshold {
     Output(String),
 }
 
-/// `switch = { output = "...", below = ... }` of a sweep.
+/// `switch = { output = "...", below = ... }` of a one-input sweep: the value of `input` at which `output` falls below the threshold.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSwitch {
+    /// Output name `<table>.<id>.<metric>.<year>` that crosses the threshold; added to the sweep's outputs. Required.
     pub output: Option<String>,
+    /// The threshold: a finite number in the output's unit, or another output's name (then also added to the sweep's outputs). Required.
     pub below: Option<RawThreshold>,
 }
 
-/// `[[sweep]]`: one or two inputs varied over values, each point with its replications.
+/// `[[sweep]]`: one or two inputs varied over values by `corridor sweep`, each point with its replications; give `values` or the range `from`/`to`/`step`, not both (at most 10,000 points in all).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSweep {
+    /// Sweep id, unique: names the output folder sweep-<scenario>-<id>/. Default: sweep-<n>.
     pub id: Option<String>,
+    /// Input name to vary, as the draws are named (links.<id>.<key>, nodes.<id>.<key>, demand.<id>.<key>, events.<id>.<key>, disruptions.<id>.<key>, share.<name>, route_choice.logit_scale_per_usd). Required.
     pub input: Option<String>,
+    /// Values of `input`, 1 to 10,000 finite numbers in its unit. Either values or from/to/step is required.
     pub values: Option<Vec<f64>>,
+    /// First value of the range of `input` (from, from + step, ... up to to), in its unit. Either values or from/to/step is required.
     pub from: Option<f64>,
+    /// Last value of the range of `input`, >= from, in its unit. Either values or from/to/step is required.
     pub to: Option<f64>,
+    /// Step of the range of `input`, > 0, in its unit. Either values or from/to/step is required.
     pub step: Option<f64>,
+    /// A second input: the sweep covers every pair of values (a heat map); not with `switch`. Default: none.
     pub input2: Option<String>,
+    /// Values of input2, 1 to 10,000 finite numbers. With input2, either values2 or from2/to2/step2 is required.
     pub values2: Option<Vec<f64>>,
+    /// First value of the range of input2. With input2, either values2 or from2/to2/step2 is required.
     pub from2: Option<f64>,
+    /// Last value of the range of input2, >= from2. With input2, either values2 or from2/to2/step2 is required.
     pub to2: Option<f64>,
+    /// Step of the range of input2, > 0. With input2, either values2 or from2/to2/step2 is required.
     pub step2: Option<f64>,
+    /// Output names `<table>.<id>.<metric>.<year>` reported at every point. Default: the [sensitivity] default outputs.
     pub outputs: Option<Vec<String>>,
+    /// The switching value: where `output` falls below a number or another output (one-input sweeps only). Default: none.
     pub switch: Option<RawSwitch>,
+    /// Replications per point, 1 to 10,000,000; --replications overrides. Default: the scenario's replications.
     pub replications: Option<u64>,
+    /// Shown on the sweep's page. Default: "".
     pub note: Option<String>,
 }
