@@ -89,7 +89,11 @@ impl Results {
         let Some(first) = years.first() else {
             return Vec::new();
         };
-        let most = years.iter().map(|r| r.stats[miss].p[4]).fold(0.0, f64::max);
+        let most = years
+            .iter()
+            .map(|r| r.stats[miss].p[4])
+            .fold(0.0, f64::max)
+            .round();
         let worst = years
             .iter()
             .max_by(|a, b| a.stats[ng].mean.total_cmp(&b.stats[ng].mean))
