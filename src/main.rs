@@ -549,19 +549,46 @@ fn merge(args: &MergeArgs) -> u8 {
     0
 }
 
-fn compare(args: &CompareArgs) -> u8 {
-    let opts = match check_flags(&args.flags) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return BAD_INPUT;
-        }
-    };
+/// Loads the base and policy of `compare` and `appraise`, with the flags.
+fn load_pair(args: &CompareArgs) -> Result<(Vec<(PathBuf, Loaded)>, RunOptions), u8> {
+    let opts = check_flags(&args.flags).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })?;
     let (loaded, bad) = load_all(&[args.base.clone(), args.policy.clone()]);
     if bad || loaded.len() != 2 {
-        return BAD_INPUT;
+        return Err(BAD_INPUT);
     }
+    Ok((loaded, opts))
+}
+
+/// The exit code of a failed comparison, with its message: two horizons without a
+/// common year are bad input (`what` says what could not be done), anything else a
+/// failure.
+fn paired_failure(e: &corridor_sim::compare::CompareError, what: &str) -> u8 {
+    match e {
+        corridor_sim::compare::CompareError::NoCommonYear(..) => {
+            eprintln!("error: {what}: {e}");
+            BAD_INPUT
+        }
+        _ => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+fn compare(args: &CompareArgs) -> u8 {
+    let (loaded, opts) = match load_pair(args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let (base, policy) = (&loaded[0].1.scenario, &loaded[1].1.scenario);
+    let cannot = format!(
+        "cannot compare {} with {}",
+        args.base.display(),
+        args.policy.display()
+    );
     if let Some(sh) = args.flags.shard {
         let range = sh.range(corridor_sim::compare::replications(base, policy, &opts));
         let label = format!("{} vs {} {sh}", base.name, policy.name);
@@ -586,12 +613,7 @@ fn compare(args: &CompareArgs) -> u8 {
                 args.flags.quiet,
             ),
             Err(ShardError::Compare(e @ corridor_sim::compare::CompareError::NoCommonYear(..))) => {
-                eprintln!(
-                    "error: cannot compare {} with {}: {e}",
-                    args.base.display(),
-                    args.policy.display()
-                );
-                return BAD_INPUT;
+                return paired_failure(&e, &cannot);
             }
             Err(e) => Err(e.to_string()),
         };
@@ -605,12 +627,8 @@ fn compare(args: &CompareArgs) -> u8 {
     }
     let seed = opts.seed.unwrap_or(base.seed);
     let label = format!("{} vs {}", base.name, policy.name);
-    let bar = progress_bar(
-        args.flags.quiet,
-        opts.replications
-            .unwrap_or(base.replications.max(policy.replications)),
-        &label,
-    );
+    let reps = corridor_sim::compare::replications(base, policy, &opts);
+    let bar = progress_bar(args.flags.quiet, reps, &label);
     let result = corridor_sim::compare::compare(base, policy, &opts, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
@@ -618,23 +636,8 @@ fn compare(args: &CompareArgs) -> u8 {
     bar.finish_and_clear();
     let c = match result {
         Ok(c) => c,
-        Err(e @ corridor_sim::compare::CompareError::NoCommonYear(..)) => {
-            eprintln!(
-                "error: cannot compare {} with {}: {e}",
-                args.base.display(),
-                args.policy.display()
-            );
-            return BAD_INPUT;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return FAILURE;
-        }
+        Err(e) => return paired_failure(&e, &cannot),
     };
-    let dest = args.flags.out.join(output::safe_dir_name(&format!(
-        "compare-{}-vs-{}",
-        base.name, policy.name
-    )));
     let files = match output::render_comparison(base, policy, &c, seed) {
         Ok(f) => f,
         Err(e) => {
@@ -642,42 +645,26 @@ fn compare(args: &CompareArgs) -> u8 {
             return FAILURE;
         }
     };
-    if let Err(e) = output::write_folder(&dest, &files) {
-        eprintln!("error: cannot write {}: {e}", dest.display());
-        return FAILURE;
-    }
-    if let Err(e) = output::write_runs_index(&args.flags.out) {
-        eprintln!(
-            "error: cannot write {}: {e}",
-            args.flags.out.join("index.html").display()
-        );
-        return FAILURE;
-    }
-    if !args.flags.quiet {
-        eprintln!(
-            "{} vs {}: {} paired replication{} written to {}",
+    let n = c.base.replications;
+    write_out(
+        &args.flags.out,
+        &format!("compare-{}-vs-{}", base.name, policy.name),
+        &files,
+        args.flags.quiet,
+        &format!(
+            "{} vs {}: {n} paired replication{}",
             base.name,
             policy.name,
-            c.base.replications,
-            if c.base.replications == 1 { "" } else { "s" },
-            dest.display()
-        );
-    }
-    0
+            if n == 1 { "" } else { "s" }
+        ),
+    )
 }
 
 fn appraise(args: &CompareArgs) -> u8 {
-    let opts = match check_flags(&args.flags) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return BAD_INPUT;
-        }
+    let (loaded, opts) = match load_pair(args) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let (loaded, bad) = load_all(&[args.base.clone(), args.policy.clone()]);
-    if bad || loaded.len() != 2 {
-        return BAD_INPUT;
-    }
     let (base, policy) = (&loaded[0].1.scenario, &loaded[1].1.scenario);
     let inputs = match corridor_sim::appraisal::inputs::load(&loaded[1].1.files, base, policy) {
         Ok(a) => a,
@@ -687,12 +674,8 @@ fn appraise(args: &CompareArgs) -> u8 {
         }
     };
     let label = format!("appraise {} vs {}", base.name, policy.name);
-    let bar = progress_bar(
-        args.flags.quiet,
-        opts.replications
-            .unwrap_or(base.replications.max(policy.replications)),
-        &label,
-    );
+    let reps = corridor_sim::compare::replications(base, policy, &opts);
+    let bar = progress_bar(args.flags.quiet, reps, &label);
     let result =
         corridor_sim::appraisal::appraise(base, policy, &inputs, &opts, &mut |done, total| {
             bar.set_length(total);
@@ -701,23 +684,15 @@ fn appraise(args: &CompareArgs) -> u8 {
     bar.finish_and_clear();
     let r = match result {
         Ok(r) => r,
-        Err(e @ corridor_sim::compare::CompareError::NoCommonYear(..)) => {
-            eprintln!(
-                "error: cannot appraise {} against {}: {e}",
+        Err(e) => {
+            let what = format!(
+                "cannot appraise {} against {}",
                 args.policy.display(),
                 args.base.display()
             );
-            return BAD_INPUT;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return FAILURE;
+            return paired_failure(&e, &what);
         }
     };
-    let dest = args.flags.out.join(output::safe_dir_name(&format!(
-        "appraise-{}-vs-{}",
-        base.name, policy.name
-    )));
     let files = match output::appraisal::render_appraisal(base, policy, &r) {
         Ok(f) => f,
         Err(e) => {
@@ -725,33 +700,24 @@ fn appraise(args: &CompareArgs) -> u8 {
             return FAILURE;
         }
     };
-    if let Err(e) = output::write_folder(&dest, &files) {
-        eprintln!("error: cannot write {}: {e}", dest.display());
-        return FAILURE;
-    }
-    if let Err(e) = output::write_runs_index(&args.flags.out) {
-        eprintln!(
-            "error: cannot write {}: {e}",
-            args.flags.out.join("index.html").display()
-        );
-        return FAILURE;
-    }
-    if !args.flags.quiet {
-        let enpv = r.headline[0].1;
-        eprintln!(
-            "{} vs {}: ENPV {} MUSD (5-95%: {} to {}), P(ENPV < 0) = {}; {} paired replication{} written to {}",
+    let enpv = r.headline[0].1;
+    let n = r.enpv_draws.len();
+    write_out(
+        &args.flags.out,
+        &format!("appraise-{}-vs-{}", base.name, policy.name),
+        &files,
+        args.flags.quiet,
+        &format!(
+            "{} vs {}: ENPV {} MUSD (5-95%: {} to {}), P(ENPV < 0) = {}; {n} paired replication{}",
             policy.name,
             base.name,
             output::csv::fmt_num(enpv.mean.round()),
             output::csv::fmt_num(enpv.p[0].round()),
             output::csv::fmt_num(enpv.p[4].round()),
             output::csv::fmt_num(r.p_enpv_negative),
-            r.enpv_draws.len(),
-            if r.enpv_draws.len() == 1 { "" } else { "s" },
-            dest.display()
-        );
-    }
-    0
+            if n == 1 { "" } else { "s" }
+        ),
+    )
 }
 
 /// Loads one scenario for `sweep`, `sensitivity` and `select-link`, with the flags.

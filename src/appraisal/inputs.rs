@@ -401,24 +401,13 @@ pub fn from_raw(
         let loc = cx.loc_span(item.span().start);
         let v = item.get_ref();
         let key = format!("appraisal.capital[{i}]");
-        let id = v.id.clone().unwrap_or_else(|| format!("capital-{}", i + 1));
-        if ids.contains(&id) {
-            cx.problems.error(
-                &loc,
-                format!("{key}.id"),
-                format!("the id `{id}` is used twice; give each item its own id"),
-            );
-        }
-        ids.push(id.clone());
-        let stakeholder = cx.stakeholder(&v.stakeholder, &loc, &key);
-        let country = v.country.clone().unwrap_or_default();
-        if country.is_empty() {
-            cx.problems.error(
-                &loc,
-                format!("{key}.country"),
-                "missing required key; add country = \"<country code>\" (who pays)",
-            );
-        }
+        let (id, stakeholder, country) = cx.payer(
+            &mut ids,
+            (&v.id, &v.stakeholder, &v.country),
+            &loc,
+            &key,
+            format!("capital-{}", i + 1),
+        );
         let cost = cx.param(
             &v.cost_musd,
             &loc,
@@ -500,26 +489,13 @@ pub fn from_raw(
         let loc = cx.loc_span(item.span().start);
         let v = item.get_ref();
         let key = format!("appraisal.operating[{i}]");
-        let id =
-            v.id.clone()
-                .unwrap_or_else(|| format!("operating-{}", i + 1));
-        if ids.contains(&id) {
-            cx.problems.error(
-                &loc,
-                format!("{key}.id"),
-                format!("the id `{id}` is used twice; give each item its own id"),
-            );
-        }
-        ids.push(id.clone());
-        let stakeholder = cx.stakeholder(&v.stakeholder, &loc, &key);
-        let country = v.country.clone().unwrap_or_default();
-        if country.is_empty() {
-            cx.problems.error(
-                &loc,
-                format!("{key}.country"),
-                "missing required key; add country = \"<country code>\" (who pays)",
-            );
-        }
+        let (id, stakeholder, country) = cx.payer(
+            &mut ids,
+            (&v.id, &v.stakeholder, &v.country),
+            &loc,
+            &key,
+            format!("operating-{}", i + 1),
+        );
         let cost = cx.param(
             &v.musd_per_year,
             &loc,
@@ -808,6 +784,39 @@ impl Cx<'_> {
             self.param(fields[i], loc, &k, range, &k)
                 .unwrap_or(Param::Fixed(default[i]))
         })
+    }
+
+    /// The id, payer and country of a capital or operating item (`written`: its `id`,
+    /// `stakeholder` and `country` as written), checking that the id is unique among
+    /// `ids` (to which it is added) and that the country is given.
+    fn payer(
+        &mut self,
+        ids: &mut Vec<String>,
+        written: (&Option<String>, &Option<String>, &Option<String>),
+        loc: &Location,
+        key: &str,
+        default_id: String,
+    ) -> (String, Option<Stakeholder>, String) {
+        let (id, stakeholder, country) = written;
+        let id = id.clone().unwrap_or(default_id);
+        if ids.contains(&id) {
+            self.problems.error(
+                loc,
+                format!("{key}.id"),
+                format!("the id `{id}` is used twice; give each item its own id"),
+            );
+        }
+        ids.push(id.clone());
+        let stakeholder = self.stakeholder(stakeholder, loc, key);
+        let country = country.clone().unwrap_or_default();
+        if country.is_empty() {
+            self.problems.error(
+                loc,
+                format!("{key}.country"),
+                "missing required key; add country = \"<country code>\" (who pays)",
+            );
+        }
+        (id, stakeholder, country)
     }
 
     fn stakeholder(
