@@ -218,10 +218,15 @@ impl<'a> Engine<'a> {
             // Queue points: the normal period's waits and assignment are solved
             // together (a fixed point, `queues::QueueLayer::solve_year`); disrupted
             // periods take the waits it leaves.
-            let struck: Vec<(usize, f64)> = periods
-                .iter()
-                .filter_map(|p| p.disruption.map(|k| (k, p.days)))
-                .collect();
+            // (Collected only when there are queue points: `Vec::new` does not allocate.)
+            let struck: Vec<(usize, f64)> = if queues.is_some() {
+                periods
+                    .iter()
+                    .filter_map(|p| p.disruption.map(|k| (k, p.days)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let mut queue_year = (Vec::new(), [0.0; 2]);
             let assign_all = |demand_t: &[f64], prev: Option<&[Assignment]>| {
                 let mut done: Vec<Assignment> = Vec::with_capacity(data.len());
