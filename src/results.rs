@@ -140,11 +140,14 @@ impl Columns {
     fn push_rows(&mut self, rows: &[Vec<f64>]) {
         match self {
             Columns::Exact { data, .. } => rows.iter().for_each(|r| data.extend_from_slice(r)),
-            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each(|(f, acc)| {
-                for row in rows {
-                    acc.push(row[f]);
-                }
-            }),
+            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each_init(
+                || Vec::with_capacity(rows.len()),
+                |column: &mut Vec<f64>, (f, acc)| {
+                    column.clear();
+                    column.extend(rows.iter().map(|r| r[f]));
+                    acc.push_many(column);
+                },
+            ),
         }
     }
 
@@ -394,28 +397,44 @@ impl Collector {
         self.measures.push_rows(&rows(reps, |y| y.measures.clone()));
         let sketched = self.sketched;
         let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
-        self.routes
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(y, slots)| {
+        // Per year, each route's values over the chunk's replications (in replication
+        // order) are gathered first, then pushed as one block per metric.
+        self.routes.par_iter_mut().enumerate().for_each_init(
+            Vec::new,
+            |columns: &mut Vec<[Vec<f64>; 4]>, (y, slots)| {
+                let mut touched: Vec<usize> = Vec::new();
                 for years in reps {
                     for rf in &years[y].routes {
-                        if slots.len() <= rf.gid {
-                            slots.resize(rf.gid + 1, None);
+                        if columns.len() <= rf.gid {
+                            columns.resize_with(rf.gid + 1, Default::default);
                         }
-                        let acc = slots[rf.gid].get_or_insert_with(|| {
-                            let mut a: Box<[Acc; 4]> = Box::default();
-                            if sketched {
-                                a.iter_mut().for_each(Acc::switch_to_sketch);
-                            }
-                            a
-                        });
-                        for (m, v) in rf.values.iter().enumerate() {
-                            acc[m].push(*v);
+                        let col = &mut columns[rf.gid];
+                        if col[0].is_empty() {
+                            touched.push(rf.gid);
+                        }
+                        for (c, v) in col.iter_mut().zip(rf.values) {
+                            c.push(v);
                         }
                     }
                 }
-            });
+                for gid in touched {
+                    if slots.len() <= gid {
+                        slots.resize(gid + 1, None);
+                    }
+                    let acc = slots[gid].get_or_insert_with(|| {
+                        let mut a: Box<[Acc; 4]> = Box::default();
+                        if sketched {
+                            a.iter_mut().for_each(Acc::switch_to_sketch);
+                        }
+                        a
+                    });
+                    for (a, c) in acc.iter_mut().zip(columns[gid].iter_mut()) {
+                        a.push_many(c);
+                        c.clear();
+                    }
+                }
+            },
+        );
         self.reps += reps.len() as u64;
         self.stored += route_values + reps.len() * self.row_width();
         if !self.sketched && self.stored > self.budget {

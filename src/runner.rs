@@ -198,7 +198,9 @@ pub fn collect_range(
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<(Collector, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
-    let engine = Engine::new(s);
+    let mut engine = Engine::new(s);
+    // The collector keeps the variable-demand figures only when some flow is elastic.
+    engine.record_induced = s.has_elastic_demand();
     let budget = opts.exact_values.unwrap_or(EXACT_BUDGET);
     let mut collector = Collector::for_study(s, budget, replications(s, opts));
     let mut first = range.start;
