@@ -151,6 +151,46 @@ impl Columns {
         }
     }
 
+    /// Pushes a chunk of replications' figures of one group laid out, per
+    /// replication, as years x `items` x `metrics`: `value(year_figures, item, metric)`.
+    /// Exact storage appends row after row; sketches take each figure's values over the
+    /// chunk as one block (figures in parallel, each in replication order).
+    fn push_group(
+        &mut self,
+        reps: &[Vec<YearFigures>],
+        items: usize,
+        metrics: usize,
+        value: impl Fn(&YearFigures, usize, usize) -> f64 + Sync,
+    ) {
+        let per_year = items * metrics;
+        if per_year == 0 {
+            return;
+        }
+        match self {
+            Columns::Exact { width, data } => {
+                data.reserve(reps.len() * *width);
+                for years in reps {
+                    debug_assert_eq!(years.len() * per_year, *width);
+                    for y in years {
+                        for i in 0..items {
+                            data.extend((0..metrics).map(|m| value(y, i, m)));
+                        }
+                    }
+                }
+            }
+            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each_init(
+                || Vec::with_capacity(reps.len()),
+                |column: &mut Vec<f64>, (f, acc)| {
+                    let (y, rest) = (f / per_year, f % per_year);
+                    let (i, m) = (rest / metrics, rest % metrics);
+                    column.clear();
+                    column.extend(reps.iter().map(|years| value(&years[y], i, m)));
+                    acc.push_many(column);
+                },
+            ),
+        }
+    }
+
     /// Appends the figures of later replications (see `Acc::append`).
     fn append(&mut self, later: Columns) {
         match (&mut *self, later) {
@@ -218,6 +258,9 @@ pub struct Collector {
     pub(crate) queues: Columns,
     /// Per year, per global route id.
     pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
+    /// Per year, per global route id, the chunk's values of each route metric being
+    /// gathered (working space of `add_chunk`, kept so that it does not reallocate).
+    route_columns: Vec<Vec<[Vec<f64>; 4]>>,
     /// Values recorded (held exactly until they pass `budget`, then everything
     /// switches to sketches).
     pub(crate) stored: usize,
@@ -254,6 +297,7 @@ impl Collector {
                 ny * (s.queues.len() * QUEUE_METRICS.len() + QUEUE_CONVERGENCE_METRICS.len())
             }),
             routes: vec![Vec::new(); ny],
+            route_columns: vec![Vec::new(); ny],
             stored: 0,
             budget,
             sketched: false,
@@ -338,19 +382,9 @@ impl Collector {
     /// result does not depend on the number of threads.
     pub fn add_chunk(&mut self, reps: &[Vec<YearFigures>]) {
         debug_assert!(reps.iter().all(|r| r.len() == self.n_years));
-        fn rows<const M: usize>(
-            reps: &[Vec<YearFigures>],
-            part: impl Fn(&YearFigures) -> Vec<[f64; M]> + Sync,
-        ) -> Vec<Vec<f64>> {
-            reps.iter()
-                .map(|years| {
-                    years
-                        .iter()
-                        .flat_map(|y| part(y).into_iter().flatten())
-                        .collect()
-                })
-                .collect()
-        }
+        let Some(first) = reps.first().and_then(|r| r.first()) else {
+            return;
+        };
         let elastic = self.elastic;
         let has_queues = reps.iter().flatten().any(|y| !y.queues.is_empty());
         let queue_rows: Vec<Vec<f64>> = reps
@@ -367,41 +401,49 @@ impl Collector {
                 row
             })
             .collect();
-        let groups: [(&mut Columns, Vec<Vec<f64>>); 7] = [
-            (&mut self.links, rows(reps, |y| y.links.clone())),
-            (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
-            (&mut self.demand, rows(reps, |y| y.demand.clone())),
-            (&mut self.convergence, rows(reps, |y| vec![y.convergence])),
-            (
-                &mut self.disruptions,
-                rows(reps, |y| {
-                    let d = y.disruption;
-                    vec![[d[0], d[1] / 1e6, d[2] / 1e6, d[3]]]
-                }),
-            ),
-            (
-                &mut self.induced,
-                rows(reps, |y| {
-                    if elastic {
-                        y.induced.clone()
-                    } else {
-                        Vec::new()
-                    }
-                }),
-            ),
-            (&mut self.queues, queue_rows),
-        ];
-        for (cols, rows) in groups {
-            cols.push_rows(&rows);
+        let (n_links, n_corridors, n_demand) =
+            (first.links.len(), first.corridors.len(), first.demand.len());
+        self.links
+            .push_group(reps, n_links, LINK_METRICS.len(), |y, i, m| y.links[i][m]);
+        self.corridors
+            .push_group(reps, n_corridors, CORRIDOR_METRICS.len(), |y, i, m| {
+                y.corridors[i][m]
+            });
+        self.demand
+            .push_group(reps, n_demand, DEMAND_METRICS.len(), |y, i, m| {
+                y.demand[i][m]
+            });
+        self.convergence
+            .push_group(reps, 1, CONVERGENCE_METRICS.len(), |y, _, m| {
+                y.convergence[m]
+            });
+        self.disruptions
+            .push_group(reps, 1, DISRUPTION_METRICS.len(), |y, _, m| {
+                let d = y.disruption;
+                [d[0], d[1] / 1e6, d[2] / 1e6, d[3]][m]
+            });
+        if elastic {
+            self.induced
+                .push_group(reps, n_demand, INDUCED_METRICS.len(), |y, i, m| {
+                    y.induced[i][m]
+                });
         }
-        self.measures.push_rows(&rows(reps, |y| y.measures.clone()));
+        self.queues.push_rows(&queue_rows);
+        self.measures.push_group(
+            reps,
+            first.measures.len(),
+            MEASURE_METRICS.len(),
+            |y, i, m| y.measures[i][m],
+        );
         let sketched = self.sketched;
         let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
         // Per year, each route's values over the chunk's replications (in replication
         // order) are gathered first, then pushed as one block per metric.
-        self.routes.par_iter_mut().enumerate().for_each_init(
-            Vec::new,
-            |columns: &mut Vec<[Vec<f64>; 4]>, (y, slots)| {
+        self.routes
+            .par_iter_mut()
+            .zip(self.route_columns.par_iter_mut())
+            .enumerate()
+            .for_each(|(y, (slots, columns))| {
                 let mut touched: Vec<usize> = Vec::new();
                 for years in reps {
                     for rf in &years[y].routes {
@@ -433,8 +475,7 @@ impl Collector {
                         c.clear();
                     }
                 }
-            },
-        );
+            });
         self.reps += reps.len() as u64;
         self.stored += route_values + reps.len() * self.row_width();
         if !self.sketched && self.stored > self.budget {
