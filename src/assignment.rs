@@ -201,6 +201,8 @@ pub struct Scratch {
     /// Arcs whose flow changed since their time was last computed, and a flag per arc.
     stale: Vec<u32>,
     is_stale: Vec<bool>,
+    /// `ArcData::congestible` of every arc, read once per assignment.
+    congestible: Vec<bool>,
 }
 
 /// Sets `v` to `n` copies of `x`, keeping its allocation.
@@ -353,11 +355,18 @@ fn solve_logit(
     a: &mut Assignment,
     scratch: &mut Scratch,
 ) {
-    let Scratch { y, stale, is_stale } = scratch;
+    let Scratch {
+        y,
+        stale,
+        is_stale,
+        congestible,
+    } = scratch;
     refill(y, routes.paths.len(), 0.0);
     stale.clear();
     is_stale.clear();
     is_stale.resize(arcs.t0_h.len(), false);
+    congestible.clear();
+    congestible.extend((0..arcs.t0_h.len()).map(|x| arcs.congestible(x)));
     let total: f64 = demand_t.iter().sum();
     if total <= 0.0 {
         update_costs(arcs, routes, vot, a);
@@ -397,7 +406,7 @@ fn solve_logit(
                 // route flows before the sweeps end (`load_arcs`).
                 for &x in routes.paths.path(i) {
                     let x = x as usize;
-                    if !arcs.congestible(x) {
+                    if !congestible[x] {
                         continue;
                     }
                     a.arc_flow_t[x] += delta;

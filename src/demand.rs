@@ -167,6 +167,10 @@ pub struct DemandCurves<'a> {
     pub fixed_t: &'a [f64],
     pub elasticity: &'a [f64],
     pub reference_usd_per_t: &'a [f64],
+    /// Whether the caller needs the composite costs (`YearDemand::composite_usd_per_t`)
+    /// even though every elasticity is 0; without either, the year is one assignment
+    /// and no composite cost is priced (the vector is left empty).
+    pub want_composite: bool,
 }
 
 /// Solves one year: `assign_all(demand, previous)` assigns the given tonnes in every
@@ -184,6 +188,17 @@ pub fn solve_year(
     let total: f64 = fixed.iter().sum();
     let mut demand = fixed.to_vec();
     let mut a = assign_all(&demand, None);
+    if !curves.want_composite && curves.elasticity.iter().all(|e| *e == 0.0) {
+        // Fixed demand: the first round is the answer (its demand gap is exactly 0).
+        let year = YearDemand {
+            demand_t: demand,
+            composite_usd_per_t: Vec::new(),
+            iterations: 0,
+            gap: 0.0,
+            converged: 0.0 <= rc.tolerance,
+        };
+        return (year, a);
+    }
     let mut inner: Vec<usize> = a.iter().map(|x| x.iterations).collect();
     let respond = |a: &[Assignment], target: &mut Vec<f64>| -> Vec<f64> {
         let with: Vec<(f64, &RouteData, &Assignment)> = periods

@@ -89,6 +89,29 @@ impl Fixed {
         self.counted();
     }
 
+    /// Adds `v * 2^bit` for any signed 128-bit `v`.
+    fn add_i128(&mut self, v: i128, bit: u32) {
+        if v == 0 {
+            return;
+        }
+        let (negative, m) = (v < 0, v.unsigned_abs());
+        self.add_u64(m as u64, bit, negative);
+        if m >> 64 != 0 {
+            self.add_u64((m >> 64) as u64, bit + 64, negative);
+        }
+    }
+
+    /// Adds `v * 2^bit` for any unsigned 128-bit `v`.
+    fn add_u128(&mut self, v: u128, bit: u32) {
+        if v == 0 {
+            return;
+        }
+        self.add_u64(v as u64, bit, false);
+        if v >> 64 != 0 {
+            self.add_u64((v >> 64) as u64, bit + 64, false);
+        }
+    }
+
     /// Adds `v * 2^bit`, `v` below 2^106 (a squared mantissa).
     #[inline]
     fn add_u106(&mut self, v: u128, bit: u32) {
@@ -279,6 +302,83 @@ impl ExactSum {
         self.squares.add_u106(u128::from(m) * u128::from(m), 2 * e);
     }
 
+    /// Adds every non-NaN value of `values` (NaN skipped): the same sums as `push` on
+    /// each, in fewer instructions. Mantissas of equal exponent are first summed in
+    /// 128-bit integers (at most `BLOCK_ADDS` of them, so neither sum can overflow:
+    /// |m| < 2^53, m^2 < 2^106), and each exponent's partial sums go into the long
+    /// accumulators once. A figure's values across replications share a few
+    /// exponents, so most values cost a compare and two integer additions.
+    pub fn push_many(&mut self, values: &[f64]) {
+        /// Distinct exponents held at once.
+        const SLOTS: usize = 8;
+        /// Values summed before the partial sums are flushed (2^22 m^2 < 2^128).
+        const BLOCK_ADDS: u32 = 1 << 20;
+        let mut exps = [0u32; SLOTS];
+        let mut sums = [0i128; SLOTS];
+        let mut squares = [0u128; SLOTS];
+        let (mut used, mut last, mut adds) = (0usize, 0usize, 0u32);
+        let flush = |me: &mut ExactSum,
+                     used: usize,
+                     exps: &[u32],
+                     sums: &mut [i128],
+                     squares: &mut [u128]| {
+            for k in 0..used {
+                me.sum.add_i128(sums[k], exps[k]);
+                me.squares.add_u128(squares[k], 2 * exps[k]);
+                sums[k] = 0;
+                squares[k] = 0;
+            }
+        };
+        for &v in values {
+            if v.is_nan() {
+                continue;
+            }
+            if v.is_infinite() {
+                if v > 0.0 {
+                    self.pos_inf += 1;
+                } else {
+                    self.neg_inf += 1;
+                }
+                continue;
+            }
+            self.n += 1;
+            let bits = v.to_bits();
+            let biased = ((bits >> 52) & 0x7ff) as u32;
+            let frac = bits & ((1 << 52) - 1);
+            let (m, e) = if biased == 0 {
+                (frac, 0)
+            } else {
+                (frac | (1 << 52), biased - 1)
+            };
+            if m == 0 {
+                continue;
+            }
+            let slot = if used > 0 && exps[last] == e {
+                last
+            } else if let Some(k) = exps[..used].iter().position(|x| *x == e) {
+                k
+            } else {
+                if used == SLOTS {
+                    flush(self, used, &exps, &mut sums, &mut squares);
+                    used = 0;
+                }
+                exps[used] = e;
+                used += 1;
+                used - 1
+            };
+            last = slot;
+            let m = i128::from(m);
+            sums[slot] += if bits >> 63 == 1 { -m } else { m };
+            squares[slot] += (m * m) as u128;
+            adds += 1;
+            if adds == BLOCK_ADDS {
+                flush(self, used, &exps, &mut sums, &mut squares);
+                (used, adds) = (0, 0);
+            }
+        }
+        flush(self, used, &exps, &mut sums, &mut squares);
+    }
+
     /// Adds another sum's values.
     pub fn merge(&mut self, other: &ExactSum) {
         self.n += other.n;
@@ -417,6 +517,45 @@ mod tests {
         let mut s = ExactSum::default();
         values.iter().for_each(|v| s.push(*v));
         s
+    }
+
+    #[test]
+    fn a_block_push_gives_the_sums_of_single_pushes() {
+        // Mixed signs, many exponents (more than the block's slots), subnormals, zeros,
+        // infinities and NaN, in blocks of several lengths.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut values: Vec<f64> = (0..5000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let x = (state >> 11) as f64 / (1u64 << 53) as f64;
+                match i % 7 {
+                    0 => -x * 1e9,
+                    1 => x * 1e-300 * 1e-10,
+                    2 => 0.0,
+                    _ => (x * 60.0 - 30.0).exp(),
+                }
+            })
+            .collect();
+        values.extend([f64::NAN, 5e-324, -5e-324, 1.7e308, 1.7e308]);
+        for block in [1, 7, 256, values.len()] {
+            let mut one = ExactSum::default();
+            values
+                .iter()
+                .filter(|v| !v.is_nan())
+                .for_each(|v| one.push(*v));
+            let mut many = ExactSum::default();
+            values.chunks(block).for_each(|c| many.push_many(c));
+            assert_eq!(one.n, many.n);
+            assert_eq!(one.sum.magnitude(), many.sum.magnitude(), "block {block}");
+            assert_eq!(one.squares.magnitude(), many.squares.magnitude());
+            assert_eq!(one.mean().to_bits(), many.mean().to_bits());
+            assert_eq!(one.sd().to_bits(), many.sd().to_bits());
+        }
+        let mut inf = ExactSum::default();
+        inf.push_many(&[1.0, f64::INFINITY, 2.0]);
+        assert_eq!((inf.count(), inf.mean()), (3, f64::INFINITY));
     }
 
     #[test]

@@ -140,11 +140,54 @@ impl Columns {
     fn push_rows(&mut self, rows: &[Vec<f64>]) {
         match self {
             Columns::Exact { data, .. } => rows.iter().for_each(|r| data.extend_from_slice(r)),
-            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each(|(f, acc)| {
-                for row in rows {
-                    acc.push(row[f]);
+            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each_init(
+                || Vec::with_capacity(rows.len()),
+                |column: &mut Vec<f64>, (f, acc)| {
+                    column.clear();
+                    column.extend(rows.iter().map(|r| r[f]));
+                    acc.push_many(column);
+                },
+            ),
+        }
+    }
+
+    /// Pushes a chunk of replications' figures of one group laid out, per
+    /// replication, as years x `items` x `metrics`: `value(year_figures, item, metric)`.
+    /// Exact storage appends row after row; sketches take each figure's values over the
+    /// chunk as one block (figures in parallel, each in replication order).
+    fn push_group(
+        &mut self,
+        reps: &[Vec<YearFigures>],
+        items: usize,
+        metrics: usize,
+        value: impl Fn(&YearFigures, usize, usize) -> f64 + Sync,
+    ) {
+        let per_year = items * metrics;
+        if per_year == 0 {
+            return;
+        }
+        match self {
+            Columns::Exact { width, data } => {
+                data.reserve(reps.len() * *width);
+                for years in reps {
+                    debug_assert_eq!(years.len() * per_year, *width);
+                    for y in years {
+                        for i in 0..items {
+                            data.extend((0..metrics).map(|m| value(y, i, m)));
+                        }
+                    }
                 }
-            }),
+            }
+            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each_init(
+                || Vec::with_capacity(reps.len()),
+                |column: &mut Vec<f64>, (f, acc)| {
+                    let (y, rest) = (f / per_year, f % per_year);
+                    let (i, m) = (rest / metrics, rest % metrics);
+                    column.clear();
+                    column.extend(reps.iter().map(|years| value(&years[y], i, m)));
+                    acc.push_many(column);
+                },
+            ),
         }
     }
 
@@ -215,6 +258,9 @@ pub struct Collector {
     pub(crate) queues: Columns,
     /// Per year, per global route id.
     pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
+    /// Per year, per global route id, the chunk's values of each route metric being
+    /// gathered (working space of `add_chunk`, kept so that it does not reallocate).
+    route_columns: Vec<Vec<[Vec<f64>; 4]>>,
     /// Values recorded (held exactly until they pass `budget`, then everything
     /// switches to sketches).
     pub(crate) stored: usize,
@@ -251,6 +297,7 @@ impl Collector {
                 ny * (s.queues.len() * QUEUE_METRICS.len() + QUEUE_CONVERGENCE_METRICS.len())
             }),
             routes: vec![Vec::new(); ny],
+            route_columns: vec![Vec::new(); ny],
             stored: 0,
             budget,
             sketched: false,
@@ -335,19 +382,9 @@ impl Collector {
     /// result does not depend on the number of threads.
     pub fn add_chunk(&mut self, reps: &[Vec<YearFigures>]) {
         debug_assert!(reps.iter().all(|r| r.len() == self.n_years));
-        fn rows<const M: usize>(
-            reps: &[Vec<YearFigures>],
-            part: impl Fn(&YearFigures) -> Vec<[f64; M]> + Sync,
-        ) -> Vec<Vec<f64>> {
-            reps.iter()
-                .map(|years| {
-                    years
-                        .iter()
-                        .flat_map(|y| part(y).into_iter().flatten())
-                        .collect()
-                })
-                .collect()
-        }
+        let Some(first) = reps.first().and_then(|r| r.first()) else {
+            return;
+        };
         let elastic = self.elastic;
         let has_queues = reps.iter().flatten().any(|y| !y.queues.is_empty());
         let queue_rows: Vec<Vec<f64>> = reps
@@ -364,55 +401,78 @@ impl Collector {
                 row
             })
             .collect();
-        let groups: [(&mut Columns, Vec<Vec<f64>>); 7] = [
-            (&mut self.links, rows(reps, |y| y.links.clone())),
-            (&mut self.corridors, rows(reps, |y| y.corridors.clone())),
-            (&mut self.demand, rows(reps, |y| y.demand.clone())),
-            (&mut self.convergence, rows(reps, |y| vec![y.convergence])),
-            (
-                &mut self.disruptions,
-                rows(reps, |y| {
-                    let d = y.disruption;
-                    vec![[d[0], d[1] / 1e6, d[2] / 1e6, d[3]]]
-                }),
-            ),
-            (
-                &mut self.induced,
-                rows(reps, |y| {
-                    if elastic {
-                        y.induced.clone()
-                    } else {
-                        Vec::new()
-                    }
-                }),
-            ),
-            (&mut self.queues, queue_rows),
-        ];
-        for (cols, rows) in groups {
-            cols.push_rows(&rows);
+        let (n_links, n_corridors, n_demand) =
+            (first.links.len(), first.corridors.len(), first.demand.len());
+        self.links
+            .push_group(reps, n_links, LINK_METRICS.len(), |y, i, m| y.links[i][m]);
+        self.corridors
+            .push_group(reps, n_corridors, CORRIDOR_METRICS.len(), |y, i, m| {
+                y.corridors[i][m]
+            });
+        self.demand
+            .push_group(reps, n_demand, DEMAND_METRICS.len(), |y, i, m| {
+                y.demand[i][m]
+            });
+        self.convergence
+            .push_group(reps, 1, CONVERGENCE_METRICS.len(), |y, _, m| {
+                y.convergence[m]
+            });
+        self.disruptions
+            .push_group(reps, 1, DISRUPTION_METRICS.len(), |y, _, m| {
+                let d = y.disruption;
+                [d[0], d[1] / 1e6, d[2] / 1e6, d[3]][m]
+            });
+        if elastic {
+            self.induced
+                .push_group(reps, n_demand, INDUCED_METRICS.len(), |y, i, m| {
+                    y.induced[i][m]
+                });
         }
-        self.measures.push_rows(&rows(reps, |y| y.measures.clone()));
+        self.queues.push_rows(&queue_rows);
+        self.measures.push_group(
+            reps,
+            first.measures.len(),
+            MEASURE_METRICS.len(),
+            |y, i, m| y.measures[i][m],
+        );
         let sketched = self.sketched;
         let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
+        // Per year, each route's values over the chunk's replications (in replication
+        // order) are gathered first, then pushed as one block per metric.
         self.routes
             .par_iter_mut()
+            .zip(self.route_columns.par_iter_mut())
             .enumerate()
-            .for_each(|(y, slots)| {
+            .for_each(|(y, (slots, columns))| {
+                let mut touched: Vec<usize> = Vec::new();
                 for years in reps {
                     for rf in &years[y].routes {
-                        if slots.len() <= rf.gid {
-                            slots.resize(rf.gid + 1, None);
+                        if columns.len() <= rf.gid {
+                            columns.resize_with(rf.gid + 1, Default::default);
                         }
-                        let acc = slots[rf.gid].get_or_insert_with(|| {
-                            let mut a: Box<[Acc; 4]> = Box::default();
-                            if sketched {
-                                a.iter_mut().for_each(Acc::switch_to_sketch);
-                            }
-                            a
-                        });
-                        for (m, v) in rf.values.iter().enumerate() {
-                            acc[m].push(*v);
+                        let col = &mut columns[rf.gid];
+                        if col[0].is_empty() {
+                            touched.push(rf.gid);
                         }
+                        for (c, v) in col.iter_mut().zip(rf.values) {
+                            c.push(v);
+                        }
+                    }
+                }
+                for gid in touched {
+                    if slots.len() <= gid {
+                        slots.resize(gid + 1, None);
+                    }
+                    let acc = slots[gid].get_or_insert_with(|| {
+                        let mut a: Box<[Acc; 4]> = Box::default();
+                        if sketched {
+                            a.iter_mut().for_each(Acc::switch_to_sketch);
+                        }
+                        a
+                    });
+                    for (a, c) in acc.iter_mut().zip(columns[gid].iter_mut()) {
+                        a.push_many(c);
+                        c.clear();
                     }
                 }
             });

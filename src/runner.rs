@@ -3,8 +3,9 @@
 //! Replication `i` draws each named input's uniform from ChaCha8 seeded with the seed
 //! and the input's name, on stream `i`, so each replication's inputs depend only on
 //! (seed, i), never on which thread ran it. Replications run in chunks on a rayon pool; each chunk's
-//! results are collected in index order and folded into the `Collector` sequentially,
-//! so every sum and percentile is computed in the same order whatever the thread count.
+//! results are collected in index order and folded into the `Collector` sequentially
+//! (while the next chunk is simulated), so every sum and percentile is computed in the
+//! same order whatever the thread count.
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -50,7 +51,8 @@ impl Default for RunOptions {
     }
 }
 
-/// Replications handled per parallel chunk: bounds the memory held before folding.
+/// Replications handled per parallel chunk: bounds the memory held before folding (two
+/// chunks are in flight: one folded while the next is simulated).
 const CHUNK: u64 = 256;
 
 /// FNV-1a, a stable 64-bit hash of a draw's name.
@@ -140,13 +142,28 @@ pub fn replicate_range<T: Send>(
         .build()?;
     let total = range.end.saturating_sub(range.start);
     pool.install(|| {
+        // Chunk k is folded while chunk k + 1 is simulated (rayon::join: the idle
+        // worker of either side steals from the other), so the folding's serial parts
+        // overlap the simulation; chunks are still folded one after the other, in order.
         let mut done = range.start;
-        while done < range.end {
+        let mut pending: Option<(Vec<T>, u64)> = None;
+        loop {
             let end = (done + CHUNK).min(range.end);
-            let chunk: Vec<T> = (done..end).into_par_iter().map(&one).collect();
-            fold(chunk);
+            let next = done..end;
+            let (_, simulated) = rayon::join(
+                || {
+                    if let Some((chunk, upto)) = pending.take() {
+                        fold(chunk);
+                        progress(upto - range.start, total);
+                    }
+                },
+                || (!next.is_empty()).then(|| next.into_par_iter().map(&one).collect::<Vec<T>>()),
+            );
+            match simulated {
+                Some(chunk) => pending = Some((chunk, end)),
+                None => break,
+            }
             done = end;
-            progress(done - range.start, total);
         }
     });
     Ok(())
@@ -198,7 +215,9 @@ pub fn collect_range(
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<(Collector, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
     let seed = opts.seed.unwrap_or(s.seed);
-    let engine = Engine::new(s);
+    let mut engine = Engine::new(s);
+    // The collector keeps the variable-demand figures only when some flow is elastic.
+    engine.record_induced = s.has_elastic_demand();
     let budget = opts.exact_values.unwrap_or(EXACT_BUDGET);
     let mut collector = Collector::for_study(s, budget, replications(s, opts));
     let mut first = range.start;

@@ -26,6 +26,10 @@ pub struct Engine<'a> {
     pub nominal: Instance,
     route_sets: Mutex<HashMap<Vec<bool>, RouteEntry>>,
     registry: Mutex<Registry>,
+    /// Whether replications record `YearFigures::induced` (default true). Its
+    /// composite costs take a logsum over every route each year; a run that does not
+    /// report them (fixed demand, no appraisal) switches them off.
+    pub record_induced: bool,
 }
 
 #[derive(Default)]
@@ -42,6 +46,7 @@ impl<'a> Engine<'a> {
             nominal: Instance::new(scenario, None),
             route_sets: Mutex::new(HashMap::new()),
             registry: Mutex::new(Registry::default()),
+            record_induced: true,
         }
     }
 
@@ -271,6 +276,7 @@ impl<'a> Engine<'a> {
                 fixed_t: &fixed_t,
                 elasticity: &inst.elasticity,
                 reference_usd_per_t: &reference_usd,
+                want_composite: self.record_induced,
             };
             let (year_demand, assignments) =
                 solve_year(&s.route_choice, &curves, &weighted, assign_all);
@@ -299,7 +305,9 @@ impl<'a> Engine<'a> {
                 acc.converged &= year_demand.converged;
             }
             let mut figures = acc.finish(self, &state, &rs, &gids);
-            figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            if self.record_induced {
+                figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            }
             (figures.queues, figures.queue_convergence) = queue_year;
             out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
