@@ -24,12 +24,13 @@
 pub mod closed_form;
 pub mod day;
 pub mod draw;
+pub mod trace;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 use crate::assignment::{ArcData, Assignment};
-use crate::figures::QUEUE_METRICS;
+use crate::figures::{QUEUE_DAYS, QUEUE_METRICS, QUEUE_TRACE_FIGURES};
 use crate::model::{QueueAt, Scenario};
 use crate::network::Arcs;
 use day::{ServerState, step};
@@ -43,7 +44,7 @@ pub const TOLERANCE_H: f64 = 2.0;
 /// ...or closer than this share of the response.
 pub const TOLERANCE_REL: f64 = 0.10;
 
-const DAYS: usize = 365;
+const DAYS: usize = QUEUE_DAYS;
 const N_METRICS: usize = QUEUE_METRICS.len();
 
 /// Month (0-11) of each day of a 365-day year.
@@ -129,6 +130,9 @@ pub struct QueueLayer<'a> {
     /// Per point and day: capacity factor (disruptions) and the day's mean wait.
     factor: Vec<f64>,
     day_wait: Vec<f64>,
+    /// Per point and day: the queue at the end of the day (units), for the daily
+    /// trace of `Scenario::queue_trace_year`.
+    day_queue: Vec<f64>,
     /// Per point and day: the year's two uniforms (rate, count) and the count's normal
     /// quantile, drawn once a year and replayed by every round of the fixed point.
     draws: Vec<[f64; 3]>,
@@ -219,6 +223,7 @@ impl<'a> QueueLayer<'a> {
             lambda: vec![0.0; n],
             factor: vec![1.0; n * DAYS],
             day_wait: vec![0.0; n * DAYS],
+            day_queue: vec![0.0; n * DAYS],
             draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
             months: vec![[0.0; 3]; n * 12],
             figures: vec![[0.0; N_METRICS]; n],
@@ -244,7 +249,9 @@ impl<'a> QueueLayer<'a> {
     /// Solves one year's consistent assignment and queues. `struck` lists the year's
     /// disruptions and their days; `assign` solves the equilibrium for given arcs,
     /// warm-started from the given route flows. Returns the final assignment, the
-    /// points' figures and the fixed point's [rounds, gap in hours].
+    /// points' figures, the fixed point's [rounds, gap in hours] and, in the scenario's
+    /// `queue_trace_year` only, the daily trace (`QUEUE_TRACE_FIGURES` per point and
+    /// day, point-major; empty in other years).
     pub fn solve_year(
         &mut self,
         year: i32,
@@ -252,7 +259,7 @@ impl<'a> QueueLayer<'a> {
         uniforms: Option<&[f64]>,
         base: &ArcData,
         mut assign: impl FnMut(&ArcData, Option<&[f64]>) -> Assignment,
-    ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2]) {
+    ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2], Vec<f64>) {
         if self.year_started == Some(year) {
             self.carry.copy_from_slice(&self.year_start);
         } else {
@@ -295,7 +302,12 @@ impl<'a> QueueLayer<'a> {
             if ok || rounds >= MAX_ROUNDS {
                 self.carry.copy_from_slice(&self.scratch);
                 self.finish_figures();
-                return (a, self.figures.clone(), [rounds as f64, gap]);
+                let trace = if year == self.s.queue_trace_year {
+                    self.trace()
+                } else {
+                    Vec::new()
+                };
+                return (a, self.figures.clone(), [rounds as f64, gap], trace);
             }
             let step = if rounds == 1 { 1.0 } else { STEP };
             for (w, r) in self.waits_h.iter_mut().zip(&self.response_h) {
@@ -378,6 +390,7 @@ impl<'a> QueueLayer<'a> {
             let draws = &self.draws[p * DAYS..(p + 1) * DAYS];
             let factors = &self.factor[p * DAYS..(p + 1) * DAYS];
             let day_wait = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let day_queue = &mut self.day_queue[p * DAYS..(p + 1) * DAYS];
             let mut c = self.scratch[p];
             let mut f = [0.0; N_METRICS];
             for day in 0..DAYS {
@@ -396,6 +409,7 @@ impl<'a> QueueLayer<'a> {
                 let q_start = c.server.queue_units;
                 let out = step(&mut c.server, pattern, a, cap * factor);
                 let q_end = c.server.queue_units;
+                day_queue[day] = q_end;
                 f[0] += a;
                 f[1] += out.served_units;
                 f[5] += out.area_unit_days;
@@ -455,6 +469,17 @@ impl<'a> QueueLayer<'a> {
         } else {
             0.0
         }
+    }
+
+    /// The accepted round's daily trace: per point and day, the queue at the end of the
+    /// day (units) and 1 when a disruption cut the point's capacity that day, else 0.
+    fn trace(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.day_queue.len() * QUEUE_TRACE_FIGURES.len());
+        for (q, f) in self.day_queue.iter().zip(&self.factor) {
+            out.push(*q);
+            out.push(if *f < 1.0 { 1.0 } else { 0.0 });
+        }
+        out
     }
 
     /// Turns the accepted round's sums into the year's figures (`QUEUE_METRICS`).

@@ -227,7 +227,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         let Layer { file, text, raw } = layer;
         let s = &raw.scenario;
         overlay!(m.settings, s; name, title, description, first_year, last_year, base_year,
-            seed, replications);
+            seed, replications, queue_trace_year);
         let r = &raw.route_choice;
         overlay!(m.route_choice, r; model, k_routes, max_detour, logit_scale_per_usd, path_size, distinct_corridors,
             max_iterations, tolerance);

@@ -117,6 +117,8 @@ pub struct RawSettings {
     pub seed: Option<u64>,
     /// Monte Carlo replications; --replications overrides. A scenario with no uncertain input and no disruption runs once. Default: 1.
     pub replications: Option<u64>,
+    /// The year whose daily queue trace is written (queue_trace.csv and its chart), within first_year..=last_year; used only with [[queues]]. Default: the horizon's middle year, (first_year + last_year) / 2 rounded down.
+    pub queue_trace_year: Option<i32>,
 }
 
 /// `[route_choice]`: candidate routes and the equilibrium solver.

@@ -331,6 +331,24 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             format!("the demand base year {b} is after the first year {f}; demand is grown forward from the base year"),
         );
     }
+    // The year of the daily queue trace (queue_trace.csv): inside the horizon.
+    let queue_trace_year = match (first_year, last_year) {
+        (Some(f), Some(l)) => {
+            let y = s.queue_trace_year.unwrap_or(f + (l - f).max(0) / 2);
+            if !(f..=l).contains(&y) {
+                cx.problems.error(
+                    &leaf,
+                    "scenario.queue_trace_year",
+                    format!(
+                        "{y} is outside the horizon {f}-{l}; choose a year from {f} to {l}, or remove the key for the middle year {}",
+                        f + (l - f).max(0) / 2
+                    ),
+                );
+            }
+            y
+        }
+        _ => 0,
+    };
     let replications = s.replications.unwrap_or(1);
     if replications == 0 {
         cx.problems.error(
@@ -1315,6 +1333,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         measures,
         calibration,
         queues,
+        queue_trace_year,
         n_draws,
         draw_keys,
     })
