@@ -423,4 +423,8 @@ pub struct QueuePoint {
     pub background_units_per_day: f64,
     /// Disruptions that cut this point's service (indices into `Scenario::disruptions`).
     pub disruptions: Vec<usize>,
+    /// Yearly growth of the capacity from `Scenario::base_year`; with a schedule, the
+    /// first step's rate (up to `capacity_growth_later[0]`), as demand's growth.
+    pub capacity_growth_per_year: Param,
+    pub capacity_growth_later: Vec<GrowthStep>,
 }

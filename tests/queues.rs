@@ -264,6 +264,12 @@ fn bad_queue_points_are_located_errors() {
             "Poisson",
         ),
         (
+            "dispersion = 2",
+            "dispersion = 2\ncapacity_growth_per_year = [{ until = 2026, rate = 0.05 }, { until = 2030, rate = 0.02 }]",
+            "queues[0].capacity_growth_per_year[1].until",
+            "leaves the years",
+        ),
+        (
             "replications = 8",
             "replications = 8\nqueue_trace_year = 2031",
             "scenario.queue_trace_year",
@@ -370,4 +376,119 @@ fn the_daily_trace_of_a_closure_is_the_fluid_triangle() {
     );
     assert!((hand_sum / 365.0 - year_mean).abs() <= 1e-9 * year_mean);
     assert_eq!(t.rows[59].keys[5], "2026-03-01");
+}
+
+/// A road A - X - B alone, a queue point at border X (100 trucks a day of 20 t, steady
+/// arrivals) and demand growing at `demand_growth`; `capacity_growth` is the point's
+/// `capacity_growth_per_year` as written in TOML.
+fn growth_scenario(demand_growth: f64, capacity_growth: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "capacity-growth"
+first_year = 2025
+last_year = 2035
+base_year = 2024
+
+[[corridors]]
+id = "road"
+
+[[nodes]]
+id = "A"
+lat = 41.0
+lon = 44.0
+[[nodes]]
+id = "X"
+lat = 41.0
+lon = 45.0
+kind = "border"
+[[nodes]]
+id = "B"
+lat = 41.0
+lon = 46.0
+
+[[links]]
+id = "a-x"
+from = "A"
+to = "X"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+[[links]]
+id = "x-b"
+from = "X"
+to = "B"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+
+[[demand]]
+origin = "A"
+destination = "B"
+tonnes_per_year = 438000
+growth_per_year = {demand_growth}
+value_of_time_usd_per_t_h = 1.0
+
+[[queues]]
+id = "border"
+node = "X"
+capacity_per_day = 100
+tonnes_per_unit = 20
+unit = "truck"
+dispersion = 0
+capacity_growth_per_year = {capacity_growth}
+"#
+    )
+}
+
+#[test]
+fn queue_capacity_grows_by_hand_compounding() {
+    // 438,000 t a year = 60 trucks a day in 2024, growing 3% a year; capacity 100 a day
+    // in 2024 growing 5% a year: utilization in year y = 0.6 x (1.03 / 1.05)^(y - 2024).
+    let s = common::load_text(&growth_scenario(0.03, "0.05"));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for y in 2025..=2035 {
+        let n = y - 2024;
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        let hand = 60.0 * 1.03f64.powi(n) / (100.0 * 1.05f64.powi(n));
+        assert!((u - hand).abs() < 1e-12, "{y}: {u} vs {hand}");
+    }
+    // A schedule: +10% a year to 2027, then flat: capacity 100 x 1.1^3 from 2027 on.
+    let s = common::load_text(&growth_scenario(
+        0.0,
+        "[{ until = 2027, rate = 0.1 }, { rate = 0 }]",
+    ));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for (y, n) in [(2025, 1), (2026, 2), (2027, 3), (2030, 3), (2035, 3)] {
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        let hand = 60.0 / (100.0 * 1.1f64.powi(n));
+        assert!((u - hand).abs() < 1e-12, "{y}: {u} vs {hand}");
+    }
+}
+
+#[test]
+fn capacity_growing_with_demand_keeps_utilization_constant() {
+    // Demand and capacity both +4% a year: the load stays at 0.6 in every year, where a
+    // fixed capacity would reach 0.6 x 1.04^11 = 0.92 by 2035.
+    let s = common::load_text(&growth_scenario(0.04, "0.04"));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for y in 2025..=2035 {
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        assert!((u - 0.6).abs() < 1e-12, "{y}: {u}");
+    }
+    let fixed = common::load_text(&growth_scenario(0.04, "0"));
+    let r = common::run(&fixed, 1, 1);
+    let u = common::value(
+        r.queues.as_ref().unwrap(),
+        &["2035", "border"],
+        "utilization",
+    );
+    assert!((u - 0.6 * 1.04f64.powi(11)).abs() < 1e-12, "{u}");
 }

@@ -108,8 +108,17 @@ struct Plan {
     /// Arrivals: sum of the arcs (node) or the busiest one (link).
     sum: bool,
     is_link: bool,
+    /// This year's capacity: the base year's grown by `capacity_growth_per_year`
+    /// (`set_year`).
     capacity_units_per_day: f64,
+    /// The base year's capacity and the growth drawn for this replication: the first
+    /// rate and the later steps (after year, rate), as `network::growth_factor` takes them.
+    base_capacity_units_per_day: f64,
+    growth: f64,
+    growth_later: Vec<(i32, f64)>,
     threshold_units: f64,
+    /// Whether the threshold is the default, one day's capacity (then it grows too).
+    threshold_is_capacity: bool,
 }
 
 /// The queue layer of one replication.
@@ -181,11 +190,19 @@ impl<'a> QueueLayer<'a> {
                     sum,
                     is_link,
                     capacity_units_per_day: cap,
+                    base_capacity_units_per_day: cap,
+                    growth: q.capacity_growth_per_year.value(uniforms),
+                    growth_later: q
+                        .capacity_growth_later
+                        .iter()
+                        .map(|g| (g.after_year, g.rate.value(uniforms)))
+                        .collect(),
                     threshold_units: if q.threshold_units.is_nan() {
                         cap
                     } else {
                         q.threshold_units
                     },
+                    threshold_is_capacity: q.threshold_units.is_nan(),
                 }
             })
             .collect();
@@ -260,6 +277,7 @@ impl<'a> QueueLayer<'a> {
         base: &ArcData,
         mut assign: impl FnMut(&ArcData, Option<&[f64]>) -> Assignment,
     ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2], Vec<f64>) {
+        self.set_year(year);
         if self.year_started == Some(year) {
             self.carry.copy_from_slice(&self.year_start);
         } else {
@@ -314,6 +332,29 @@ impl<'a> QueueLayer<'a> {
                 *w += step * (r - *w);
             }
             warm = Some(a.route_flow_t);
+        }
+    }
+
+    /// Each point's capacity in `year`: the base year's, grown by its
+    /// `capacity_growth_per_year` (one rate or a schedule, compounded as demand's
+    /// growth: `network::growth_factor`).
+    fn set_year(&mut self, year: i32) {
+        let base_year = self.s.base_year;
+        for plan in &mut self.plans {
+            plan.capacity_units_per_day = if plan.growth == 0.0 && plan.growth_later.is_empty() {
+                plan.base_capacity_units_per_day
+            } else {
+                plan.base_capacity_units_per_day
+                    * crate::network::growth_factor(
+                        plan.growth,
+                        &plan.growth_later,
+                        base_year,
+                        year,
+                    )
+            };
+            if plan.threshold_is_capacity {
+                plan.threshold_units = plan.capacity_units_per_day;
+            }
         }
     }
 

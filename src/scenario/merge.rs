@@ -172,7 +172,7 @@ impl Keyed for RawQueue {
     fn overlay(&mut self, o: &Self) {
         overlay!(self, o; name, node, link, mode, capacity_per_day, tonnes_per_unit, unit,
             service, vessel_units, max_headway_days, seasonality, dispersion, threshold_units,
-            servers, background_per_day, enabled, source, note);
+            servers, background_per_day, enabled, source, note, capacity_growth_per_year);
     }
 }
 

@@ -689,6 +689,8 @@ pub struct RawQueue {
     pub source: Option<String>,
     /// Assumptions and remarks.
     pub note: Option<String>,
+    /// Yearly growth of capacity_per_day (the base year's capacity), compounded from [scenario] base_year: one rate (a fraction, between -1 and 10), or a schedule [{ until = Y, rate = g }, ..., { rate = g }] as demand's growth_per_year. Default: 0 (capacity fixed over the horizon).
+    pub capacity_growth_per_year: Option<RawGrowth>,
 }
 
 /// One observed value of a measure: a year and its tonnes, or its units a day.

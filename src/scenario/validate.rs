@@ -1349,7 +1349,19 @@ fn growth_schedule(
     k: &dyn Fn(&str) -> String,
     zero: &Param,
 ) -> (Param, Vec<GrowthStep>) {
-    let key = k("growth_per_year");
+    growth_schedule_of(cx, raw, loc, k, zero, "growth_per_year")
+}
+
+/// As `growth_schedule`, for the key `name` (a queue point's `capacity_growth_per_year`).
+fn growth_schedule_of(
+    cx: &mut Ctx,
+    raw: &Option<RawGrowth>,
+    loc: &Location,
+    k: &dyn Fn(&str) -> String,
+    zero: &Param,
+    name: &str,
+) -> (Param, Vec<GrowthStep>) {
+    let key = k(name);
     let steps = match raw {
         None => return (zero.clone(), Vec::new()),
         Some(RawGrowth::Rate(n)) => {
@@ -1377,7 +1389,7 @@ fn growth_schedule(
         let last = j + 1 == steps.len();
         let step_key = format!("{key}[{j}]");
         // Each step's rate is its own draw: `demand.<id>.growth_per_year[j].rate`.
-        cx.item = format!("{item}.growth_per_year[{j}]");
+        cx.item = format!("{item}.{name}[{j}]");
         let rate = match &step.rate {
             Some(_) => cx.param(&step.rate, loc, &format!("{step_key}.rate"), Range::Growth),
             None => {
