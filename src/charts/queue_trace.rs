@@ -102,6 +102,7 @@ fn month_label(v: &f64) -> String {
 struct Trace {
     name: String,
     unit: String,
+    unit_one: String,
     days: Vec<(Summary, f64)>,
 }
 
@@ -130,6 +131,7 @@ fn traces(s: &Scenario, t: &Table) -> Vec<Trace> {
             Trace {
                 name: q.name.clone(),
                 unit: plural(&q.unit),
+                unit_one: q.unit.clone(),
                 days: days.into_iter().map(|(_, st, c)| (st, c)).collect(),
             }
         })
@@ -254,7 +256,8 @@ fn panel<DB: DrawingBackend>(area: &Area<DB>, tr: &Trace, bands: bool) -> Drawn 
     text(area, &line, (118, 32), &sub)?;
     let plot = area.margin(60, 8, 0, 24);
     let peak = peak.max(mean_peak);
-    let y_max = if peak > 0.0 { peak * 1.08 } else { 1.0 };
+    // Under half a unit all year reads as no queue: keep a one-unit axis.
+    let y_max = (peak * 1.08).max(1.0);
     let mut chart = ChartBuilder::on(&plot)
         .x_label_area_size(40)
         .y_label_area_size(118)
@@ -323,12 +326,12 @@ fn panel<DB: DrawingBackend>(area: &Area<DB>, tr: &Trace, bands: bool) -> Drawn 
             MEAN.stroke_width(2),
         ))?;
     }
-    if peak <= 0.0 {
+    if peak < 0.5 {
         let (pw, ph) = plot.dim_in_pixel();
         let mid = anchored(font(LABEL).color(&MUTED), HPos::Center, VPos::Center);
         text(
             &plot,
-            "No queue at the end of any day",
+            &format!("No queue of one {} or more on any day", tr.unit_one),
             (pw as i32 / 2 + 59, ph as i32 / 2 - 20),
             &mid,
         )?;
