@@ -335,7 +335,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
     let queue_trace_year = match (first_year, last_year) {
         (Some(f), Some(l)) => {
             let y = s.queue_trace_year.unwrap_or(f + (l - f).max(0) / 2);
-            if !(f..=l).contains(&y) {
+            // (A reversed horizon is reported once, under last_year.)
+            if l >= f && !(f..=l).contains(&y) {
                 cx.problems.error(
                     &leaf,
                     "scenario.queue_trace_year",
