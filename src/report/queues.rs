@@ -93,8 +93,9 @@ pub fn section(s: &Scenario, r: &Results, charts: &[Chart]) -> String {
             b,
             "<h3>The daily queue in {}</h3>\n<p>The queue at the end of each day of {} at each point \
              (<code>queue_trace.csv</code>; the year is <code>queue_trace_year</code> under \
-             <code>[scenario]</code>): the median day over replications, and the spread a planner \
-             should expect around it. Orange columns mark the days a disruption cut the point's capacity.</p>",
+             <code>[scenario]</code>): each day's median and mean over replications, and the \
+             spread a planner should expect around them. Orange columns mark the days a disruption cut the \
+             point's capacity in at least a tenth of the replications.</p>",
             s.queue_trace_year, s.queue_trace_year
         );
         b.push_str(&super::html::figure(c));
