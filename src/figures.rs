@@ -83,6 +83,15 @@ pub const QUEUE_METRICS: [&str; 14] = [
 /// change of the waits (hours); appended to `convergence.csv` when there are queues.
 pub const QUEUE_CONVERGENCE_METRICS: [&str; 2] = ["queue_rounds", "queue_gap_h"];
 
+/// The daily queue trace of `Scenario::queue_trace_year` (`crate::queues`), per queue
+/// point and day of that year: the queue at the end of the day (units) and whether a
+/// disruption cut the point's capacity that day (1 or 0). Written to `queue_trace.csv`
+/// with the queue in tonnes too (units x tonnes per unit).
+pub const QUEUE_TRACE_FIGURES: [&str; 2] = ["queue_units", "disrupted"];
+/// Days of the queue layer's year (`crate::queues`: 365, February of leap years has
+/// 28 days).
+pub const QUEUE_DAYS: usize = 365;
+
 /// A route's figures in one year of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RouteFigure {
@@ -112,6 +121,9 @@ pub struct YearFigures {
     pub queues: Vec<[f64; 14]>,
     /// `QUEUE_CONVERGENCE_METRICS` (zeros without queues).
     pub queue_convergence: [f64; 2],
+    /// In the queue trace year only (empty otherwise and without queues): per queue
+    /// point, day and `QUEUE_TRACE_FIGURES`, point-major.
+    pub queue_trace: Vec<f64>,
 }
 
 /// Identity of a global route id.

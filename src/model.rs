@@ -257,6 +257,9 @@ pub struct Scenario {
     pub disruptions: Vec<Disruption>,
     /// Queue points simulated day by day (empty: the static BPR model only).
     pub queues: Vec<QueuePoint>,
+    /// The year whose daily queue trace is recorded (`queue_trace.csv`); within the
+    /// horizon. Used only with queue points.
+    pub queue_trace_year: i32,
     /// How many uniform numbers one replication draws (one per random input or share group).
     pub n_draws: usize,
     /// Named link and node sets whose tonnes are reported and compared with observations.
@@ -420,4 +423,8 @@ pub struct QueuePoint {
     pub background_units_per_day: f64,
     /// Disruptions that cut this point's service (indices into `Scenario::disruptions`).
     pub disruptions: Vec<usize>,
+    /// Yearly growth of the capacity from `Scenario::base_year`; with a schedule, the
+    /// first step's rate (up to `capacity_growth_later[0]`), as demand's growth.
+    pub capacity_growth_per_year: Param,
+    pub capacity_growth_later: Vec<GrowthStep>,
 }

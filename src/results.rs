@@ -8,6 +8,7 @@ use crate::figures::{
     LINK_METRICS, MEASURE_METRICS, QUEUE_CONVERGENCE_METRICS, QUEUE_METRICS, ROUTE_METRICS,
     RouteInfo, YearFigures,
 };
+use crate::figures::{QUEUE_DAYS, QUEUE_TRACE_FIGURES};
 use crate::model::Scenario;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
 
@@ -51,6 +52,9 @@ pub struct Results {
     pub measures: Option<Table>,
     /// Per year and queue point, when the scenario has queue points (`queues.csv`).
     pub queues: Option<Table>,
+    /// Per queue point and day of `Scenario::queue_trace_year`, when the scenario has
+    /// queue points (`queue_trace.csv`, see `crate::queues::trace`).
+    pub queue_trace: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
     /// Whether percentiles are sketched (within `stats::SKETCH_ACCURACY`) or exact.
@@ -69,6 +73,7 @@ impl Results {
         t.extend(self.disruptions.as_ref());
         t.extend(self.measures.as_ref());
         t.extend(self.queues.as_ref());
+        t.extend(self.queue_trace.as_ref());
         t
     }
 
@@ -254,7 +259,8 @@ pub struct Collector {
     /// Whether some flow is elastic (the od table then has `INDUCED_METRICS` too).
     pub(crate) elastic: bool,
     pub(crate) measures: Columns,
-    /// Queue points per year, then the queue fixed point per year (empty without queues).
+    /// Queue points per year, then the queue fixed point per year, then the daily trace
+    /// of the trace year (empty without queues).
     pub(crate) queues: Columns,
     /// Per year, per global route id.
     pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
@@ -295,6 +301,7 @@ impl Collector {
                 0
             } else {
                 ny * (s.queues.len() * QUEUE_METRICS.len() + QUEUE_CONVERGENCE_METRICS.len())
+                    + s.queues.len() * QUEUE_DAYS * QUEUE_TRACE_FIGURES.len()
             }),
             routes: vec![Vec::new(); ny],
             route_columns: vec![Vec::new(); ny],
@@ -398,6 +405,13 @@ impl Collector {
                     .flat_map(|y| y.queues.iter().flatten().copied())
                     .collect();
                 row.extend(years.iter().flat_map(|y| y.queue_convergence));
+                // The trace year's daily trace (NaN if a replication had none).
+                let points = years.first().map_or(0, |y| y.queues.len());
+                let width = points * QUEUE_DAYS * QUEUE_TRACE_FIGURES.len();
+                match years.iter().find(|y| y.queue_trace.len() == width) {
+                    Some(y) => row.extend_from_slice(&y.queue_trace),
+                    None => row.resize(row.len() + width, f64::NAN),
+                }
                 row
             })
             .collect();
@@ -657,6 +671,14 @@ impl Collector {
             t
         });
 
+        let queue_trace = (nq > 0).then(|| {
+            let at = years.len() * (nq * nqm + QUEUE_CONVERGENCE_METRICS.len());
+            crate::queues::trace::table(s, |p, day| {
+                let nf = QUEUE_TRACE_FIGURES.len();
+                self.queues.summaries(at + (p * QUEUE_DAYS + day) * nf, nf)
+            })
+        });
+
         let disruptions = (!s.disruptions.is_empty()).then(|| {
             let mut t = table("disruptions", &["year"], &DISRUPTION_METRICS);
             for (y, year) in years.iter().enumerate() {
@@ -763,6 +785,7 @@ impl Collector {
             disruptions,
             measures,
             queues,
+            queue_trace,
             replications: self.reps,
             sketched: self.sketched,
         }

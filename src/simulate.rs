@@ -232,7 +232,7 @@ impl<'a> Engine<'a> {
             } else {
                 Vec::new()
             };
-            let mut queue_year = (Vec::new(), [0.0; 2]);
+            let mut queue_year = (Vec::new(), [0.0; 2], Vec::new());
             let assign_all = |demand_t: &[f64], prev: Option<&[Assignment]>| {
                 let mut done: Vec<Assignment> = Vec::with_capacity(data.len());
                 for (p, (routes, arcs)) in data.iter().enumerate() {
@@ -255,9 +255,9 @@ impl<'a> Engine<'a> {
                         match queues.as_mut() {
                             None => solve(arcs, None),
                             Some(q) if p == 0 => {
-                                let (a, figs, conv) =
+                                let (a, figs, conv, trace) =
                                     q.solve_year(year, &struck, uniforms, arcs, solve);
-                                queue_year = (figs, conv);
+                                queue_year = (figs, conv, trace);
                                 a
                             }
                             Some(q) => solve(&q.adjust(arcs), None),
@@ -308,7 +308,11 @@ impl<'a> Engine<'a> {
             if self.record_induced {
                 figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
             }
-            (figures.queues, figures.queue_convergence) = queue_year;
+            (
+                figures.queues,
+                figures.queue_convergence,
+                figures.queue_trace,
+            ) = queue_year;
             out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(f) = normal_flows {
@@ -645,6 +649,7 @@ impl YearAcc {
             measures,
             queues: Vec::new(),
             queue_convergence: [0.0; 2],
+            queue_trace: Vec::new(),
         }
     }
 }

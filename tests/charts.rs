@@ -156,6 +156,7 @@ fn scenario() -> Scenario {
         measures: Vec::new(),
         calibration: Default::default(),
         queues: vec![],
+        queue_trace_year: 2030,
         n_draws: 3,
         draw_keys: vec!["a".into(), "b".into(), "c".into()],
     }
@@ -447,6 +448,7 @@ fn results() -> Results {
         disruptions: None,
         measures: None,
         queues: None,
+        queue_trace: None,
         replications: 200,
         sketched: false,
     }

@@ -167,6 +167,10 @@ fn queues_are_deterministic_on_1_and_2_threads() {
     let a = common::run(&s, 8, 1);
     let b = common::run(&s, 8, 2);
     assert!(a.queues.is_some());
+    // The daily trace of the middle year (2026) is among the tables compared.
+    let trace = a.queue_trace.as_ref().expect("queue trace");
+    assert_eq!(trace.rows.len(), 2 * 365);
+    assert_eq!(trace.rows[0].keys[3], "2026");
     assert!(csvs(&a) == csvs(&b));
     let t = a.convergence;
     assert!(t.metric("queue_gap_h").is_some());
@@ -260,6 +264,18 @@ fn bad_queue_points_are_located_errors() {
             "Poisson",
         ),
         (
+            "dispersion = 2",
+            "dispersion = 2\ncapacity_growth_per_year = [{ until = 2026, rate = 0.05 }, { until = 2030, rate = 0.02 }]",
+            "queues[0].capacity_growth_per_year[1].until",
+            "leaves the years",
+        ),
+        (
+            "replications = 8",
+            "replications = 8\nqueue_trace_year = 2031",
+            "scenario.queue_trace_year",
+            "outside the horizon 2025-2027",
+        ),
+        (
             "node = \"X\"\nmode = \"road\"",
             "node = \"X\"\nlink = \"ferry\"",
             "queues[0].node",
@@ -276,4 +292,203 @@ fn bad_queue_points_are_located_errors() {
         assert!(err.contains(key) && err.contains(hint), "{good}: {err}");
         assert!(err.contains("bad.toml:"), "located: {err}");
     }
+}
+
+#[test]
+fn the_daily_trace_of_a_closure_is_the_fluid_triangle() {
+    // Steady arrivals (dispersion 0, no seasonality) at a border of 100 trucks a day,
+    // closed for all of February (28 days from day 32: the season is as long as the
+    // closure, so its start is fixed) every year. Sheet §1.1: the queue grows by lambda
+    // a day to B = 28 lambda at the end of 28 February, then falls by (100 - lambda) a
+    // day to zero. The trace is that triangle exactly; its mean over the 365 days is the
+    // year's mean queue in queues.csv (the year starts and ends with no queue).
+    let text = queue_scenario(28.0, 1.0)
+        .replace("capacity_per_day = 50", "capacity_per_day = 100")
+        .replace("dispersion = 2", "dispersion = 0")
+        .replace(
+            "seasonality = [0.8, 0.8, 0.9, 1, 1, 1.1, 1.2, 1.2, 1.1, 1, 0.9, 0.9]\n",
+            "",
+        )
+        .replace(
+            "max_headway_days = 3",
+            "max_headway_days = 3\ndispersion = 0",
+        )
+        .replace(
+            "capacity_loss = 1",
+            "capacity_loss = 1\nseason_months = [2]",
+        );
+    let s = common::load_text(&text);
+    assert_eq!(s.queue_trace_year, 2026, "the middle year of 2025-2027");
+    let r = common::run(&s, 3, 2);
+    let q = r.queues.as_ref().expect("queues");
+    let t = r.queue_trace.as_ref().expect("trace");
+    let lam = common::value(q, &["2026", "border"], "arrivals_t") / 365.0 / 20.0;
+    assert!(lam > 1.0 && lam < 90.0, "{lam} trucks a day");
+    // By hand: day d (from 1) of the year.
+    let backlog = 28.0 * lam;
+    let hand = |d: usize| -> f64 {
+        match d {
+            32..=59 => lam * (d - 31) as f64,
+            60.. => (backlog - (100.0 - lam) * (d - 59) as f64).max(0.0),
+            _ => 0.0,
+        }
+    };
+    let (mut sum, mut hand_sum) = (0.0, 0.0);
+    for d in 1..=365usize {
+        let day = d.to_string();
+        let st = common::stat(
+            t,
+            &["border", "border", "truck", "2026", &day],
+            "queue_units",
+        );
+        let tonnes = common::value(t, &["border", "border", "truck", "2026", &day], "queue_t");
+        let cut = common::value(t, &["border", "border", "truck", "2026", &day], "disrupted");
+        assert!(
+            (st.mean - hand(d)).abs() <= 1e-9 * backlog,
+            "day {d}: {} vs {}",
+            st.mean,
+            hand(d)
+        );
+        assert_eq!(st.p[0], st.p[4], "every replication is the same");
+        assert!((tonnes - 20.0 * st.mean).abs() <= 1e-9 * 20.0 * backlog);
+        assert_eq!(
+            cut,
+            if (32..=59).contains(&d) { 1.0 } else { 0.0 },
+            "day {d}"
+        );
+        sum += st.mean;
+        hand_sum += hand(d);
+    }
+    let peak = common::value(
+        t,
+        &["border", "border", "truck", "2026", "59"],
+        "queue_units",
+    );
+    assert!(
+        (peak - backlog).abs() <= 1e-9 * backlog,
+        "{peak} vs {backlog}"
+    );
+    let year_mean = common::value(q, &["2026", "border"], "queue_mean_units");
+    assert!(
+        (sum / 365.0 - year_mean).abs() <= 1e-9 * year_mean,
+        "trace mean {} vs queues.csv {year_mean}",
+        sum / 365.0
+    );
+    assert!((hand_sum / 365.0 - year_mean).abs() <= 1e-9 * year_mean);
+    assert_eq!(t.rows[59].keys[5], "2026-03-01");
+}
+
+/// A road A - X - B alone, a queue point at border X (100 trucks a day of 20 t, steady
+/// arrivals) and demand growing at `demand_growth`; `capacity_growth` is the point's
+/// `capacity_growth_per_year` as written in TOML.
+fn growth_scenario(demand_growth: f64, capacity_growth: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "capacity-growth"
+first_year = 2025
+last_year = 2035
+base_year = 2024
+
+[[corridors]]
+id = "road"
+
+[[nodes]]
+id = "A"
+lat = 41.0
+lon = 44.0
+[[nodes]]
+id = "X"
+lat = 41.0
+lon = 45.0
+kind = "border"
+[[nodes]]
+id = "B"
+lat = 41.0
+lon = 46.0
+
+[[links]]
+id = "a-x"
+from = "A"
+to = "X"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+[[links]]
+id = "x-b"
+from = "X"
+to = "B"
+mode = "road"
+length_km = 100
+speed_kmh = 50
+capacity_tpy = 1e7
+corridor = "road"
+
+[[demand]]
+origin = "A"
+destination = "B"
+tonnes_per_year = 438000
+growth_per_year = {demand_growth}
+value_of_time_usd_per_t_h = 1.0
+
+[[queues]]
+id = "border"
+node = "X"
+capacity_per_day = 100
+tonnes_per_unit = 20
+unit = "truck"
+dispersion = 0
+capacity_growth_per_year = {capacity_growth}
+"#
+    )
+}
+
+#[test]
+fn queue_capacity_grows_by_hand_compounding() {
+    // 438,000 t a year = 60 trucks a day in 2024, growing 3% a year; capacity 100 a day
+    // in 2024 growing 5% a year: utilization in year y = 0.6 x (1.03 / 1.05)^(y - 2024).
+    let s = common::load_text(&growth_scenario(0.03, "0.05"));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for y in 2025..=2035 {
+        let n = y - 2024;
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        let hand = 60.0 * 1.03f64.powi(n) / (100.0 * 1.05f64.powi(n));
+        assert!((u - hand).abs() < 1e-12, "{y}: {u} vs {hand}");
+    }
+    // A schedule: +10% a year to 2027, then flat: capacity 100 x 1.1^3 from 2027 on.
+    let s = common::load_text(&growth_scenario(
+        0.0,
+        "[{ until = 2027, rate = 0.1 }, { rate = 0 }]",
+    ));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for (y, n) in [(2025, 1), (2026, 2), (2027, 3), (2030, 3), (2035, 3)] {
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        let hand = 60.0 / (100.0 * 1.1f64.powi(n));
+        assert!((u - hand).abs() < 1e-12, "{y}: {u} vs {hand}");
+    }
+}
+
+#[test]
+fn capacity_growing_with_demand_keeps_utilization_constant() {
+    // Demand and capacity both +4% a year: the load stays at 0.6 in every year, where a
+    // fixed capacity would reach 0.6 x 1.04^11 = 0.92 by 2035.
+    let s = common::load_text(&growth_scenario(0.04, "0.04"));
+    let r = common::run(&s, 1, 1);
+    let q = r.queues.as_ref().expect("queues");
+    for y in 2025..=2035 {
+        let u = common::value(q, &[&y.to_string(), "border"], "utilization");
+        assert!((u - 0.6).abs() < 1e-12, "{y}: {u}");
+    }
+    let fixed = common::load_text(&growth_scenario(0.04, "0"));
+    let r = common::run(&fixed, 1, 1);
+    let u = common::value(
+        r.queues.as_ref().unwrap(),
+        &["2035", "border"],
+        "utilization",
+    );
+    assert!((u - 0.6 * 1.04f64.powi(11)).abs() < 1e-12, "{u}");
 }

@@ -96,6 +96,11 @@ fn merges_match_the_single_run(extra: &[&str], want_percentiles: &str, counts: &
         "warnings kept"
     );
     assert!(want.len() > 10, "charts and tables written: {}", want.len());
+    // The fixture's queue point: its daily trace (issue 12) is merged like every table.
+    assert!(
+        want.iter().any(|(n, _)| n.ends_with("queue_trace.csv")),
+        "the queue trace is written"
+    );
     for &n in counts {
         let dir = tmp.path().join(format!("shards-{n}"));
         let mut files = run_shards(&dir, n, extra);

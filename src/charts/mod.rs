@@ -26,6 +26,7 @@ pub mod disruption_cost;
 pub mod link_utilization;
 pub mod measures;
 pub mod network_map;
+pub mod queue_trace;
 pub mod queue_waits;
 mod raster;
 pub mod route_intervals;
@@ -89,6 +90,8 @@ pub enum Kind {
     Measures,
     /// Waits at the queue points by year (fan chart).
     QueueWaits,
+    /// The daily queue at each queue point in the trace year (small multiples).
+    QueueTrace,
     /// Comparison: change in each corridor's tonnes over the years.
     ChangeTonnes,
     /// Comparison: where the new corridor's freight comes from in one year.
@@ -222,6 +225,18 @@ pub fn plan(s: &Scenario, r: &Results) -> Vec<Chart> {
             "Mean waiting time at each queue point by year, with its 5–95% range.",
         ));
     }
+    if r.queue_trace.is_some() {
+        let mut c = Chart::new(
+            Kind::QueueTrace,
+            "queue_trace",
+            format!(
+                "The queue at the end of each day of {} at each queue point: median and bands over replications, disrupted days shaded.",
+                s.queue_trace_year
+            ),
+        );
+        c.height = queue_trace::height(s.queues.len());
+        out.push(c);
+    }
     out
 }
 
@@ -250,6 +265,7 @@ pub fn draw<DB: DrawingBackend>(
         Kind::DisruptionCost => disruption_cost::draw(root, s, r),
         Kind::Measures => measures::draw(root, s, r),
         Kind::QueueWaits => queue_waits::draw(root, s, r),
+        Kind::QueueTrace => queue_trace::draw(root, s, r),
     };
     drawn
         .and_then(|_| root.present().map_err(DrawError::from))

@@ -8,8 +8,18 @@ use crate::model::Scenario;
 use crate::results::Results;
 
 /// SHA-256 of the resolved scenario (after the `base` chain, defaults and validation).
+/// The queue trace year acts only on queue points, so a scenario without them hashes
+/// without it (as it did before the key existed).
 pub fn scenario_hash(s: &Scenario) -> String {
-    let digest = Sha256::digest(format!("{s:?}").as_bytes());
+    let mut text = format!("{s:?}");
+    if s.queues.is_empty() {
+        text = text.replacen(
+            &format!(" queue_trace_year: {},", s.queue_trace_year),
+            "",
+            1,
+        );
+    }
+    let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -24,12 +24,13 @@
 pub mod closed_form;
 pub mod day;
 pub mod draw;
+pub mod trace;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 use crate::assignment::{ArcData, Assignment};
-use crate::figures::QUEUE_METRICS;
+use crate::figures::{QUEUE_DAYS, QUEUE_METRICS, QUEUE_TRACE_FIGURES};
 use crate::model::{QueueAt, Scenario};
 use crate::network::Arcs;
 use day::{ServerState, step};
@@ -43,7 +44,7 @@ pub const TOLERANCE_H: f64 = 2.0;
 /// ...or closer than this share of the response.
 pub const TOLERANCE_REL: f64 = 0.10;
 
-const DAYS: usize = 365;
+const DAYS: usize = QUEUE_DAYS;
 const N_METRICS: usize = QUEUE_METRICS.len();
 
 /// Month (0-11) of each day of a 365-day year.
@@ -107,8 +108,17 @@ struct Plan {
     /// Arrivals: sum of the arcs (node) or the busiest one (link).
     sum: bool,
     is_link: bool,
+    /// This year's capacity: the base year's grown by `capacity_growth_per_year`
+    /// (`set_year`).
     capacity_units_per_day: f64,
+    /// The base year's capacity and the growth drawn for this replication: the first
+    /// rate and the later steps (after year, rate), as `network::growth_factor` takes them.
+    base_capacity_units_per_day: f64,
+    growth: f64,
+    growth_later: Vec<(i32, f64)>,
     threshold_units: f64,
+    /// Whether the threshold is the default, one day's capacity (then it grows too).
+    threshold_is_capacity: bool,
 }
 
 /// The queue layer of one replication.
@@ -129,6 +139,9 @@ pub struct QueueLayer<'a> {
     /// Per point and day: capacity factor (disruptions) and the day's mean wait.
     factor: Vec<f64>,
     day_wait: Vec<f64>,
+    /// Per point and day: the queue at the end of the day (units), for the daily
+    /// trace of `Scenario::queue_trace_year`.
+    day_queue: Vec<f64>,
     /// Per point and day: the year's two uniforms (rate, count) and the count's normal
     /// quantile, drawn once a year and replayed by every round of the fixed point.
     draws: Vec<[f64; 3]>,
@@ -177,11 +190,19 @@ impl<'a> QueueLayer<'a> {
                     sum,
                     is_link,
                     capacity_units_per_day: cap,
+                    base_capacity_units_per_day: cap,
+                    growth: q.capacity_growth_per_year.value(uniforms),
+                    growth_later: q
+                        .capacity_growth_later
+                        .iter()
+                        .map(|g| (g.after_year, g.rate.value(uniforms)))
+                        .collect(),
                     threshold_units: if q.threshold_units.is_nan() {
                         cap
                     } else {
                         q.threshold_units
                     },
+                    threshold_is_capacity: q.threshold_units.is_nan(),
                 }
             })
             .collect();
@@ -219,6 +240,7 @@ impl<'a> QueueLayer<'a> {
             lambda: vec![0.0; n],
             factor: vec![1.0; n * DAYS],
             day_wait: vec![0.0; n * DAYS],
+            day_queue: vec![0.0; n * DAYS],
             draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
             months: vec![[0.0; 3]; n * 12],
             figures: vec![[0.0; N_METRICS]; n],
@@ -244,7 +266,9 @@ impl<'a> QueueLayer<'a> {
     /// Solves one year's consistent assignment and queues. `struck` lists the year's
     /// disruptions and their days; `assign` solves the equilibrium for given arcs,
     /// warm-started from the given route flows. Returns the final assignment, the
-    /// points' figures and the fixed point's [rounds, gap in hours].
+    /// points' figures, the fixed point's [rounds, gap in hours] and, in the scenario's
+    /// `queue_trace_year` only, the daily trace (`QUEUE_TRACE_FIGURES` per point and
+    /// day, point-major; empty in other years).
     pub fn solve_year(
         &mut self,
         year: i32,
@@ -252,7 +276,8 @@ impl<'a> QueueLayer<'a> {
         uniforms: Option<&[f64]>,
         base: &ArcData,
         mut assign: impl FnMut(&ArcData, Option<&[f64]>) -> Assignment,
-    ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2]) {
+    ) -> (Assignment, Vec<[f64; N_METRICS]>, [f64; 2], Vec<f64>) {
+        self.set_year(year);
         if self.year_started == Some(year) {
             self.carry.copy_from_slice(&self.year_start);
         } else {
@@ -295,13 +320,41 @@ impl<'a> QueueLayer<'a> {
             if ok || rounds >= MAX_ROUNDS {
                 self.carry.copy_from_slice(&self.scratch);
                 self.finish_figures();
-                return (a, self.figures.clone(), [rounds as f64, gap]);
+                let trace = if year == self.s.queue_trace_year {
+                    self.trace()
+                } else {
+                    Vec::new()
+                };
+                return (a, self.figures.clone(), [rounds as f64, gap], trace);
             }
             let step = if rounds == 1 { 1.0 } else { STEP };
             for (w, r) in self.waits_h.iter_mut().zip(&self.response_h) {
                 *w += step * (r - *w);
             }
             warm = Some(a.route_flow_t);
+        }
+    }
+
+    /// Each point's capacity in `year`: the base year's, grown by its
+    /// `capacity_growth_per_year` (one rate or a schedule, compounded as demand's
+    /// growth: `network::growth_factor`).
+    fn set_year(&mut self, year: i32) {
+        let base_year = self.s.base_year;
+        for plan in &mut self.plans {
+            plan.capacity_units_per_day = if plan.growth == 0.0 && plan.growth_later.is_empty() {
+                plan.base_capacity_units_per_day
+            } else {
+                plan.base_capacity_units_per_day
+                    * crate::network::growth_factor(
+                        plan.growth,
+                        &plan.growth_later,
+                        base_year,
+                        year,
+                    )
+            };
+            if plan.threshold_is_capacity {
+                plan.threshold_units = plan.capacity_units_per_day;
+            }
         }
     }
 
@@ -378,6 +431,7 @@ impl<'a> QueueLayer<'a> {
             let draws = &self.draws[p * DAYS..(p + 1) * DAYS];
             let factors = &self.factor[p * DAYS..(p + 1) * DAYS];
             let day_wait = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let day_queue = &mut self.day_queue[p * DAYS..(p + 1) * DAYS];
             let mut c = self.scratch[p];
             let mut f = [0.0; N_METRICS];
             for day in 0..DAYS {
@@ -396,6 +450,7 @@ impl<'a> QueueLayer<'a> {
                 let q_start = c.server.queue_units;
                 let out = step(&mut c.server, pattern, a, cap * factor);
                 let q_end = c.server.queue_units;
+                day_queue[day] = q_end;
                 f[0] += a;
                 f[1] += out.served_units;
                 f[5] += out.area_unit_days;
@@ -455,6 +510,17 @@ impl<'a> QueueLayer<'a> {
         } else {
             0.0
         }
+    }
+
+    /// The accepted round's daily trace: per point and day, the queue at the end of the
+    /// day (units) and 1 when a disruption cut the point's capacity that day, else 0.
+    fn trace(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.day_queue.len() * QUEUE_TRACE_FIGURES.len());
+        for (q, f) in self.day_queue.iter().zip(&self.factor) {
+            out.push(*q);
+            out.push(if *f < 1.0 { 1.0 } else { 0.0 });
+        }
+        out
     }
 
     /// Turns the accepted round's sums into the year's figures (`QUEUE_METRICS`).

@@ -8,8 +8,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::charts::Chart;
 use crate::charts::style::{self as cs, fmt_pct, tonne_unit};
+use crate::charts::{Chart, Kind};
 use crate::compare::Comparison;
 use crate::model::Scenario;
 use crate::results::Results;
@@ -357,23 +357,15 @@ pub fn scenario_index(
             if idle == 1 { "is" } else { "are" },
         );
     }
-    for c in charts {
-        let (svg, png) = (href(&c.svg_path()), href(&c.png_path()));
-        let _ = writeln!(
-            b,
-            "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
-             <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>",
-            id = escape(&c.stem),
-            alt = escape(&c.caption),
-            w = c.width,
-            h = c.height,
-        );
+    // The daily queue trace goes in the queue section.
+    for c in charts.iter().filter(|c| c.kind != Kind::QueueTrace) {
+        b.push_str(&figure(c));
     }
 
     for section in &facts.sections {
         b.push_str(section);
     }
-    b.push_str(&super::queues::section(s, r));
+    b.push_str(&super::queues::section(s, r, charts));
 
     // Data files.
     b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
@@ -388,6 +380,9 @@ pub fn scenario_index(
             "tonnes (and units a day) of each measure per year, with its observation and the difference"
         }
         "queues.csv" => "waits, queues and backlogs per queue point and year",
+        "queue_trace.csv" => {
+            "the queue at the end of each day of the trace year per queue point, with bands"
+        }
         "summary.json" => "run metadata and headline figures",
         "sensitivity.csv" => {
             "rank correlations and one-at-a-time swings of each uncertain input, per output"
@@ -1012,6 +1007,19 @@ pub fn appraisal_index(
         env!("CARGO_PKG_VERSION")
     );
     page(&format!("{title} · corridor-sim"), &b)
+}
+
+/// A chart as a figure of the report: the SVG linking to the PNG, with its caption.
+pub(super) fn figure(c: &Chart) -> String {
+    let (svg, png) = (href(&c.svg_path()), href(&c.png_path()));
+    format!(
+        "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
+         <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>\n",
+        id = escape(&c.stem),
+        alt = escape(&c.caption),
+        w = c.width,
+        h = c.height,
+    )
 }
 
 #[cfg(test)]

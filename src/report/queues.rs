@@ -1,10 +1,12 @@
 //! The report's "Queues" section: for each queue point (`[[queues]]`) and key year, the
 //! mean and 95th-percentile wait, the largest queue and the days to clear a backlog,
-//! each with its 5-95% range over replications. Empty for scenarios without queues.
+//! each with its 5-95% range over replications, then the chart of the daily queue in
+//! the trace year (`queue_trace`). Empty for scenarios without queues.
 
 use std::fmt::Write;
 
 use super::html::escape;
+use crate::charts::{Chart, Kind};
 use crate::model::Scenario;
 use crate::results::Results;
 use crate::stats::Summary;
@@ -23,8 +25,9 @@ fn banded(st: &Summary, digits: usize, bands: bool) -> String {
     }
 }
 
-/// The HTML section, or an empty string.
-pub fn section(s: &Scenario, r: &Results) -> String {
+/// The HTML section, or an empty string; `charts` are the run's charts (the daily
+/// trace among them unless charts were not drawn).
+pub fn section(s: &Scenario, r: &Results, charts: &[Chart]) -> String {
     let Some(t) = &r.queues else {
         return String::new();
     };
@@ -85,5 +88,17 @@ pub fn section(s: &Scenario, r: &Results) -> String {
         }
     }
     b.push_str("</table>\n");
+    if let Some(c) = charts.iter().find(|c| c.kind == Kind::QueueTrace) {
+        let _ = writeln!(
+            b,
+            "<h3>The daily queue in {}</h3>\n<p>The queue at the end of each day of {} at each point \
+             (<code>queue_trace.csv</code>; the year is <code>queue_trace_year</code> under \
+             <code>[scenario]</code>): each day's median and mean over replications, and the \
+             spread a planner should expect around them. Orange columns mark the days a disruption cut the \
+             point's capacity in at least a tenth of the replications.</p>",
+            s.queue_trace_year, s.queue_trace_year
+        );
+        b.push_str(&super::html::figure(c));
+    }
     b
 }

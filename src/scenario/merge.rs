@@ -172,7 +172,7 @@ impl Keyed for RawQueue {
     fn overlay(&mut self, o: &Self) {
         overlay!(self, o; name, node, link, mode, capacity_per_day, tonnes_per_unit, unit,
             service, vessel_units, max_headway_days, seasonality, dispersion, threshold_units,
-            servers, background_per_day, enabled, source, note);
+            servers, background_per_day, enabled, source, note, capacity_growth_per_year);
     }
 }
 
@@ -227,7 +227,7 @@ pub fn merge(layers: Vec<Layer>) -> Merged {
         let Layer { file, text, raw } = layer;
         let s = &raw.scenario;
         overlay!(m.settings, s; name, title, description, first_year, last_year, base_year,
-            seed, replications);
+            seed, replications, queue_trace_year);
         let r = &raw.route_choice;
         overlay!(m.route_choice, r; model, k_routes, max_detour, logit_scale_per_usd, path_size, distinct_corridors,
             max_iterations, tolerance);

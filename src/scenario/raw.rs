@@ -117,6 +117,8 @@ pub struct RawSettings {
     pub seed: Option<u64>,
     /// Monte Carlo replications; --replications overrides. A scenario with no uncertain input and no disruption runs once. Default: 1.
     pub replications: Option<u64>,
+    /// The year whose daily queue trace is written (queue_trace.csv and its chart), within first_year..=last_year; used only with [[queues]]. Default: the horizon's middle year, (first_year + last_year) / 2 rounded down.
+    pub queue_trace_year: Option<i32>,
 }
 
 /// `[route_choice]`: candidate routes and the equilibrium solver.
@@ -687,6 +689,8 @@ pub struct RawQueue {
     pub source: Option<String>,
     /// Assumptions and remarks.
     pub note: Option<String>,
+    /// Yearly growth of capacity_per_day (the base year's capacity), compounded from [scenario] base_year: one rate (a fraction, between -1 and 10), or a schedule [{ until = Y, rate = g }, ..., { rate = g }] as demand's growth_per_year. Default: 0 (capacity fixed over the horizon).
+    pub capacity_growth_per_year: Option<RawGrowth>,
 }
 
 /// One observed value of a measure: a year and its tonnes, or its units a day.

@@ -331,6 +331,25 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             format!("the demand base year {b} is after the first year {f}; demand is grown forward from the base year"),
         );
     }
+    // The year of the daily queue trace (queue_trace.csv): inside the horizon.
+    let queue_trace_year = match (first_year, last_year) {
+        (Some(f), Some(l)) => {
+            let y = s.queue_trace_year.unwrap_or(f + (l - f).max(0) / 2);
+            // (A reversed horizon is reported once, under last_year.)
+            if l >= f && !(f..=l).contains(&y) {
+                cx.problems.error(
+                    &leaf,
+                    "scenario.queue_trace_year",
+                    format!(
+                        "{y} is outside the horizon {f}-{l}; choose a year from {f} to {l}, or remove the key for the middle year {}",
+                        f + (l - f).max(0) / 2
+                    ),
+                );
+            }
+            y
+        }
+        _ => 0,
+    };
     let replications = s.replications.unwrap_or(1);
     if replications == 0 {
         cx.problems.error(
@@ -1315,6 +1334,7 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
         measures,
         calibration,
         queues,
+        queue_trace_year,
         n_draws,
         draw_keys,
     })
@@ -1330,7 +1350,19 @@ fn growth_schedule(
     k: &dyn Fn(&str) -> String,
     zero: &Param,
 ) -> (Param, Vec<GrowthStep>) {
-    let key = k("growth_per_year");
+    growth_schedule_of(cx, raw, loc, k, zero, "growth_per_year")
+}
+
+/// As `growth_schedule`, for the key `name` (a queue point's `capacity_growth_per_year`).
+fn growth_schedule_of(
+    cx: &mut Ctx,
+    raw: &Option<RawGrowth>,
+    loc: &Location,
+    k: &dyn Fn(&str) -> String,
+    zero: &Param,
+    name: &str,
+) -> (Param, Vec<GrowthStep>) {
+    let key = k(name);
     let steps = match raw {
         None => return (zero.clone(), Vec::new()),
         Some(RawGrowth::Rate(n)) => {
@@ -1358,7 +1390,7 @@ fn growth_schedule(
         let last = j + 1 == steps.len();
         let step_key = format!("{key}[{j}]");
         // Each step's rate is its own draw: `demand.<id>.growth_per_year[j].rate`.
-        cx.item = format!("{item}.growth_per_year[{j}]");
+        cx.item = format!("{item}.{name}[{j}]");
         let rate = match &step.rate {
             Some(_) => cx.param(&step.rate, loc, &format!("{step_key}.rate"), Range::Growth),
             None => {

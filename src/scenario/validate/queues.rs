@@ -84,6 +84,14 @@ pub(super) fn validate_queues(m: &Merged, cx: &mut Ctx, r: &Refs) -> Vec<QueuePo
             &k("capacity_per_day"),
             Range::Positive,
         );
+        let (capacity_growth, capacity_growth_later) = super::growth_schedule_of(
+            cx,
+            &q.capacity_growth_per_year,
+            loc,
+            &k,
+            &crate::scenario::num::Param::Fixed(0.0),
+            "capacity_growth_per_year",
+        );
         if q.capacity_per_day.is_none() {
             cx.problems.error(
                 loc,
@@ -250,6 +258,8 @@ pub(super) fn validate_queues(m: &Merged, cx: &mut Ctx, r: &Refs) -> Vec<QueuePo
             servers,
             background_units_per_day: background,
             disruptions,
+            capacity_growth_per_year: capacity_growth,
+            capacity_growth_later,
         });
     }
     out
