@@ -1,0 +1,142 @@
+//! The network check of the candidate routes (`flows_missing_routes`, the run warning)
+//! on a network small enough to price by hand: a flow whose candidates leave out a
+//! cheaper route is flagged, with that route spelled out; listing the route clears the
+//! flag; and so does saying that the route is not one this flow can take (`modes`,
+//! `avoid_nodes`), which also keeps the candidate search off it.
+
+mod common;
+
+use corridor_sim::model::Scenario;
+use corridor_sim::simulate::Engine;
+
+/// A to B by rail via M (5 h + 5 h) or by road via Z (2 h + 2 h); value of time 1
+/// USD/t-h and no charges, so the routes cost 10 and 4 USD/t. `flow` is added to the
+/// demand row, `routes` after it.
+fn scenario(flow: &str, routes: &str) -> Scenario {
+    let road = |id: &str, from: &str, to: &str| {
+        format!(
+            "\n[[links]]\nid = \"{id}\"\nfrom = \"{from}\"\nto = \"{to}\"\nmode = \"road\"\n\
+             length_km = 100\ntime_h = 2\ncorridor = \"c2\"\ntwo_way = false\n"
+        )
+    };
+    common::load_text(&format!(
+        "{}[[nodes]]\nid = \"Z\"\nlat = 40.1\nlon = 45.5\n{}{}{}{}{}{}",
+        common::header(2025, 2025, "model = \"deterministic\"\nk_routes = 3"),
+        common::link("am", "A", "M", "c1", 5.0, "two_way = false"),
+        common::link("mb", "M", "B", "c1", 5.0, "two_way = false"),
+        road("az", "A", "Z"),
+        road("zb", "Z", "B"),
+        common::demand(100.0, 1.0, flow),
+        routes,
+    ))
+}
+
+fn explicit(id: &str, links: &str) -> String {
+    format!("\n[[routes]]\nid = \"{id}\"\norigin = \"A\"\ndestination = \"B\"\nlinks = [{links}]\n")
+}
+
+fn missing(s: &Scenario) -> f64 {
+    let r = common::run(s, 1, 1);
+    common::value(&r.convergence, &["2025"], "flows_missing_routes")
+}
+
+#[test]
+fn a_missing_cheaper_route_is_flagged_and_spelled_out_and_listing_it_clears_the_flag() {
+    // Only the rail route listed: the road route (4 USD/t) beats it (10 USD/t).
+    let s = scenario("", &explicit("rail", "\"am\", \"mb\""));
+    let r = common::run(&s, 1, 1);
+    assert_eq!(
+        common::value(&r.convergence, &["2025"], "flows_missing_routes"),
+        1.0
+    );
+    // All 100 t pay 10 against a network optimum of 4: gap (1000 - 400) / 1000.
+    let gap = common::value(&r.convergence, &["2025"], "network_gap");
+    assert!((gap - 0.6).abs() < 1e-9, "{gap}");
+    assert_eq!(r.candidate_route_warnings().len(), 1);
+
+    // The diagnostic names the flow, both routes and both costs.
+    let engine = Engine::new(&s).record_missed_routes();
+    engine.run_full(None, None, None, true);
+    let missed = engine.missed_routes();
+    assert_eq!(missed.len(), 1);
+    let m = &missed[0];
+    let links = |arcs: &[usize]| -> Vec<&str> {
+        arcs.iter()
+            .map(|&a| s.links[engine.arcs.arcs[a].link].id.as_str())
+            .collect()
+    };
+    assert_eq!((m.year, m.demand), (2025, 0));
+    let (cand, cand_usd) = m.best_candidate.as_ref().expect("a candidate");
+    assert_eq!(links(cand), ["am", "mb"]);
+    assert!((cand_usd - 10.0).abs() < 1e-9, "{cand_usd}");
+    assert_eq!(links(&m.network_arcs), ["az", "zb"]);
+    assert!(
+        (m.network_usd_per_t - 4.0).abs() < 1e-9,
+        "{}",
+        m.network_usd_per_t
+    );
+
+    // Listing the road route too clears the flag (and the flow takes it).
+    let both = format!(
+        "{}{}",
+        explicit("rail", "\"am\", \"mb\""),
+        explicit("road", "\"az\", \"zb\"")
+    );
+    let r = common::run(&scenario("", &both), 1, 1);
+    assert_eq!(
+        common::value(&r.convergence, &["2025"], "flows_missing_routes"),
+        0.0
+    );
+    assert_eq!(common::value(&r.links, &["2025", "zb"], "tonnes"), 100.0);
+    assert!(r.candidate_route_warnings().is_empty());
+}
+
+#[test]
+fn a_route_the_flow_cannot_take_is_not_missed() {
+    let rail_only = explicit("rail", "\"am\", \"mb\"");
+    // A rail-only flow, or one kept off Z, has no cheaper route than its rail candidate.
+    for flow in ["modes = [\"rail\"]", "avoid_nodes = [\"Z\"]"] {
+        assert_eq!(missing(&scenario(flow, &rail_only)), 0.0, "{flow}");
+        // Left to the k-shortest search, it is not offered the road route either.
+        let r = common::run(&scenario(flow, ""), 1, 1);
+        assert_eq!(
+            common::value(&r.links, &["2025", "zb"], "tonnes"),
+            0.0,
+            "{flow}"
+        );
+        assert_eq!(
+            common::value(&r.links, &["2025", "mb"], "tonnes"),
+            100.0,
+            "{flow}"
+        );
+        assert_eq!(
+            common::value(&r.convergence, &["2025"], "flows_missing_routes"),
+            0.0
+        );
+    }
+    // Unrestricted, the search finds the road route and the flow takes it.
+    let r = common::run(&scenario("", ""), 1, 1);
+    assert_eq!(common::value(&r.links, &["2025", "zb"], "tonnes"), 100.0);
+}
+
+#[test]
+fn restrictions_naming_unknown_modes_or_the_flows_own_ends_are_located_errors() {
+    for (flow, expect) in [
+        ("modes = [\"air\"]", "modes[0]"),
+        ("modes = []", "modes"),
+        ("avoid_nodes = [\"Q\"]", "avoid_nodes[0]"),
+        ("avoid_nodes = [\"B\"]", "avoid_nodes[0]"),
+    ] {
+        let text = format!(
+            "{}{}",
+            common::header(2025, 2025, ""),
+            common::link("ab", "A", "B", "c1", 5.0, "") + &common::demand(1.0, 1.0, flow)
+        );
+        let (_dir, path) = common::scenario_file("bad", &text);
+        let e = match corridor_sim::scenario::load(&path) {
+            Ok(_) => panic!("{flow}: should not load"),
+            Err(e) => e.to_string(),
+        };
+        assert!(e.contains(&format!("demand[0].{expect}")), "{flow}: {e}");
+    }
+}
