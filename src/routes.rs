@@ -293,13 +293,25 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// The corridors a route traverses, consecutive repeats merged.
+    /// What makes two routes alternatives rather than near-duplicates: the corridors a
+    /// route traverses (consecutive repeats merged) and, among them, the ports and
+    /// borders it passes. Routes through different ports or border crossings of the
+    /// same corridors (the Aktau and Kuryk ferries) are distinct; routes that differ
+    /// only by a feeder or a parallel road/rail link between the same gateways are not.
+    /// (The corridors, then a separator, then the gateways.)
     fn corridor_sequence(&self, path: &[usize]) -> Vec<usize> {
         let mut seq: Vec<usize> = path
             .iter()
             .map(|&a| self.s.links[self.arcs.arcs[a].link].corridor)
             .collect();
         seq.dedup();
+        seq.push(usize::MAX);
+        seq.extend(path.iter().map(|&a| self.arcs.arcs[a].head).filter(|&n| {
+            matches!(
+                self.s.nodes[n].kind,
+                crate::model::NodeKind::Port | crate::model::NodeKind::Border
+            )
+        }));
         seq
     }
 
