@@ -140,3 +140,45 @@ fn restrictions_naming_unknown_modes_or_the_flows_own_ends_are_located_errors() 
         assert!(e.contains(&format!("demand[0].{expect}")), "{flow}: {e}");
     }
 }
+
+/// Candidates through different ports of one corridor are alternatives; a route that
+/// differs from a cheaper one only by a parallel link between the same gateways is a
+/// near-duplicate (`distinct_corridors`, the default). A to B, all in corridor c1:
+/// rail via port P (2 + 2 h), road then rail via P (2.2 + 2 h), rail via port Q
+/// (2.5 + 2.5 h).
+#[test]
+fn candidates_through_other_ports_are_kept_and_parallel_variants_are_not() {
+    let port = |id: &str, lon: f64| {
+        format!("\n[[nodes]]\nid = \"{id}\"\nkind = \"port\"\nlat = 40.1\nlon = {lon}\n")
+    };
+    let road = "\n[[links]]\nid = \"ap-road\"\nfrom = \"A\"\nto = \"P\"\nmode = \"road\"\n\
+                length_km = 100\ntime_h = 2.2\ncorridor = \"c1\"\ntwo_way = false\n";
+    let s = common::load_text(&format!(
+        "{}{}{}{}{}{}{}{}{}",
+        common::header(2025, 2025, "model = \"deterministic\"\nk_routes = 3"),
+        port("P", 45.4),
+        port("Q", 45.6),
+        common::link("ap", "A", "P", "c1", 2.0, "two_way = false"),
+        common::link("pb", "P", "B", "c1", 2.0, "two_way = false"),
+        road,
+        common::link("aq", "A", "Q", "c1", 2.5, "two_way = false"),
+        common::link("qb", "Q", "B", "c1", 2.5, "two_way = false"),
+        common::demand(100.0, 1.0, ""),
+    ));
+    let r = common::run(&s, 1, 1);
+    let route = r
+        .routes
+        .key_columns
+        .iter()
+        .position(|k| *k == "route")
+        .expect("route key");
+    let mut keys: Vec<&str> = r
+        .routes
+        .rows
+        .iter()
+        .filter(|row| row.keys[0] == "2025")
+        .map(|row| row.keys[route].as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["ap>pb", "aq>qb"]);
+}
