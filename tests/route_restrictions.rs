@@ -182,3 +182,41 @@ fn candidates_through_other_ports_are_kept_and_parallel_variants_are_not() {
     keys.sort_unstable();
     assert_eq!(keys, ["ap>pb", "aq>qb"]);
 }
+
+/// An explicit route that a flow's restriction rules out is used as listed, with a
+/// warning at the route's `links`.
+#[test]
+fn an_explicit_route_against_the_flows_restriction_is_warned_about() {
+    let text = |flow: &str| {
+        let road = |id: &str, from: &str, to: &str| {
+            format!(
+                "\n[[links]]\nid = \"{id}\"\nfrom = \"{from}\"\nto = \"{to}\"\nmode = \"road\"\n\
+                 length_km = 100\ntime_h = 2\ncorridor = \"c2\"\ntwo_way = false\n"
+            )
+        };
+        format!(
+            "{}[[nodes]]\nid = \"Z\"\nlat = 40.1\nlon = 45.5\n{}{}{}",
+            common::header(2025, 2025, ""),
+            road("az", "A", "Z") + &road("zb", "Z", "B"),
+            common::demand(100.0, 1.0, flow),
+            explicit("road", "\"az\", \"zb\""),
+        )
+    };
+    let warnings = |flow: &str| {
+        let (_dir, path) = common::scenario_file("w", &text(flow));
+        let loaded = corridor_sim::scenario::load(&path).expect("loads");
+        loaded
+            .warnings
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("routes[0].links"))
+            .collect::<Vec<_>>()
+    };
+    assert!(warnings("").is_empty());
+    let w = warnings("modes = [\"rail\"]");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("`az` is road"), "{w:?}");
+    let w = warnings("avoid_nodes = [\"Z\"]");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("passes `Z`"), "{w:?}");
+}

@@ -1028,6 +1028,35 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             ok = false;
         }
         if ok {
+            // A flow's `modes` and `avoid_nodes` rule routes out of its search and its
+            // network check; an explicit route is taken as listed, so say when they disagree.
+            for dem in demand.iter().filter(|d: &&Demand| {
+                d.is_restricted() && d.origin == origin && d.destination == destination
+            }) {
+                let barred = resolved.iter().find_map(|&(li, fwd)| {
+                    let l = &links[li];
+                    let head = if fwd { l.to } else { l.from };
+                    if !dem.modes.is_empty() && !dem.modes.contains(&l.mode) {
+                        Some(format!("link `{}` is {}", l.id, l.mode.name()))
+                    } else if dem.avoid_nodes.contains(&head) && head != destination {
+                        Some(format!("it passes `{}`", nodes[head].id))
+                    } else {
+                        None
+                    }
+                });
+                if let Some(why) = barred {
+                    cx.problems.warning(
+                        loc,
+                        k("links"),
+                        format!(
+                            "{why}, which demand `{}` rules out with `modes` or `avoid_nodes`; \
+                             explicit routes are used as listed, so the network check compares \
+                             this flow with routes it may not take. Drop the route or the restriction",
+                            dem.id
+                        ),
+                    );
+                }
+            }
             routes.push(ExplicitRoute {
                 id: r
                     .id
