@@ -150,6 +150,19 @@ pub struct Demand {
     /// Constant elasticity of tonnes with respect to the flow's composite generalized
     /// cost (0: fixed demand); see `demand.rs`.
     pub elasticity: Param,
+    /// The modes the flow's routes may use (empty: all): a flow that stands for one
+    /// mode's traffic (trucks counted at a border) cannot change mode. Applies to the
+    /// candidate search and to the network check (`equilibrium::candidates`).
+    pub modes: Vec<Mode>,
+    /// Nodes the flow's routes may not pass through (a port or border closed to it).
+    pub avoid_nodes: Vec<usize>,
+}
+
+impl Demand {
+    /// Whether the flow is restricted to some modes or kept off some nodes.
+    pub fn is_restricted(&self) -> bool {
+        !self.modes.is_empty() || !self.avoid_nodes.is_empty()
+    }
 }
 
 /// A later rate of a growth schedule: it applies to the growth into every year after

@@ -107,8 +107,10 @@ impl Results {
             "candidate routes miss cheaper routes over the network in {} year{} ({}{}): up to {} flow{} \
              (95th percentile) had a route cheaper than all its candidates at the final flows; in {} the \
              relative gap against network shortest paths is {:.2e} against {:.2e} over the candidates. \
-             Raise route_choice.k_routes or max_detour, set distinct_corridors = false, or (for flows with \
-             explicit [[routes]]) add the missing route",
+             If the cheaper route is real, raise route_choice.k_routes or max_detour, set \
+             distinct_corridors = false, or (for flows with explicit [[routes]]) add it; if the flow cannot \
+             take it, say so with the flow's `modes` or `avoid_nodes` (`examples/missed_routes.rs` lists the \
+             flows and routes)",
             years.len(),
             if years.len() == 1 { "" } else { "s" },
             first.keys[0],

@@ -128,6 +128,29 @@ struct Search<'a> {
     open: &'a [bool],
     vot: f64,
     arc_cost: Vec<f64>,
+    /// Arcs the flow may use (`None`: all): its `modes` and `avoid_nodes`.
+    allowed: Option<Vec<bool>>,
+}
+
+/// The arcs demand row `d` may use, or `None` when the flow is unrestricted: arcs of
+/// its modes that do not enter a node it avoids (docs/FORMAT.md, `[[demand]]` `modes`
+/// and `avoid_nodes`).
+pub fn allowed_arcs(s: &Scenario, arcs: &Arcs, d: usize) -> Option<Vec<bool>> {
+    let dem = &s.demand[d];
+    if !dem.is_restricted() {
+        return None;
+    }
+    Some(
+        arcs.arcs
+            .iter()
+            .map(|a| {
+                let mode = s.links[a.link].mode;
+                (dem.modes.is_empty() || dem.modes.contains(&mode))
+                    && !dem.avoid_nodes.contains(&a.head)
+                    && !dem.avoid_nodes.contains(&a.tail)
+            })
+            .collect(),
+    )
 }
 
 impl<'a> Search<'a> {
@@ -153,6 +176,7 @@ impl<'a> Search<'a> {
             open,
             vot,
             arc_cost,
+            allowed: None,
         }
     }
 
@@ -183,7 +207,10 @@ impl<'a> Search<'a> {
 
     fn usable(&self, a: usize, banned_arcs: &[bool], banned_nodes: &[bool]) -> bool {
         let arc = &self.arcs.arcs[a];
-        self.open[arc.link] && !banned_arcs[a] && !banned_nodes[arc.head]
+        self.open[arc.link]
+            && !banned_arcs[a]
+            && !banned_nodes[arc.head]
+            && self.allowed.as_ref().is_none_or(|m| m[a])
     }
 
     /// Dijkstra over arcs from `start` (reached via `via`, or as the origin) to `dest`.
@@ -266,13 +293,25 @@ impl<'a> Search<'a> {
         })
     }
 
-    /// The corridors a route traverses, consecutive repeats merged.
+    /// What makes two routes alternatives rather than near-duplicates: the corridors a
+    /// route traverses (consecutive repeats merged) and, among them, the ports and
+    /// borders it passes. Routes through different ports or border crossings of the
+    /// same corridors (the Aktau and Kuryk ferries) are distinct; routes that differ
+    /// only by a feeder or a parallel road/rail link between the same gateways are not.
+    /// (The corridors, then a separator, then the gateways.)
     fn corridor_sequence(&self, path: &[usize]) -> Vec<usize> {
         let mut seq: Vec<usize> = path
             .iter()
             .map(|&a| self.s.links[self.arcs.arcs[a].link].corridor)
             .collect();
         seq.dedup();
+        seq.push(usize::MAX);
+        seq.extend(path.iter().map(|&a| self.arcs.arcs[a].head).filter(|&n| {
+            matches!(
+                self.s.nodes[n].kind,
+                crate::model::NodeKind::Port | crate::model::NodeKind::Border
+            )
+        }));
         seq
     }
 
@@ -373,8 +412,9 @@ impl Search<'_> {
         let n_arcs = self.arcs.arcs.len();
         let mut dist = vec![f64::INFINITY; n_arcs];
         let mut heap = BinaryHeap::new();
+        let allowed = |b: usize| self.allowed.as_ref().is_none_or(|m| m[b]);
         for &b in &self.arcs.out[origin] {
-            if self.open[self.arcs.arcs[b].link] {
+            if self.open[self.arcs.arcs[b].link] && allowed(b) {
                 let c = self.step(origin, None, Some(b)) + self.arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
@@ -392,6 +432,7 @@ impl Search<'_> {
             }
             for &b in &self.arcs.out[head] {
                 if !self.open[self.arcs.arcs[b].link]
+                    || !allowed(b)
                     || self.arcs.arcs[b].link == self.arcs.arcs[state].link
                 {
                     continue;
@@ -431,15 +472,17 @@ pub fn cheapest_costs(
     vot: &[f64],
 ) -> Vec<f64> {
     let mut out = vec![f64::INFINITY; s.demand.len()];
-    let mut groups: std::collections::BTreeMap<(usize, u64), Vec<usize>> =
+    // Flows with `modes` or `avoid_nodes` get a tree of their own (`restricted` = row).
+    let mut groups: std::collections::BTreeMap<(usize, u64, usize), Vec<usize>> =
         std::collections::BTreeMap::new();
     for (d, dem) in s.demand.iter().enumerate() {
+        let restricted = if dem.is_restricted() { d } else { usize::MAX };
         groups
-            .entry((dem.origin, vot[d].to_bits()))
+            .entry((dem.origin, vot[d].to_bits(), restricted))
             .or_default()
             .push(d);
     }
-    for ((origin, vot_bits), rows) in groups {
+    for ((origin, vot_bits, restricted), rows) in groups {
         let vot = f64::from_bits(vot_bits);
         let search = Search {
             s,
@@ -453,6 +496,11 @@ pub fn cheapest_costs(
                 .zip(arc_time_h)
                 .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
                 .collect(),
+            allowed: if restricted == usize::MAX {
+                None
+            } else {
+                allowed_arcs(s, arcs, restricted)
+            },
         };
         let to_node = search.costs_from(origin);
         for d in rows {
@@ -460,6 +508,44 @@ pub fn cheapest_costs(
         }
     }
     out
+}
+
+/// The cheapest route of one origin-destination pair over the whole open network,
+/// priced as `cheapest_costs` prices it (arcs at `arc_time_h`, link charges of `links`,
+/// node costs of `nodes`), as arcs in travel order with its cost (USD/t); `None` when
+/// the destination cannot be reached. For diagnostics: which route the network check
+/// (`equilibrium::candidates`) found cheaper than a flow's candidates.
+#[allow(clippy::too_many_arguments)]
+pub fn cheapest_route(
+    s: &Scenario,
+    arcs: &Arcs,
+    nodes: &[NodeValues],
+    links: &[crate::network::LinkValues],
+    open: &[bool],
+    arc_time_h: &[f64],
+    vot: f64,
+    d: usize,
+) -> Option<(Vec<usize>, f64)> {
+    let (origin, destination) = (s.demand[d].origin, s.demand[d].destination);
+    let search = Search {
+        s,
+        arcs,
+        nodes,
+        open,
+        vot,
+        arc_cost: arcs
+            .arcs
+            .iter()
+            .zip(arc_time_h)
+            .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
+            .collect(),
+        allowed: allowed_arcs(s, arcs, d),
+    };
+    let none_arcs = vec![false; arcs.arcs.len()];
+    let none_nodes = vec![false; s.nodes.len()];
+    let path = search.shortest(origin, None, destination, &none_arcs, &none_nodes)?;
+    let cost = search.route_cost(&path);
+    Some((path, cost))
 }
 
 /// The corridor a route is attributed to: the first, in `[[corridors]]` order, of the
@@ -537,7 +623,8 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
                 .filter(|r| r.origin == dem.origin && r.destination == dem.destination)
                 .collect();
             let paths: Vec<Vec<usize>> = if explicit.is_empty() {
-                let search = Search::new(s, arcs, nominal, open, nominal.vot_usd_per_t_h[d]);
+                let mut search = Search::new(s, arcs, nominal, open, nominal.vot_usd_per_t_h[d]);
+                search.allowed = allowed_arcs(s, arcs, d);
                 search.k_shortest(
                     dem.origin,
                     dem.destination,

@@ -14,7 +14,7 @@ use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
 use crate::queues::QueueLayer;
-use crate::routes::{RouteSet, build_route_set, cheapest_costs};
+use crate::routes::{RouteSet, build_route_set, cheapest_costs, cheapest_route};
 
 /// A topology's candidate routes and their global ids.
 type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
@@ -30,6 +30,9 @@ pub struct Engine<'a> {
     /// composite costs take a logsum over every route each year; a run that does not
     /// report them (fixed demand, no appraisal) switches them off.
     pub record_induced: bool,
+    /// With `record_missed_routes`: the flows the network check found missing a route,
+    /// spelled out (`examples/missed_routes.rs`). `None` (the default): not recorded.
+    missed: Option<Mutex<Vec<candidates::MissedRoute>>>,
 }
 
 #[derive(Default)]
@@ -47,7 +50,22 @@ impl<'a> Engine<'a> {
             route_sets: Mutex::new(HashMap::new()),
             registry: Mutex::new(Registry::default()),
             record_induced: true,
+            missed: None,
         }
+    }
+
+    /// Records, in every checked year, the flows whose candidates miss a cheaper network
+    /// route (read them with `missed_routes`): a diagnostic, not used by the runs.
+    pub fn record_missed_routes(mut self) -> Self {
+        self.missed = Some(Mutex::new(Vec::new()));
+        self
+    }
+
+    /// The flows recorded by `record_missed_routes`, in the order they were checked.
+    pub fn missed_routes(&self) -> Vec<candidates::MissedRoute> {
+        self.missed.as_ref().map_or_else(Vec::new, |m| {
+            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        })
     }
 
     /// Candidate routes for a topology, computed once and shared. Each route's `gid`
@@ -294,6 +312,28 @@ impl<'a> Engine<'a> {
                 );
                 let c = candidates::check(routes, a, &year_demand.demand_t, &cheapest);
                 acc.check_figures = [c.network_gap, c.flows_missing_routes as f64];
+                if let Some(m) = &self.missed {
+                    let missed = candidates::missed_routes(
+                        year,
+                        routes,
+                        a,
+                        &year_demand.demand_t,
+                        &cheapest,
+                        |d| {
+                            cheapest_route(
+                                s,
+                                &self.arcs,
+                                &p0.nodes,
+                                &p0.state.links,
+                                &p0.state.open,
+                                &a.arc_time_h,
+                                inst.vot_usd_per_t_h[d],
+                                d,
+                            )
+                        },
+                    );
+                    m.lock().unwrap_or_else(|e| e.into_inner()).extend(missed);
+                }
             } else {
                 acc.check_figures = [f64::NAN; 2];
             }

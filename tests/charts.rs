@@ -137,6 +137,8 @@ fn scenario() -> Scenario {
                 growth_later: Vec::new(),
                 value_of_time_usd_per_t_h: fixed(1.0),
                 elasticity: fixed(0.0),
+                modes: Vec::new(),
+                avoid_nodes: Vec::new(),
             },
             Demand {
                 id: "capital-market".into(),
@@ -148,6 +150,8 @@ fn scenario() -> Scenario {
                 growth_later: Vec::new(),
                 value_of_time_usd_per_t_h: fixed(1.0),
                 elasticity: fixed(0.0),
+                modes: Vec::new(),
+                avoid_nodes: Vec::new(),
             },
         ],
         routes: Vec::new(),

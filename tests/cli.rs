@@ -194,9 +194,9 @@ fn calibrate_reproduces_the_seeds_constants_and_writes_a_scenario() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("seeds/south-caucasus.toml\""), "{written}");
     for line in [
-        "time_h = 54.66",
-        "tariff_usd_per_t = 125.5",
-        "tonnes_per_year = 1827000.0",
+        "time_h = 56.67",
+        "tariff_usd_per_t = 131.5",
+        "tonnes_per_year = 1815000.0",
     ] {
         assert!(written.contains(line), "missing `{line}` in\n{written}");
     }

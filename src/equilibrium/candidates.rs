@@ -64,3 +64,57 @@ pub fn check(
         flows_missing_routes: missing,
     }
 }
+
+/// A flow whose cheapest network route is cheaper than all its candidates: what the
+/// count `flows_missing_routes` counts, spelled out for a modeller to decide whether
+/// the route is real (add it to the candidates) or not (restrict the network).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedRoute {
+    pub year: i32,
+    /// Demand row.
+    pub demand: usize,
+    /// The cheapest available candidate's arcs in travel order and its cost, USD/t;
+    /// `None` when no candidate is available.
+    pub best_candidate: Option<(Vec<usize>, f64)>,
+    /// The cheaper network route, as arcs in travel order, and its cost, USD/t.
+    pub network_arcs: Vec<usize>,
+    pub network_usd_per_t: f64,
+}
+
+/// The rows that `check` counts as missing a route, with the cheaper route over the
+/// network found by `route_of(d)` (arcs and cost at the same final flows).
+pub fn missed_routes(
+    year: i32,
+    routes: &RouteData,
+    a: &Assignment,
+    demand_t: &[f64],
+    cheapest: &[f64],
+    mut route_of: impl FnMut(usize) -> Option<(Vec<usize>, f64)>,
+) -> Vec<MissedRoute> {
+    let mut out = Vec::new();
+    for d in 0..routes.n_rows() {
+        let best = routes
+            .rows(d)
+            .filter(|&i| routes.available[i])
+            .map(|i| (i, a.route_cost_usd[i]))
+            .min_by(|x, y| x.1.total_cmp(&y.1));
+        let best_usd = best.map_or(f64::INFINITY, |b| b.1);
+        if demand_t[d] > 0.0
+            && cheapest[d].is_finite()
+            && cheapest[d] < best_usd - MISSED_ROUTE_TOLERANCE * best_usd.abs()
+            && let Some((network_arcs, network_usd_per_t)) = route_of(d)
+        {
+            out.push(MissedRoute {
+                year,
+                demand: d,
+                best_candidate: best.map(|(i, usd)| {
+                    let arcs = routes.paths.path(i).iter().map(|&x| x as usize).collect();
+                    (arcs, usd)
+                }),
+                network_arcs,
+                network_usd_per_t,
+            });
+        }
+    }
+    out
+}

@@ -111,7 +111,7 @@ impl Keyed for RawDemand {
     }
     fn overlay(&mut self, o: &Self) {
         overlay!(self, o; origin, destination, commodity, tonnes_per_year, growth_per_year,
-            value_of_time_usd_per_t_h, elasticity, enabled, source, note);
+            value_of_time_usd_per_t_h, elasticity, enabled, modes, avoid_nodes, source, note);
     }
 }
 

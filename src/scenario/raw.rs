@@ -316,6 +316,10 @@ pub struct RawDemand {
     pub elasticity: Option<Num>,
     /// false removes the flow. Default: true.
     pub enabled: Option<bool>,
+    /// Modes the flow's routes may use (rail, road, ferry, sea), for the candidate search and the network check. Default: all.
+    pub modes: Option<Vec<String>>,
+    /// Node ids the flow's routes may not pass through (a port or border closed to this flow). Default: none.
+    pub avoid_nodes: Option<Vec<String>>,
     /// Where the figures come from.
     pub source: Option<String>,
     /// Assumptions and remarks.

@@ -902,6 +902,48 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 format!("duplicate demand `{id}`; give each flow a distinct `id` or commodity"),
             );
         }
+        let mut modes = Vec::new();
+        for (i, m) in d.modes.iter().flatten().enumerate() {
+            match Mode::parse(m) {
+                Some(md) if !modes.contains(&md) => modes.push(md),
+                Some(_) => {}
+                None => cx.problems.error(
+                    loc,
+                    k(&format!("modes[{i}]")),
+                    format!("unknown mode `{m}`; use rail, road, ferry or sea"),
+                ),
+            }
+        }
+        if d.modes.as_ref().is_some_and(|m| m.is_empty()) {
+            cx.problems.error(
+                loc,
+                k("modes"),
+                "an empty list leaves the flow no route; list the modes it may use, or remove the key for all",
+            );
+        }
+        let mut avoid_nodes = Vec::new();
+        for (i, n) in d.avoid_nodes.iter().flatten().enumerate() {
+            let key = k(&format!("avoid_nodes[{i}]"));
+            if let Some(v) = resolve(
+                &node_ids,
+                &node_names,
+                &Some(n.clone()),
+                cx.problems,
+                loc,
+                &key,
+                "node",
+            ) {
+                if Some(v) == origin || Some(v) == destination {
+                    cx.problems.error(
+                        loc,
+                        key,
+                        format!("`{n}` is the flow's own origin or destination; list only nodes its routes may not pass through"),
+                    );
+                } else if !avoid_nodes.contains(&v) {
+                    avoid_nodes.push(v);
+                }
+            }
+        }
         if let (Some(origin), Some(destination), Some(tonnes), Some(vot)) =
             (origin, destination, tonnes, vot)
         {
@@ -915,6 +957,8 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
                 growth_later,
                 value_of_time_usd_per_t_h: vot,
                 elasticity,
+                modes,
+                avoid_nodes,
             });
         }
     }
@@ -1003,6 +1047,35 @@ pub fn validate(m: &Merged, problems: &mut Problems) -> Option<Scenario> {
             ok = false;
         }
         if ok {
+            // A flow's `modes` and `avoid_nodes` rule routes out of its search and its
+            // network check; an explicit route is taken as listed, so say when they disagree.
+            for dem in demand.iter().filter(|d: &&Demand| {
+                d.is_restricted() && d.origin == origin && d.destination == destination
+            }) {
+                let barred = resolved.iter().find_map(|&(li, fwd)| {
+                    let l = &links[li];
+                    let head = if fwd { l.to } else { l.from };
+                    if !dem.modes.is_empty() && !dem.modes.contains(&l.mode) {
+                        Some(format!("link `{}` is {}", l.id, l.mode.name()))
+                    } else if dem.avoid_nodes.contains(&head) && head != destination {
+                        Some(format!("it passes `{}`", nodes[head].id))
+                    } else {
+                        None
+                    }
+                });
+                if let Some(why) = barred {
+                    cx.problems.warning(
+                        loc,
+                        k("links"),
+                        format!(
+                            "{why}, which demand `{}` rules out with `modes` or `avoid_nodes`; \
+                             explicit routes are used as listed, so the network check compares \
+                             this flow with routes it may not take. Drop the route or the restriction",
+                            dem.id
+                        ),
+                    );
+                }
+            }
             routes.push(ExplicitRoute {
                 id: r
                     .id
