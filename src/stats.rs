@@ -250,10 +250,14 @@ fn gamma() -> f64 {
     (1.0 + SKETCH_ACCURACY) / (1.0 - SKETCH_ACCURACY)
 }
 
-/// ln of the bucket ratio gamma, computed once.
+/// ln of the bucket ratio gamma: `gamma().ln()` to the bit (a test checks it), as a
+/// constant so that the hot path reads no lazily initialised value.
+const LN_GAMMA: f64 = 0.010_000_083_334_583_179;
+
+/// ln of the bucket ratio gamma.
+#[inline]
 fn ln_gamma() -> f64 {
-    static LN: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-    *LN.get_or_init(|| gamma().ln())
+    LN_GAMMA
 }
 
 /// The bucket of a positive value: ceil(ln(x) / ln(gamma)), clamped. Values beyond
@@ -291,7 +295,15 @@ fn log_table() -> &'static [(f64, f64); 1 << LOG_TABLE_BITS] {
 /// formula decides. The result is therefore identical to `bucket_index_exact`.
 #[inline]
 fn bucket_index(x: f64) -> i32 {
+    bucket_index_with(x, log_table())
+}
+
+/// `bucket_index` with the table fetched by the caller (once per block of values).
+#[inline]
+fn bucket_index_with(x: f64, table: &[(f64, f64); 1 << LOG_TABLE_BITS]) -> i32 {
     const MARGIN: f64 = 1e-7;
+    const PER_OCTAVE: f64 = std::f64::consts::LN_2 / LN_GAMMA;
+    const INV_LN_GAMMA: f64 = 1.0 / LN_GAMMA;
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     if biased == 0 || biased == 0x7ff {
@@ -299,24 +311,23 @@ fn bucket_index(x: f64) -> i32 {
     }
     let j = ((bits >> (52 - LOG_TABLE_BITS)) & ((1 << LOG_TABLE_BITS) - 1)) as usize;
     let m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52));
-    let (inv_mj, ln_mj) = log_table()[j];
+    let (inv_mj, ln_mj) = table[j];
     let r = m * inv_mj - 1.0;
     let ln1p = r * (1.0 - r * (0.5 - r * (1.0 / 3.0 - r * (0.25 - r * 0.2))));
-    let lg = ln_gamma();
-    let t = f64::from(biased - 1023) * (std::f64::consts::LN_2 / lg) + ln_mj + ln1p / lg;
-    let (lo, hi) = (ceil_i32(t - MARGIN), ceil_i32(t + MARGIN));
-    if lo == hi && lo.abs() < 200_000 {
-        lo
+    let t = f64::from(biased - 1023) * PER_OCTAVE + ln_mj + ln1p * INV_LN_GAMMA;
+    // |t| < 1100 * PER_OCTAVE < 2^17 here, so the truncation is exact and in range.
+    let below = t as i32;
+    let up = if f64::from(below) < t {
+        below + 1
+    } else {
+        below
+    };
+    // The ceiling is certain when t is further than MARGIN from both integers around it.
+    if t - MARGIN > f64::from(up - 1) && t + MARGIN <= f64::from(up) {
+        up
     } else {
         bucket_index_exact(x)
     }
-}
-
-/// ceil(t) for |t| < 2^31 without a library call.
-#[inline]
-fn ceil_i32(t: f64) -> i32 {
-    let i = t as i32;
-    if f64::from(i) < t { i + 1 } else { i }
 }
 
 impl Sketch {
@@ -350,6 +361,7 @@ impl Sketch {
     /// sums are added per block, see `ExactSum::push_many`).
     pub fn push_many(&mut self, values: &[f64]) {
         self.pushed += values.len();
+        let table = log_table();
         for &v in values {
             if v.is_nan() {
                 continue;
@@ -366,7 +378,7 @@ impl Sketch {
                 self.zeros += 1;
                 continue;
             }
-            let idx = bucket_index(v.abs());
+            let idx = bucket_index_with(v.abs(), table);
             if v > 0.0 {
                 self.positive.add(idx);
             } else {
@@ -493,6 +505,11 @@ mod tests {
         assert_eq!(sm.n, 5);
         assert_eq!(sm.p[2], 0.0);
         assert!((sm.p[0] - (-5.0 + 0.2 * 5.0)).abs() < 0.1);
+    }
+
+    #[test]
+    fn the_bucket_ratio_constant_is_its_definition() {
+        assert_eq!(LN_GAMMA.to_bits(), gamma().ln().to_bits());
     }
 
     #[test]
