@@ -362,20 +362,22 @@ impl Sketch {
     pub fn push_many(&mut self, values: &[f64]) {
         self.pushed += values.len();
         let table = log_table();
+        // Counts and extremes in locals (the bucket vectors' growth would otherwise
+        // make the compiler reload them for every value).
+        let (mut n, mut zeros, mut min, mut max) = (self.n, self.zeros, self.min, self.max);
         for &v in values {
             if v.is_nan() {
                 continue;
             }
-            self.n += 1;
-            if self.n == 1 {
-                self.min = v;
-                self.max = v;
+            n += 1;
+            if n == 1 {
+                (min, max) = (v, v);
             } else {
-                self.min = total_min(self.min, v);
-                self.max = total_max(self.max, v);
+                min = total_min(min, v);
+                max = total_max(max, v);
             }
             if v == 0.0 {
-                self.zeros += 1;
+                zeros += 1;
                 continue;
             }
             let idx = bucket_index_with(v.abs(), table);
@@ -385,6 +387,7 @@ impl Sketch {
                 self.negative.add(idx);
             }
         }
+        (self.n, self.zeros, self.min, self.max) = (n, zeros, min, max);
         self.sums.push_many(values);
     }
 
