@@ -136,7 +136,8 @@ pub struct QueueLayer<'a> {
     /// Current waits (hours) per point, entering the route costs.
     pub waits_h: Vec<f64>,
     lambda: Vec<f64>,
-    /// Per point and day: capacity factor (disruptions) and the day's mean wait.
+    /// Per point and day: capacity factor (disruptions) and the day's queue area
+    /// (unit-days), turned into its mean wait for the accepted round (`finish_figures`).
     factor: Vec<f64>,
     day_wait: Vec<f64>,
     /// Per point and day: the queue at the end of the day (units), for the daily
@@ -288,11 +289,15 @@ impl<'a> QueueLayer<'a> {
         if let Some(rngs) = self.rngs.as_mut() {
             for (p, r) in rngs.iter_mut().enumerate() {
                 r.set_word_pos(year_block(year));
-                for d in &mut self.draws[p * DAYS..(p + 1) * DAYS] {
+                let days = &mut self.draws[p * DAYS..(p + 1) * DAYS];
+                for d in days.iter_mut() {
                     let (u_rate, u_count) = (r.random::<f64>(), r.random::<f64>());
-                    let z =
-                        crate::distributions::normal_quantile(u_count.clamp(1e-12, 1.0 - 1e-12));
-                    *d = [u_rate, u_count, z];
+                    *d = [u_rate, u_count, 0.0];
+                }
+                // The quantiles in a loop of their own: the days are independent, so
+                // the divisions of consecutive days overlap (same values as one by one).
+                for d in days.iter_mut() {
+                    d[2] = crate::distributions::normal_quantile(d[1].clamp(1e-12, 1.0 - 1e-12));
                 }
             }
         }
@@ -458,11 +463,9 @@ impl<'a> QueueLayer<'a> {
                 if q_end > threshold {
                     f[9] += 1.0;
                 }
-                day_wait[day] = if lam > 0.0 {
-                    out.area_unit_days / lam
-                } else {
-                    0.0
-                };
+                // The day's queue area; turned into its wait (area / the day's mean
+                // arrivals) for the accepted round only (`finish_figures`).
+                day_wait[day] = out.area_unit_days;
                 // Clearance after a disruption: back to the queue before it, or below a
                 // tenth of a day's capacity.
                 if factor < 1.0 {
@@ -535,6 +538,12 @@ impl<'a> QueueLayer<'a> {
             let area = f[5];
             let lam_mean = self.lambda[p];
             let waits = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
+            let months = month_of_day();
+            let mp = &self.months[p * 12..(p + 1) * 12];
+            for (day, w) in waits.iter_mut().enumerate() {
+                let lam = mp[months[day] as usize][0];
+                *w = if lam > 0.0 { *w / lam } else { 0.0 };
+            }
             let at = (0.95 * (DAYS - 1) as f64).round() as usize;
             let (_, p95, _) = waits.select_nth_unstable_by(at, f64::total_cmp);
             let p95 = *p95;
