@@ -275,31 +275,37 @@ impl ExactSum {
     /// Adds a value (NaN must be filtered out by the caller).
     #[inline]
     pub fn push(&mut self, v: f64) {
+        let Some((negative, m, e)) = self.tally(v) else {
+            return;
+        };
+        self.sum.add_u64(m, e, negative);
+        // v^2 = m^2 * 2^(2e - 2148), m^2 below 2^106.
+        self.squares.add_u106(u128::from(m) * u128::from(m), 2 * e);
+    }
+
+    /// Counts a non-NaN value and splits a finite non-zero one into its sign, mantissa
+    /// and exponent: v = (-1)^negative m 2^(e - 1074), e = max(biased, 1) - 1 >= 0.
+    /// `None` for an infinity (counted apart) or a zero (nothing to add).
+    #[inline]
+    fn tally(&mut self, v: f64) -> Option<(bool, u64, u32)> {
         if v.is_infinite() {
             if v > 0.0 {
                 self.pos_inf += 1;
             } else {
                 self.neg_inf += 1;
             }
-            return;
+            return None;
         }
         self.n += 1;
         let bits = v.to_bits();
-        let negative = bits >> 63 == 1;
         let biased = ((bits >> 52) & 0x7ff) as u32;
         let frac = bits & ((1 << 52) - 1);
-        // v = m * 2^(e - 1074), e = max(biased, 1) - 1 >= 0.
         let (m, e) = if biased == 0 {
             (frac, 0)
         } else {
             (frac | (1 << 52), biased - 1)
         };
-        if m == 0 {
-            return;
-        }
-        self.sum.add_u64(m, e, negative);
-        // v^2 = m^2 * 2^(2e - 2148), m^2 below 2^106.
-        self.squares.add_u106(u128::from(m) * u128::from(m), 2 * e);
+        (m != 0).then_some((bits >> 63 == 1, m, e))
     }
 
     /// Adds every non-NaN value of `values` (NaN skipped): the same sums as `push` on
@@ -333,26 +339,9 @@ impl ExactSum {
             if v.is_nan() {
                 continue;
             }
-            if v.is_infinite() {
-                if v > 0.0 {
-                    self.pos_inf += 1;
-                } else {
-                    self.neg_inf += 1;
-                }
+            let Some((negative, m, e)) = self.tally(v) else {
                 continue;
-            }
-            self.n += 1;
-            let bits = v.to_bits();
-            let biased = ((bits >> 52) & 0x7ff) as u32;
-            let frac = bits & ((1 << 52) - 1);
-            let (m, e) = if biased == 0 {
-                (frac, 0)
-            } else {
-                (frac | (1 << 52), biased - 1)
             };
-            if m == 0 {
-                continue;
-            }
             let slot = if used > 0 && exps[last] == e {
                 last
             } else if let Some(k) = exps[..used].iter().position(|x| *x == e) {
@@ -368,7 +357,7 @@ impl ExactSum {
             };
             last = slot;
             let m = i128::from(m);
-            sums[slot] += if bits >> 63 == 1 { -m } else { m };
+            sums[slot] += if negative { -m } else { m };
             squares[slot] += (m * m) as u128;
             adds += 1;
             if adds == BLOCK_ADDS {

@@ -404,6 +404,37 @@ impl<'a> Search<'a> {
     }
 }
 
+impl<'a> Search<'a> {
+    /// A search over the open network with arcs priced at `arc_time_h` and the link
+    /// charges of `links` (the network check and its diagnostic).
+    #[allow(clippy::too_many_arguments)]
+    fn at_times(
+        s: &'a Scenario,
+        arcs: &'a Arcs,
+        nodes: &'a [NodeValues],
+        links: &[crate::network::LinkValues],
+        open: &'a [bool],
+        arc_time_h: &[f64],
+        vot: f64,
+        allowed: Option<Vec<bool>>,
+    ) -> Self {
+        Search {
+            s,
+            arcs,
+            nodes,
+            open,
+            vot,
+            arc_cost: arcs
+                .arcs
+                .iter()
+                .zip(arc_time_h)
+                .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
+                .collect(),
+            allowed,
+        }
+    }
+}
+
 impl Search<'_> {
     /// The cheapest cost from `origin` to every node over the open network: a
     /// shortest-path tree over arcs (node costs depend on the pair of arcs), closed at
@@ -484,24 +515,12 @@ pub fn cheapest_costs(
     }
     for ((origin, vot_bits, restricted), rows) in groups {
         let vot = f64::from_bits(vot_bits);
-        let search = Search {
-            s,
-            arcs,
-            nodes,
-            open,
-            vot,
-            arc_cost: arcs
-                .arcs
-                .iter()
-                .zip(arc_time_h)
-                .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
-                .collect(),
-            allowed: if restricted == usize::MAX {
-                None
-            } else {
-                allowed_arcs(s, arcs, restricted)
-            },
+        let allowed = if restricted == usize::MAX {
+            None
+        } else {
+            allowed_arcs(s, arcs, restricted)
         };
+        let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
         let to_node = search.costs_from(origin);
         for d in rows {
             out[d] = to_node[s.demand[d].destination];
@@ -527,20 +546,8 @@ pub fn cheapest_route(
     d: usize,
 ) -> Option<(Vec<usize>, f64)> {
     let (origin, destination) = (s.demand[d].origin, s.demand[d].destination);
-    let search = Search {
-        s,
-        arcs,
-        nodes,
-        open,
-        vot,
-        arc_cost: arcs
-            .arcs
-            .iter()
-            .zip(arc_time_h)
-            .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
-            .collect(),
-        allowed: allowed_arcs(s, arcs, d),
-    };
+    let allowed = allowed_arcs(s, arcs, d);
+    let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
     let none_arcs = vec![false; arcs.arcs.len()];
     let none_nodes = vec![false; s.nodes.len()];
     let path = search.shortest(origin, None, destination, &none_arcs, &none_nodes)?;
