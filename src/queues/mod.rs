@@ -411,9 +411,9 @@ impl<'a> QueueLayer<'a> {
     }
 
     /// The day loop of one year from the carried state into `scratch`, filling
-    /// `figures`. One pass per day over the points; no allocation.
+    /// `figures`. Points two at a time, one pass over the days for each pair; no
+    /// allocation.
     fn run_days(&mut self) {
-        let months = month_of_day();
         let n = self.plans.len();
         self.scratch.copy_from_slice(&self.carry);
         for (p, q) in self.s.queues.iter().enumerate() {
@@ -424,72 +424,59 @@ impl<'a> QueueLayer<'a> {
             }
         }
         let random = self.rngs.is_some();
-        // Points are independent within a day, so each runs its year in one tight
-        // loop over dense per-day arrays, with its state and sums in locals.
-        for p in 0..n {
-            let q = &self.s.queues[p];
-            let plan = &self.plans[p];
-            let (cap, threshold) = (plan.capacity_units_per_day, plan.threshold_units);
-            let (pattern, dispersion) = (q.pattern, q.dispersion);
-            let stochastic = random && dispersion > 0.0;
-            let mp = &self.months[p * 12..(p + 1) * 12];
-            let draws = &self.draws[p * DAYS..(p + 1) * DAYS];
-            let factors = &self.factor[p * DAYS..(p + 1) * DAYS];
-            let day_wait = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
-            let day_queue = &mut self.day_queue[p * DAYS..(p + 1) * DAYS];
-            let mut c = self.scratch[p];
-            let mut f = [0.0; N_METRICS];
-            for day in 0..DAYS {
-                let [lam, sd, skew6] = mp[months[day] as usize];
-                let a = if !stochastic {
-                    lam
-                } else {
-                    let [u_rate, u_count, z] = draws[day];
-                    if lam >= draw::NORMAL_FROM {
-                        draw::normal_count(lam, sd, skew6, z)
-                    } else {
-                        draw::arrivals_from_uniforms(lam, dispersion, u_rate, u_count)
-                    }
-                };
-                let factor = factors[day];
-                let q_start = c.server.queue_units;
-                let out = step(&mut c.server, pattern, a, cap * factor);
-                let q_end = c.server.queue_units;
-                day_queue[day] = q_end;
-                f[0] += a;
-                f[1] += out.served_units;
-                f[5] += out.area_unit_days;
-                f[8] = f[8].max(q_end);
-                if q_end > threshold {
-                    f[9] += 1.0;
-                }
-                // The day's queue area; turned into its wait (area / the day's mean
-                // arrivals) for the accepted round only (`finish_figures`).
-                day_wait[day] = out.area_unit_days;
-                // Clearance after a disruption: back to the queue before it, or below a
-                // tenth of a day's capacity.
-                if factor < 1.0 {
-                    f[10] += 1.0 - factor;
-                    if c.phase == Phase::Idle {
-                        c.target_units = q_start.max(0.1 * cap);
-                    }
-                    c.phase = Phase::Disrupted;
-                } else if c.phase != Phase::Idle {
-                    if c.phase == Phase::Disrupted {
-                        c.phase = Phase::Clearing;
-                        c.clearing_days = 0.0;
-                    }
-                    c.clearing_days += 1.0;
-                    if q_end <= c.target_units {
-                        c.phase = Phase::Idle;
-                        // Summed in slot 11, counted in slot 13 until the year ends.
-                        f[11] += c.clearing_days;
-                        f[13] += 1.0;
-                    }
+        // Points are independent within a day: each runs its year in one loop over dense
+        // per-day arrays with its state and sums in locals, two points to a loop so that
+        // their day-to-day dependency chains overlap (each point's arithmetic is the
+        // same as alone). No allocation.
+        let months = month_of_day();
+        let QueueLayer {
+            s,
+            plans,
+            months: terms,
+            draws,
+            factor,
+            day_wait,
+            day_queue,
+            scratch,
+            figures,
+            ..
+        } = self;
+        let mut day_wait = day_wait.as_mut_slice();
+        let mut day_queue = day_queue.as_mut_slice();
+        let mut lane = |p: usize, c: Carry| {
+            let q = &s.queues[p];
+            let (w, rest_w) = std::mem::take(&mut day_wait).split_at_mut(DAYS);
+            let (dq, rest_q) = std::mem::take(&mut day_queue).split_at_mut(DAYS);
+            (day_wait, day_queue) = (rest_w, rest_q);
+            Lane {
+                cap: plans[p].capacity_units_per_day,
+                threshold: plans[p].threshold_units,
+                pattern: q.pattern,
+                dispersion: q.dispersion,
+                stochastic: random && q.dispersion > 0.0,
+                months: &terms[p * 12..(p + 1) * 12],
+                draws: &draws[p * DAYS..(p + 1) * DAYS],
+                factors: &factor[p * DAYS..(p + 1) * DAYS],
+                day_wait: w,
+                day_queue: dq,
+                c,
+                f: [0.0; N_METRICS],
+            }
+        };
+        for first in (0..n).step_by(2) {
+            let mut a = lane(first, scratch[first]);
+            let mut b = (first + 1 < n).then(|| lane(first + 1, scratch[first + 1]));
+            for (day, m) in months.iter().enumerate() {
+                let m = *m as usize;
+                a.day(day, m);
+                if let Some(b) = b.as_mut() {
+                    b.day(day, m);
                 }
             }
-            self.scratch[p] = c;
-            self.figures[p] = f;
+            (scratch[first], figures[first]) = (a.c, a.f);
+            if let Some(b) = b {
+                (scratch[first + 1], figures[first + 1]) = (b.c, b.f);
+            }
         }
         for p in 0..n {
             let f = &self.figures[p];
@@ -574,6 +561,78 @@ impl<'a> QueueLayer<'a> {
                 end_units,
             ];
             *f = out;
+        }
+    }
+}
+
+/// One queue point's year in the day loop: its inputs, its per-day outputs, its state
+/// and its sums (`QueueLayer::run_days`).
+struct Lane<'a> {
+    cap: f64,
+    threshold: f64,
+    pattern: crate::model::ServicePattern,
+    dispersion: f64,
+    stochastic: bool,
+    months: &'a [[f64; 3]],
+    draws: &'a [[f64; 3]],
+    factors: &'a [f64],
+    day_wait: &'a mut [f64],
+    day_queue: &'a mut [f64],
+    c: Carry,
+    f: [f64; N_METRICS],
+}
+
+impl Lane<'_> {
+    /// Day `day` (of month `m`): arrivals, service, the day's figures.
+    #[inline(always)]
+    fn day(&mut self, day: usize, m: usize) {
+        let (cap, f, c) = (self.cap, &mut self.f, &mut self.c);
+        let [lam, sd, skew6] = self.months[m];
+        let a = if !self.stochastic {
+            lam
+        } else {
+            let [u_rate, u_count, z] = self.draws[day];
+            if lam >= draw::NORMAL_FROM {
+                draw::normal_count(lam, sd, skew6, z)
+            } else {
+                draw::arrivals_from_uniforms(lam, self.dispersion, u_rate, u_count)
+            }
+        };
+        let factor = self.factors[day];
+        let q_start = c.server.queue_units;
+        let out = step(&mut c.server, self.pattern, a, cap * factor);
+        let q_end = c.server.queue_units;
+        self.day_queue[day] = q_end;
+        f[0] += a;
+        f[1] += out.served_units;
+        f[5] += out.area_unit_days;
+        f[8] = f[8].max(q_end);
+        if q_end > self.threshold {
+            f[9] += 1.0;
+        }
+        // The day's queue area; turned into its wait (area / the day's mean
+        // arrivals) for the accepted round only (`finish_figures`).
+        self.day_wait[day] = out.area_unit_days;
+        // Clearance after a disruption: back to the queue before it, or below a
+        // tenth of a day's capacity.
+        if factor < 1.0 {
+            f[10] += 1.0 - factor;
+            if c.phase == Phase::Idle {
+                c.target_units = q_start.max(0.1 * cap);
+            }
+            c.phase = Phase::Disrupted;
+        } else if c.phase != Phase::Idle {
+            if c.phase == Phase::Disrupted {
+                c.phase = Phase::Clearing;
+                c.clearing_days = 0.0;
+            }
+            c.clearing_days += 1.0;
+            if q_end <= c.target_units {
+                c.phase = Phase::Idle;
+                // Summed in slot 11, counted in slot 13 until the year ends.
+                f[11] += c.clearing_days;
+                f[13] += 1.0;
+            }
         }
     }
 }
