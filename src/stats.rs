@@ -293,7 +293,7 @@ fn log_table() -> &'static [(f64, f64); 1 << LOG_TABLE_BITS] {
 /// it lies further than 1e-7 from an integer both round up to the same bucket;
 /// closer (about one value in 10^7), or for subnormal or non-finite values, the exact
 /// formula decides. The result is therefore identical to `bucket_index_exact`.
-#[inline]
+#[cfg(test)]
 fn bucket_index(x: f64) -> i32 {
     bucket_index_with(x, log_table())
 }
@@ -331,34 +331,14 @@ fn bucket_index_with(x: f64, table: &[(f64, f64); 1 << LOG_TABLE_BITS]) -> i32 {
 }
 
 impl Sketch {
+    /// Pushes one value (see `push_many`).
     pub fn push(&mut self, v: f64) {
-        self.pushed += 1;
-        if v.is_nan() {
-            return;
-        }
-        self.n += 1;
-        if self.n == 1 {
-            self.min = v;
-            self.max = v;
-        } else {
-            self.min = total_min(self.min, v);
-            self.max = total_max(self.max, v);
-        }
-        self.sums.push(v);
-        if v == 0.0 {
-            self.zeros += 1;
-            return;
-        }
-        let idx = bucket_index(v.abs());
-        if v > 0.0 {
-            self.positive.add(idx);
-        } else {
-            self.negative.add(idx);
-        }
+        self.push_many(std::slice::from_ref(&v));
     }
 
-    /// Pushes every value of `values`: the same sketch as `push` on each (the exact
-    /// sums are added per block, see `ExactSum::push_many`).
+    /// Pushes every value of `values` (NaN counted in `pushed` only); how the values
+    /// are split into blocks does not change the sketch (the exact sums are added per
+    /// block, see `ExactSum::push_many`).
     pub fn push_many(&mut self, values: &[f64]) {
         self.pushed += values.len();
         let table = log_table();
@@ -551,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn a_block_push_gives_the_sketch_of_single_pushes() {
+    fn any_split_into_blocks_gives_the_same_sketch() {
         let values: Vec<f64> = (0..3000u64)
             .map(|i| match i % 5 {
                 0 => 0.0,
