@@ -492,3 +492,66 @@ fn capacity_growing_with_demand_keeps_utilization_constant() {
     );
     assert!((u - 0.6 * 1.04f64.powi(11)).abs() < 1e-12, "{u}");
 }
+
+#[test]
+fn a_backlog_is_served_after_arrivals_stop_and_an_idle_point_stays_empty() {
+    // Steady arrivals at the border, which the road into it stops feeding after 2025
+    // (the freight may only go by road: it cannot avoid the wait). 2025 ends with a
+    // backlog: (a) the border is closed for all of December, so 31 days of arrivals
+    // wait (the point is still clearing when the year ends); (b) the border serves 30
+    // trucks a day against about 41 arriving and never closes, so the queue grows all
+    // year (the point is not clearing anything). Either way the point must serve the
+    // carried backlog early in 2026 (served = backlog, nothing left) and, in 2027,
+    // with nothing queued or arriving, report zeros (the day loop skips it).
+    for (closure_days, probability, capacity) in [(31.0, 1.0, 100.0), (1.0, 0.0, 30.0)] {
+        let text = queue_scenario(closure_days, probability)
+            .replace("capacity_per_day = 50", &format!("capacity_per_day = {capacity}"))
+            .replace("dispersion = 2", "dispersion = 0")
+            .replace(
+                "seasonality = [0.8, 0.8, 0.9, 1, 1, 1.1, 1.2, 1.2, 1.1, 1, 0.9, 0.9]\n",
+                "",
+            )
+            .replace(
+                "capacity_loss = 1",
+                "capacity_loss = 1\nseason_months = [12]\nlast_year = 2025",
+            )
+            .replace(
+                "value_of_time_usd_per_t_h = 1.0",
+                "value_of_time_usd_per_t_h = 1.0\nmodes = [\"road\"]",
+            )
+            .replace(
+                "capacity_tpy = 1e7\ncorridor = \"road\"\n[[links]]\nid = \"x-b\"",
+                "capacity_tpy = 1e7\ncorridor = \"road\"\nopen_until = 2025\n[[links]]\nid = \"x-b\"",
+            );
+        assert!(text.contains("open_until = 2025") && text.contains("modes = [\"road\"]"));
+        let s = common::load_text(&text);
+        let r = common::run(&s, 2, 1);
+        let q = r.queues.as_ref().expect("queues");
+        let v = |year: &str, m: &str| common::value(q, &[year, "border"], m);
+        let lam = v("2025", "arrivals_t") / 365.0 / 20.0;
+        assert!(lam > 35.0 && lam < 45.0, "{lam} trucks a day");
+        let backlog_t = v("2025", "backlog_end_t");
+        let expected = if probability > 0.0 {
+            31.0 * lam * 20.0
+        } else {
+            365.0 * (lam - capacity) * 20.0
+        };
+        assert!(
+            (backlog_t - expected).abs() <= 1e-9 * backlog_t,
+            "2025 ends with {backlog_t} t queued, expected {expected}"
+        );
+        assert_eq!(v("2026", "arrivals_t"), 0.0);
+        assert!((v("2026", "served_t") - backlog_t).abs() <= 1e-9 * backlog_t);
+        assert_eq!(v("2026", "backlog_end_t"), 0.0);
+        assert!(v("2026", "queue_max_t") > 0.0);
+        for m in [
+            "arrivals_t",
+            "served_t",
+            "queue_max_t",
+            "wait_mean_h",
+            "days_above_threshold",
+        ] {
+            assert_eq!(v("2027", m), 0.0, "{m}");
+        }
+    }
+}

@@ -12,10 +12,11 @@
 
 use crate::model::ServicePattern;
 
-/// Floor of a non-negative number by truncation (no libm call without SSE4.1).
+/// Floor of a non-negative number by truncation (no libm call without SSE4.1; through
+/// i64, one instruction each way, exact below 2^63; larger values saturate).
 #[inline]
 fn floor_pos(x: f64) -> f64 {
-    (x.max(0.0) as u64) as f64
+    (x.max(0.0) as i64) as f64
 }
 
 /// The state of one queue point carried from day to day and year to year.
@@ -60,7 +61,12 @@ pub fn step(st: &mut ServerState, pattern: ServicePattern, arrivals: f64, capaci
             st.vessel_credit = (st.vessel_credit + rate).min(rate.max(1.0));
             // Full loads already waiting leave at the start of the day.
             let mut q0 = st.queue_units;
-            let d0 = floor_pos(q0 / k).min(floor_pos(st.vessel_credit));
+            // (Below one load none can leave: no division on the day-to-day chain.)
+            let d0 = if q0 < k {
+                0.0
+            } else {
+                floor_pos(q0 / k).min(floor_pos(st.vessel_credit))
+            };
             q0 -= d0 * k;
             st.vessel_credit -= d0;
             // Then a vessel leaves each time the queue reaches k, while vessels last:

@@ -16,10 +16,10 @@
 //! Rounds and the last gap go to `convergence.csv`.
 //!
 //! Randomness: each point draws from ChaCha8 named `queues.<id>` on the replication's
-//! stream, each year from its own block of words (two uniforms a day, turned into
-//! counts by inversion so that every round sees the same draws and counts move
-//! monotonically with the mean); disruption start days from
-//! `queues.disruptions.<id>`. The existing draws are untouched.
+//! stream, each year from its own block of words (one word a day, split into two
+//! uniforms by `draw::two_uniforms`, turned into counts by inversion so that every
+//! round sees the same draws and counts move monotonically with the mean); disruption
+//! start days from `queues.disruptions.<id>`. The existing draws are untouched.
 
 pub mod closed_form;
 pub mod day;
@@ -27,7 +27,7 @@ pub mod draw;
 pub mod trace;
 
 use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 
 use crate::assignment::{ArcData, Assignment};
 use crate::figures::{QUEUE_DAYS, QUEUE_METRICS, QUEUE_TRACE_FIGURES};
@@ -146,6 +146,10 @@ pub struct QueueLayer<'a> {
     /// Per point and day: the year's two uniforms (rate, count) and the count's normal
     /// quantile, drawn once a year and replayed by every round of the fixed point.
     draws: Vec<[f64; 3]>,
+    /// Per point: whether this year's quantiles (`draws[..][2]`) are taken.
+    quantiles_ready: Vec<bool>,
+    /// The points the day loop runs this round (the others stay empty).
+    active: Vec<usize>,
     /// Per point and month: the day's mean, and the normal terms of its counts.
     months: Vec<[f64; 3]>,
     figures: Vec<[f64; N_METRICS]>,
@@ -243,6 +247,8 @@ impl<'a> QueueLayer<'a> {
             day_wait: vec![0.0; n * DAYS],
             day_queue: vec![0.0; n * DAYS],
             draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
+            quantiles_ready: vec![true; n],
+            active: Vec::with_capacity(n),
             months: vec![[0.0; 3]; n * 12],
             figures: vec![[0.0; N_METRICS]; n],
             response_h: vec![0.0; n],
@@ -291,15 +297,13 @@ impl<'a> QueueLayer<'a> {
                 r.set_word_pos(year_block(year));
                 let days = &mut self.draws[p * DAYS..(p + 1) * DAYS];
                 for d in days.iter_mut() {
-                    let (u_rate, u_count) = (r.random::<f64>(), r.random::<f64>());
-                    *d = [u_rate, u_count, 0.0];
-                }
-                // The quantiles in a loop of their own: the days are independent, so
-                // the divisions of consecutive days overlap (same values as one by one).
-                for d in days.iter_mut() {
-                    d[2] = crate::distributions::normal_quantile(d[1].clamp(1e-12, 1.0 - 1e-12));
+                    let [u_rate, u_count] = draw::two_uniforms(r.next_u64());
+                    *d = [u_rate, u_count, f64::NAN];
                 }
             }
+            // The counts' normal quantiles are taken when a round first needs them
+            // (`run_days`): a point without arrivals needs none.
+            self.quantiles_ready.fill(false);
         }
         let mut warm: Option<Vec<f64>> = None;
         let mut rounds = 0;
@@ -424,6 +428,49 @@ impl<'a> QueueLayer<'a> {
             }
         }
         let random = self.rngs.is_some();
+        if random {
+            // The year's normal quantiles of the count uniforms, for the points whose
+            // daily mean reaches the normal branch in some month, the first time a
+            // round needs them (every later round replays them). A loop of its own:
+            // the days are independent, so consecutive days overlap.
+            let table = draw::QuantileTable::get();
+            for (p, q) in self.s.queues.iter().enumerate() {
+                let needs = q.dispersion > 0.0
+                    && self.months[p * 12..(p + 1) * 12]
+                        .iter()
+                        .any(|m| m[0] >= draw::NORMAL_FROM);
+                if needs && !self.quantiles_ready[p] {
+                    for d in &mut self.draws[p * DAYS..(p + 1) * DAYS] {
+                        d[2] = table.quantile(d[1]);
+                    }
+                    self.quantiles_ready[p] = true;
+                }
+            }
+        }
+        // A point with no arrivals all year, steady service, no queue, no disruption
+        // days and nothing to clear stays empty: its figures and days are zero (what
+        // the loop would compute), so it skips the loop (TRIPP crossings before they
+        // open).
+        self.active.clear();
+        for (p, q) in self.s.queues.iter().enumerate() {
+            let c = &self.scratch[p];
+            let empty = q.pattern == crate::model::ServicePattern::Steady
+                && self.months[p * 12..(p + 1) * 12]
+                    .iter()
+                    .all(|m| m[0] == 0.0)
+                && c.server.queue_units == 0.0
+                && c.phase == Phase::Idle
+                && self.factor[p * DAYS..(p + 1) * DAYS]
+                    .iter()
+                    .all(|&f| f >= 1.0);
+            if empty {
+                self.figures[p] = [0.0; N_METRICS];
+                self.day_wait[p * DAYS..(p + 1) * DAYS].fill(0.0);
+                self.day_queue[p * DAYS..(p + 1) * DAYS].fill(0.0);
+            } else {
+                self.active.push(p);
+            }
+        }
         // Points are independent within a day: each runs its year in one loop over dense
         // per-day arrays with its state and sums in locals, two points to a loop so that
         // their day-to-day dependency chains overlap (each point's arithmetic is the
@@ -439,15 +486,20 @@ impl<'a> QueueLayer<'a> {
             day_queue,
             scratch,
             figures,
+            active,
             ..
         } = self;
+        // Each lane takes its point's days from what is left of the per-day arrays
+        // (points in increasing order, skipped ones passed over).
         let mut day_wait = day_wait.as_mut_slice();
         let mut day_queue = day_queue.as_mut_slice();
+        let mut next = 0;
         let mut lane = |p: usize, c: Carry| {
             let q = &s.queues[p];
-            let (w, rest_w) = std::mem::take(&mut day_wait).split_at_mut(DAYS);
-            let (dq, rest_q) = std::mem::take(&mut day_queue).split_at_mut(DAYS);
-            (day_wait, day_queue) = (rest_w, rest_q);
+            let skip = (p - next) * DAYS;
+            let (w, rest_w) = std::mem::take(&mut day_wait)[skip..].split_at_mut(DAYS);
+            let (dq, rest_q) = std::mem::take(&mut day_queue)[skip..].split_at_mut(DAYS);
+            (day_wait, day_queue, next) = (rest_w, rest_q, p + 1);
             Lane {
                 cap: plans[p].capacity_units_per_day,
                 threshold: plans[p].threshold_units,
@@ -463,9 +515,10 @@ impl<'a> QueueLayer<'a> {
                 f: [0.0; N_METRICS],
             }
         };
-        for first in (0..n).step_by(2) {
+        for pair in active.chunks(2) {
+            let (first, second) = (pair[0], pair.get(1).copied());
             let mut a = lane(first, scratch[first]);
-            let mut b = (first + 1 < n).then(|| lane(first + 1, scratch[first + 1]));
+            let mut b = second.map(|p| lane(p, scratch[p]));
             for (day, m) in months.iter().enumerate() {
                 let m = *m as usize;
                 a.day(day, m);
@@ -474,8 +527,8 @@ impl<'a> QueueLayer<'a> {
                 }
             }
             (scratch[first], figures[first]) = (a.c, a.f);
-            if let Some(b) = b {
-                (scratch[first + 1], figures[first + 1]) = (b.c, b.f);
+            if let (Some(p), Some(b)) = (second, b) {
+                (scratch[p], figures[p]) = (b.c, b.f);
             }
         }
         for p in 0..n {
