@@ -35,6 +35,50 @@ fn one_replication_warm(bencher: divan::Bencher) {
     });
 }
 
+/// The default scenario on the seed with its eight queue points
+/// (`seeds/queue-points.toml`), as `docs/PERFORMANCE.md` measures the queue layer's
+/// cost: the same file with `base` pointing there.
+fn default_scenario_with_queues() -> Scenario {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(dir.join("scenarios/tripp-opens.toml"))
+        .expect("default scenario")
+        .replace(
+            "base = \"../seeds/south-caucasus.toml\"",
+            &format!("base = {:?}", dir.join("seeds/queue-points.toml")),
+        );
+    assert!(
+        text.contains("queue-points"),
+        "the default scenario's base moved"
+    );
+    let tmp = tempfile::Builder::new()
+        .suffix(".toml")
+        .tempfile()
+        .expect("temporary scenario");
+    std::fs::write(tmp.path(), text).expect("write");
+    match corridor_sim::scenario::load(tmp.path()) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// One replication with the queue layer: the eight points day by day in every year,
+/// inside the fixed point with route choice (8 x 365 x 22 = 64,240 point-days a
+/// round). Against `one_replication_warm`, the layer's cost per replication.
+#[divan::bench]
+fn one_replication_with_queue_points(bencher: divan::Bencher) {
+    let s = default_scenario_with_queues();
+    assert_eq!(s.queues.len(), 8);
+    let engine = Engine::new(&s);
+    let u = runner::uniforms(&s, 1, 0);
+    engine.run_full(Some(&u), None, Some((1, 0)), false);
+    let mut rep = 0;
+    bencher.bench_local(|| {
+        rep += 1;
+        let u = runner::uniforms(&s, 1, rep % 64);
+        engine.run_full(Some(&u), None, Some((1, rep % 64)), false)
+    });
+}
+
 /// 100 replications end to end on one thread: engine, collection and statistics.
 #[divan::bench(sample_count = 5)]
 fn study_100_replications_one_thread() -> corridor_sim::results::Results {
