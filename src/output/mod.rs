@@ -224,13 +224,11 @@ pub fn render_run(
     files.extend(crate::charts::render_charts(&charts, s, r)?);
     let mut sections = Vec::new();
     if let Some(sens) = sens {
-        let (more, section) = sensitivity::run_files(s, r, sens)?;
+        let (more, section) = sensitivity::run_files(s, r, sens, opts.charts)?;
+        files.extend(more);
         if opts.charts {
-            files.extend(more);
-            sections.push(section);
-        } else {
             // Without charts the table stays; the report's section (built on them) goes.
-            files.extend(more.into_iter().filter(|(p, _)| !p.starts_with("charts")));
+            sections.push(section);
         }
     }
     let facts = crate::report::html::RunFacts {

@@ -29,11 +29,13 @@ fn note(s: &Scenario, reps: u64) -> String {
     )
 }
 
-/// `sensitivity.csv`, the tornado and rank charts of every output, and the report section.
+/// `sensitivity.csv`, the tornado and rank charts of every output, and the report section
+/// (without `charts`, the table alone: no chart is drawn).
 pub fn run_files(
     s: &Scenario,
     r: &Results,
     sens: &RunSensitivity,
+    charts_wanted: bool,
 ) -> Result<(Files, String), ChartError> {
     let mut csv = String::from(
         "output,output_label,input,spearman,srrc,contribution,rank_r2,replications,oat_base,oat_low,oat_high,oat_swing,input_p10,input_p90\n",
@@ -66,6 +68,9 @@ pub fn run_files(
                 f(bar.map(|b| b.input_low)),
                 f(bar.map(|b| b.input_high)),
             ));
+        }
+        if !charts_wanted {
+            continue;
         }
         let n = m.spearman.len();
         let stem = format!("sensitivity_ranks_{o}");
