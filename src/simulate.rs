@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc as Shared, Mutex};
+use std::sync::{Arc as Shared, Mutex, OnceLock};
 
 use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::cost::node_step;
@@ -24,7 +24,9 @@ pub struct Engine<'a> {
     pub scenario: &'a Scenario,
     pub arcs: Arcs,
     pub nominal: Instance,
-    route_sets: Mutex<HashMap<Vec<bool>, RouteEntry>>,
+    /// Per network state, its entry, built once: a thread that needs a state another
+    /// is building waits for it instead of building it twice.
+    route_sets: Mutex<HashMap<Vec<bool>, Shared<OnceLock<RouteEntry>>>>,
     registry: Mutex<Registry>,
     /// Whether replications record `YearFigures::induced` (default true). Its
     /// composite costs take a logsum over every route each year; a run that does not
@@ -75,22 +77,21 @@ impl<'a> Engine<'a> {
     /// values. Computed once per state and shared.
     fn route_set(&self, open: &[bool], active: &[bool]) -> RouteEntry {
         let key: Vec<bool> = open.iter().chain(active).copied().collect();
-        if let Some(e) = self.lock_sets().get(&key) {
-            return e.clone();
-        }
-        // Built outside the lock; if another thread won the race its set is kept.
-        let nominal = self.nominal.with_events(active);
-        let rs = Shared::new(build_route_set(self.scenario, &self.arcs, &nominal, open));
-        let mut sets = self.lock_sets();
-        if let Some(e) = sets.get(&key) {
-            return e.clone();
-        }
-        let entry = (rs.clone(), self.gids(&rs));
-        sets.insert(key, entry.clone());
-        entry
+        let cell = self.lock_sets().entry(key).or_default().clone();
+        // Built outside the map's lock, once per state (`OnceLock` makes a second
+        // thread asking for the same state wait for the first).
+        cell.get_or_init(|| {
+            let nominal = self.nominal.with_events(active);
+            let rs = Shared::new(build_route_set(self.scenario, &self.arcs, &nominal, open));
+            let gids = self.gids(&rs);
+            (rs, gids)
+        })
+        .clone()
     }
 
-    fn lock_sets(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<bool>, RouteEntry>> {
+    fn lock_sets(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<Vec<bool>, Shared<OnceLock<RouteEntry>>>> {
         self.route_sets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
