@@ -55,29 +55,8 @@ fn a_scenario_without_queue_points_gives_yesterdays_tables() {
     }
 }
 
-/// A road A - border X - B with a queue point at the border (1,000 t/day in trucks of
-/// 20 t), a parallel ferry A - B that leaves when full, and a border closure.
-fn queue_scenario(closure_days: f64, probability: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "queues-test"
-first_year = 2025
-last_year = 2027
-base_year = 2025
-seed = 11
-replications = 8
-
-[route_choice]
-model = "logit"
-logit_scale_per_usd = 0.05
-
-[[corridors]]
-id = "road"
-[[corridors]]
-id = "sea"
-
-[[nodes]]
+/// The road of the fixtures below: A - border X - B, 100 km a side at 50 km/h.
+const ROAD_A_X_B: &str = r#"[[nodes]]
 id = "A"
 lat = 41.0
 lon = 44.0
@@ -111,7 +90,31 @@ length_km = 100
 speed_kmh = 50
 capacity_tpy = 1e7
 corridor = "road"
-[[links]]
+"#;
+
+/// A road A - border X - B with a queue point at the border (1,000 t/day in trucks of
+/// 20 t), a parallel ferry A - B that leaves when full, and a border closure.
+fn queue_scenario(closure_days: f64, probability: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "queues-test"
+first_year = 2025
+last_year = 2027
+base_year = 2025
+seed = 11
+replications = 8
+
+[route_choice]
+model = "logit"
+logit_scale_per_usd = 0.05
+
+[[corridors]]
+id = "road"
+[[corridors]]
+id = "sea"
+
+{ROAD}[[links]]
 id = "ferry"
 from = "A"
 to = "B"
@@ -152,7 +155,8 @@ tonnes_per_unit = 20
 service = "when_full"
 vessel_units = 10
 max_headway_days = 3
-"#
+"#,
+        ROAD = ROAD_A_X_B
     )
 }
 
@@ -393,39 +397,7 @@ base_year = 2024
 [[corridors]]
 id = "road"
 
-[[nodes]]
-id = "A"
-lat = 41.0
-lon = 44.0
-[[nodes]]
-id = "X"
-lat = 41.0
-lon = 45.0
-kind = "border"
-[[nodes]]
-id = "B"
-lat = 41.0
-lon = 46.0
-
-[[links]]
-id = "a-x"
-from = "A"
-to = "X"
-mode = "road"
-length_km = 100
-speed_kmh = 50
-capacity_tpy = 1e7
-corridor = "road"
-[[links]]
-id = "x-b"
-from = "X"
-to = "B"
-mode = "road"
-length_km = 100
-speed_kmh = 50
-capacity_tpy = 1e7
-corridor = "road"
-
+{ROAD}
 [[demand]]
 origin = "A"
 destination = "B"
@@ -441,7 +413,8 @@ tonnes_per_unit = 20
 unit = "truck"
 dispersion = 0
 capacity_growth_per_year = {capacity_growth}
-"#
+"#,
+        ROAD = ROAD_A_X_B
     )
 }
 
