@@ -70,9 +70,7 @@ fn panel<DB: DrawingBackend>(
         .build_cartesian_2d(years_x, 0.0..y_max)?;
     let mut mesh = chart.configure_mesh();
     mesh.disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .y_desc(y_desc.as_str())
         .axis_desc_style(font(AXIS))
         .label_style(font(TICK))

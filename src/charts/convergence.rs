@@ -135,9 +135,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .y_desc("Gap")
         .axis_desc_style(font(AXIS))
         .label_style(font(TICK))
@@ -200,9 +198,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .x_desc("Year")
         .y_desc("Iterations")
         .axis_desc_style(font(AXIS))

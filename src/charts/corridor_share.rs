@@ -51,9 +51,7 @@ fn stack_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .x_desc("Year")
         .y_desc(y_desc)
         .axis_desc_style(font(AXIS))

@@ -45,9 +45,7 @@ fn boxes<DB: DrawingBackend>(
         .build_cartesian_2d(years_x, bottom..top)?;
     let mut mesh = chart.configure_mesh();
     mesh.disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .y_desc(y_desc)
         .axis_desc_style(font(AXIS))
         .label_style(font(TICK))

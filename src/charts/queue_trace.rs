@@ -265,9 +265,7 @@ fn panel<DB: DrawingBackend>(area: &Area<DB>, tr: &Trace, bands: bool) -> Drawn 
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .y_desc(tr.unit.as_str())
         .axis_desc_style(font(TICK))
         .label_style(font(TICK))

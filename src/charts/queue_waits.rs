@@ -83,9 +83,7 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(INK.stroke_width(1))
+        .house_grid()
         .y_desc("Mean wait (hours, log scale)")
         .x_desc("Year")
         .axis_desc_style(font(AXIS))

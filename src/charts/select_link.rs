@@ -104,9 +104,7 @@ impl Figure for SelectLinkChart<'_> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK.stroke_width(1))
+            .house_grid()
             .x_desc("Year")
             .y_desc(format!("Freight ({} per year)", unit.long))
             .axis_desc_style(font(AXIS))

@@ -80,9 +80,7 @@ impl Figure for Spider {
             .build_cartesian_2d(5.0..95.0, (lo - pad) / div..(hi + pad) / div)?;
         chart
             .configure_mesh()
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK.stroke_width(1))
+            .house_grid()
             .x_desc("Percentile of the input")
             .y_desc(format!("{}{unit}", self.output_label))
             .axis_desc_style(font(AXIS))

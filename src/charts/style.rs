@@ -75,6 +75,22 @@ pub const INK: RGBColor = RGBColor(34, 34, 34);
 pub const MUTED: RGBColor = RGBColor(100, 100, 100);
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(222, 222, 222);
+
+/// The house grid of every chart's mesh: light grey major lines, no minor lines, thin
+/// dark axes (`chart.configure_mesh().disable_x_mesh().house_grid()...`).
+pub trait HouseGrid {
+    fn house_grid(&mut self) -> &mut Self;
+}
+
+impl<X: Ranged, Y: Ranged, DB: DrawingBackend> HouseGrid
+    for plotters::chart::MeshStyle<'_, '_, X, Y, DB>
+{
+    fn house_grid(&mut self) -> &mut Self {
+        self.bold_line_style(GRID.stroke_width(1))
+            .light_line_style(TRANSPARENT)
+            .axis_style(INK.stroke_width(1))
+    }
+}
 /// Alternate row shading.
 pub const SHADE: RGBColor = RGBColor(244, 244, 244);
 /// Reference lines (tolerance, limits).

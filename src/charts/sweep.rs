@@ -121,9 +121,7 @@ impl Figure for SweepLines<'_> {
             .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         chart
             .configure_mesh()
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(INK.stroke_width(1))
+            .house_grid()
             .x_desc(input.target.key.as_str())
             .y_desc(if unit.is_empty() {
                 "Output".to_string()
