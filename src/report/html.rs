@@ -681,16 +681,7 @@ pub fn comparison_index(
 
     b.push_str("<h2>Charts</h2>\n");
     for ch in charts {
-        let (svg, png) = (href(&ch.svg_path()), href(&ch.png_path()));
-        let _ = writeln!(
-            b,
-            "<figure id=\"{id}\"><a href=\"{png}\"><img src=\"{svg}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\"></a>\n\
-             <figcaption>{alt} <a href=\"{svg}\">SVG</a> · <a href=\"{png}\">PNG</a></figcaption></figure>",
-            id = escape(&ch.stem),
-            alt = escape(&ch.caption),
-            w = ch.width,
-            h = ch.height,
-        );
+        b.push_str(&figure(ch));
     }
 
     b.push_str("<h2>Data</h2>\n<ul class=\"files\">\n");
