@@ -21,6 +21,9 @@ const DIGIT_BITS: u32 = 32;
 const DIGIT_MASK: i64 = (1 << DIGIT_BITS) - 1;
 /// Additions a digit can take (each below 2^32 in magnitude) before carrying.
 const HEADROOM: u32 = 1 << 29;
+/// Values `ExactSum::push_many` sums in its 128-bit slots before it flushes them to
+/// the long accumulators (2^20 m^2 < 2^126).
+const BLOCK_ADDS: u32 = 1 << 20;
 /// Bit 0 of the sum of values is 2^-1074 (the smallest subnormal).
 const SUM_MIN_EXP: i32 = -1074;
 /// Bit 0 of the sum of squares is 2^-2148.
@@ -317,8 +320,6 @@ impl ExactSum {
     pub fn push_many(&mut self, values: &[f64]) {
         /// Distinct exponents held at once.
         const SLOTS: usize = 8;
-        /// Values summed before the partial sums are flushed (2^22 m^2 < 2^128).
-        const BLOCK_ADDS: u32 = 1 << 20;
         let mut exps = [0u32; SLOTS];
         let mut sums = [0i128; SLOTS];
         let mut squares = [0u128; SLOTS];
@@ -366,6 +367,38 @@ impl ExactSum {
             }
         }
         flush(self, used, &exps, &mut sums, &mut squares);
+    }
+
+    /// Adds `count` copies of `v` (NaN: nothing) with the same effect, to the bit, as
+    /// `push_many` on them: `push_many` sums a block of equal values in one slot and
+    /// adds that slot to the long accumulators once, which is what this does. Returns
+    /// false, having added nothing, for blocks longer than `push_many` sums in one slot
+    /// (the caller then pushes them one by one).
+    pub fn push_repeated(&mut self, v: f64, count: usize) -> bool {
+        if count > BLOCK_ADDS as usize {
+            return false;
+        }
+        if v.is_nan() {
+            return true;
+        }
+        if v.is_infinite() {
+            if v > 0.0 {
+                self.pos_inf += count as u64;
+            } else {
+                self.neg_inf += count as u64;
+            }
+            return true;
+        }
+        self.n += count as u64 - 1;
+        let Some((negative, m, e)) = self.tally(v) else {
+            return true;
+        };
+        // count m < 2^73 and count m^2 < 2^126: no overflow.
+        let (m, count) = (i128::from(m), count as i128);
+        self.sum
+            .add_i128(if negative { -m * count } else { m * count }, e);
+        self.squares.add_u128((m * m * count) as u128, 2 * e);
+        true
     }
 
     /// Adds another sum's values.
@@ -506,6 +539,42 @@ mod tests {
         let mut s = ExactSum::default();
         values.iter().for_each(|v| s.push(*v));
         s
+    }
+
+    #[test]
+    fn repeated_values_give_the_state_of_their_block_push() {
+        // The same accumulator state, digit for digit, whatever came before.
+        let specials = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.75e-3,
+            123_456.789,
+            f64::MAX,
+            -f64::MIN_POSITIVE / 3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for v in specials {
+            for count in [2, 3, 256, 1 << 20] {
+                for before in [&[][..], &[7.0, -1e-7, 3e200][..]] {
+                    let (mut fast, mut block) = (of(before), of(before));
+                    assert!(fast.push_repeated(v, count));
+                    block.push_many(&vec![v; count]);
+                    assert_eq!(fast, block, "{v} x {count}");
+                    assert_eq!(fast.mean().to_bits(), block.mean().to_bits());
+                }
+            }
+            // Longer than a block's slots hold: refused, nothing added.
+            let mut refused = of(&[2.0]);
+            assert!(!refused.push_repeated(v, (1 << 20) + 1));
+            assert_eq!(refused, of(&[2.0]));
+        }
+        // And the mean and spread of a repeated value are the value and 0.
+        let mut s = ExactSum::default();
+        assert!(s.push_repeated(0.1, 1000));
+        assert_eq!((s.mean(), s.sd(), s.count()), (0.1, 0.0, 1000));
     }
 
     #[test]

@@ -180,25 +180,26 @@ pub(crate) struct Buckets {
 }
 
 impl Buckets {
+    /// Adds `count` to bucket `i`.
     #[inline]
-    fn add(&mut self, i: i32) {
+    fn add(&mut self, i: i32, count: u64) {
         // The common case: a bucket already in range.
         if let Some(c) = self
             .counts
             .get_mut(i.wrapping_sub(self.offset) as u32 as usize)
         {
-            *c += 1;
+            *c += count;
             return;
         }
-        self.add_outside(i);
+        self.add_outside(i, count);
     }
 
     /// Adds a count to a bucket outside the current range (or the first one).
     #[cold]
-    fn add_outside(&mut self, i: i32) {
+    fn add_outside(&mut self, i: i32, count: u64) {
         if self.counts.is_empty() {
             self.offset = i;
-            self.counts.push(1);
+            self.counts.push(count);
             return;
         }
         if i < self.offset {
@@ -210,7 +211,7 @@ impl Buckets {
         if at >= self.counts.len() {
             self.counts.resize(at + 1, 0);
         }
-        self.counts[at] += 1;
+        self.counts[at] += count;
     }
 
     /// Adds another set of counts.
@@ -340,6 +341,35 @@ impl Sketch {
     /// are split into blocks does not change the sketch (the exact sums are added per
     /// block, see `ExactSum::push_many`).
     pub fn push_many(&mut self, values: &[f64]) {
+        // A block of one repeated value (a figure no draw reaches that year: about two
+        // values in five of the default scenario's) is counted at once.
+        if let [first, rest @ ..] = values
+            && !rest.is_empty()
+            && rest.iter().all(|v| v.to_bits() == first.to_bits())
+            && self.sums.push_repeated(*first, values.len())
+        {
+            self.pushed += values.len();
+            let v = *first;
+            if v.is_nan() {
+                return;
+            }
+            if self.n == 0 {
+                (self.min, self.max) = (v, v);
+            } else {
+                self.min = total_min(self.min, v);
+                self.max = total_max(self.max, v);
+            }
+            self.n += values.len();
+            let count = values.len() as u64;
+            if v == 0.0 {
+                self.zeros += count;
+            } else if v > 0.0 {
+                self.positive.add(bucket_index_with(v, log_table()), count);
+            } else {
+                self.negative.add(bucket_index_with(-v, log_table()), count);
+            }
+            return;
+        }
         self.pushed += values.len();
         let table = log_table();
         // Counts and extremes in locals (the bucket vectors' growth would otherwise
@@ -362,9 +392,9 @@ impl Sketch {
             }
             let idx = bucket_index_with(v.abs(), table);
             if v > 0.0 {
-                self.positive.add(idx);
+                self.positive.add(idx, 1);
             } else {
-                self.negative.add(idx);
+                self.negative.add(idx, 1);
             }
         }
         (self.n, self.zeros, self.min, self.max) = (n, zeros, min, max);
@@ -553,6 +583,63 @@ mod tests {
             (many.positive.clone(), many.negative.clone())
         );
         assert_eq!(one.summary(), many.summary());
+    }
+
+    #[test]
+    fn blocks_of_one_repeated_value_give_the_sketch_of_single_pushes() {
+        // Constant blocks (counted at once) between mixed ones, of every kind of value.
+        let mut values = Vec::new();
+        for (k, v) in [
+            0.0,
+            -0.0,
+            4.25,
+            -1e-3,
+            f64::NAN,
+            7e300,
+            f64::INFINITY,
+            1e-310,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            values.extend(std::iter::repeat_n(v, 256));
+            values.extend((0..256).map(|i| (i * (k + 1)) as f64 / 9.0 - 3.0));
+        }
+        let mut one = Sketch::default();
+        values.iter().for_each(|v| one.push(*v));
+        let mut blocks = Sketch::default();
+        values.chunks(256).for_each(|c| blocks.push_many(c));
+        assert_eq!(
+            (
+                one.pushed,
+                one.n,
+                one.zeros,
+                one.min.to_bits(),
+                one.max.to_bits()
+            ),
+            (
+                blocks.pushed,
+                blocks.n,
+                blocks.zeros,
+                blocks.min.to_bits(),
+                blocks.max.to_bits()
+            )
+        );
+        assert_eq!(
+            (&one.positive, &one.negative),
+            (&blocks.positive, &blocks.negative)
+        );
+        let (a, b) = (one.summary(), blocks.summary());
+        assert_eq!(a.mean.to_bits(), b.mean.to_bits());
+        assert_eq!(a.sd.to_bits(), b.sd.to_bits());
+        assert_eq!(a.p.map(f64::to_bits), b.p.map(f64::to_bits));
+        // The first block alone: 256 zeros.
+        let mut zeros = Sketch::default();
+        zeros.push_many(&[0.0; 256]);
+        assert_eq!(
+            (zeros.n, zeros.zeros, zeros.summary().p[4]),
+            (256, 256, 0.0)
+        );
     }
 
     #[test]
