@@ -33,6 +33,7 @@ pub mod figures;
 pub mod folder_name;
 pub mod import;
 pub mod measures;
+pub mod memo;
 pub mod model;
 pub mod network;
 pub mod output;

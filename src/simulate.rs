@@ -11,6 +11,7 @@ use crate::cost::node_step;
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
+use crate::memo::AssignmentMemo;
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
 use crate::queues::QueueLayer;
@@ -35,6 +36,9 @@ pub struct Engine<'a> {
     /// With `record_missed_routes`: the flows the network check found missing a route,
     /// spelled out (`examples/missed_routes.rs`). `None` (the default): not recorded.
     missed: Option<Mutex<Vec<candidates::MissedRoute>>>,
+    /// Years solved before, per thread: a year whose inputs equal an earlier one's
+    /// takes its equilibrium (`memo`; the same bytes either way).
+    memo: AssignmentMemo,
 }
 
 #[derive(Default)]
@@ -53,6 +57,7 @@ impl<'a> Engine<'a> {
             registry: Mutex::new(Registry::default()),
             record_induced: true,
             missed: None,
+            memo: AssignmentMemo::default(),
         }
     }
 
@@ -262,7 +267,7 @@ impl<'a> Engine<'a> {
                             None => Some(done[0].route_flow_t.as_slice()),
                         };
                         let solve = |arcs: &ArcData, warm: Option<&[f64]>| {
-                            assign(
+                            self.memo.assign(
                                 &s.route_choice,
                                 arcs,
                                 routes,
