@@ -52,8 +52,12 @@ impl Default for RunOptions {
 }
 
 /// Replications handled per parallel chunk: bounds the memory held before folding (two
-/// chunks are in flight: one folded while the next is simulated).
-const CHUNK: u64 = 256;
+/// chunks are in flight: one folded while the next is simulated). 64 on measurement
+/// (docs/PERFORMANCE.md): a replication's figures of `tripp-opens` are about 260 KB,
+/// and chunks of 256 kept about 130 MB in flight, whose first touch cost 4-8% of the
+/// CPU in the kernel's page clearing; 64 holds a quarter and ran about 6% faster, 32
+/// slower again (more, shorter sketch pushes). Results do not depend on it.
+const CHUNK: u64 = 64;
 
 /// FNV-1a, a stable 64-bit hash of a draw's name.
 fn fnv1a(name: &str) -> u64 {
