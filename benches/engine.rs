@@ -117,6 +117,26 @@ fn fold_one_chunk_of_256(bencher: divan::Bencher) {
     });
 }
 
+/// Folding one chunk of 64 replications' figures into sketches (a long study's mode:
+/// every figure sketched from the first replication), after a first chunk has set up
+/// the sketches.
+#[divan::bench(sample_count = 20)]
+fn fold_one_chunk_of_64_sketched(bencher: divan::Bencher) {
+    let s = default_scenario();
+    let engine = Engine::new(&s);
+    let uniforms = |rep| runner::uniforms(&s, 1, rep);
+    let first: Vec<_> = (0..64).map(|rep| engine.run(Some(&uniforms(rep)))).collect();
+    let chunk: Vec<_> = (64..128).map(|rep| engine.run(Some(&uniforms(rep)))).collect();
+    let mut c = corridor_sim::results::Collector::for_study(&s, 0, 10_000);
+    c.add_chunk(&first);
+    bencher
+        .with_inputs(|| c.clone())
+        .bench_local_values(|mut c| {
+            c.add_chunk(&chunk);
+            c
+        });
+}
+
 /// Drawing one chart (tonnes by corridor with bands) as PNG, from 100 replications.
 #[divan::bench(sample_count = 10)]
 fn draw_one_chart_png(bencher: divan::Bencher) {

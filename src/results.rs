@@ -249,6 +249,7 @@ impl Columns {
 }
 
 /// Collects figures replication by replication (call `add` in replication order).
+#[derive(Debug, Clone)]
 pub struct Collector {
     pub(crate) n_years: usize,
     pub(crate) links: Columns,
