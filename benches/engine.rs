@@ -125,8 +125,12 @@ fn fold_one_chunk_of_64_sketched(bencher: divan::Bencher) {
     let s = default_scenario();
     let engine = Engine::new(&s);
     let uniforms = |rep| runner::uniforms(&s, 1, rep);
-    let first: Vec<_> = (0..64).map(|rep| engine.run(Some(&uniforms(rep)))).collect();
-    let chunk: Vec<_> = (64..128).map(|rep| engine.run(Some(&uniforms(rep)))).collect();
+    let first: Vec<_> = (0..64)
+        .map(|rep| engine.run(Some(&uniforms(rep))))
+        .collect();
+    let chunk: Vec<_> = (64..128)
+        .map(|rep| engine.run(Some(&uniforms(rep))))
+        .collect();
     let mut c = corridor_sim::results::Collector::for_study(&s, 0, 10_000);
     c.add_chunk(&first);
     bencher
