@@ -16,8 +16,8 @@
 //! Each thread keeps its own memo (no waiting on a lock; a thread that finds its slot
 //! taken solves without it). A key is remembered on its second sighting, so that inputs
 //! seen once cost a hash (about 1,500 words, well under a microsecond, against tens of
-//! microseconds for a solve) and no copy; each memo is bounded and starts afresh when
-//! full.
+//! microseconds for a solve) and no copy; each memo is bounded in words (32 MB a
+//! thread) and starts afresh when full.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -26,9 +26,11 @@ use crate::assignment::{ArcData, Assignment, RouteData, assign};
 use crate::model::RouteChoice;
 use crate::routes::Paths;
 
-/// Results kept per thread before the memo starts afresh (each about 15-25 KB on the
-/// default scenario).
-const MAX_ENTRIES: usize = 256;
+/// Words (8 bytes) of inputs and results a thread keeps before its memo starts afresh:
+/// 32 MB, about 1,600 entries of the default scenario (inputs about 1,500 words, the
+/// result about 900) and fewer of a larger network's, whose entries grow with its
+/// routes and arcs.
+const MAX_WORDS: usize = 1 << 22;
 /// Keys seen once, remembered as hashes, before that record starts afresh.
 const MAX_SEEN: usize = 8192;
 /// Memo slots: threads are spread over them by their pool index.
@@ -36,15 +38,24 @@ const SLOTS: usize = 16;
 
 /// The memo of one engine (see the module documentation). The route choice settings
 /// are the engine's and so not part of a key: one memo serves one engine.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AssignmentMemo {
     slots: [Mutex<Memo>; SLOTS],
+    max_words: usize,
+}
+
+impl Default for AssignmentMemo {
+    fn default() -> Self {
+        AssignmentMemo::with_budget(MAX_WORDS)
+    }
 }
 
 #[derive(Debug, Default)]
 struct Memo {
     seen: HashSet<u64>,
     entries: HashMap<u64, Entry>,
+    /// Words held by `entries` (`Entry::size`).
+    words: usize,
 }
 
 /// A remembered assignment with its inputs. The shared route arrays are held (so their
@@ -213,7 +224,29 @@ impl Sink for Comparer<'_> {
     }
 }
 
+impl Entry {
+    /// Words held: the inputs and the result's vectors.
+    fn size(&self) -> usize {
+        let o = &self.out;
+        self.words.len()
+            + o.route_flow_t.len()
+            + o.arc_flow_t.len()
+            + o.arc_time_h.len()
+            + o.route_cost_usd.len()
+            + o.route_time_h.len()
+            + o.unserved_t.len()
+    }
+}
+
 impl AssignmentMemo {
+    /// A memo whose threads each keep at most `max_words` words of entries.
+    pub fn with_budget(max_words: usize) -> Self {
+        AssignmentMemo {
+            slots: Default::default(),
+            max_words,
+        }
+    }
+
     /// `assign(rc, arcs, routes, demand_t, vot, warm)`, taken from the memo when an
     /// earlier call of this thread had exactly these inputs. `rc` must be the same for
     /// every call on one memo (the engine's route choice).
@@ -249,23 +282,34 @@ impl AssignmentMemo {
             return out;
         }
         if !memo.seen.insert(hash) {
-            if memo.entries.len() >= MAX_ENTRIES {
+            let entry = Entry {
+                start: routes.start.clone(),
+                paths: routes.paths.clone(),
+                ln_path_size: routes.ln_path_size.clone(),
+                words: inputs.words(),
+                out: out.clone(),
+            };
+            let size = entry.size();
+            if memo.words + size > self.max_words {
                 memo.entries.clear();
+                memo.words = 0;
             }
-            memo.entries.insert(
-                hash,
-                Entry {
-                    start: routes.start.clone(),
-                    paths: routes.paths.clone(),
-                    ln_path_size: routes.ln_path_size.clone(),
-                    words: inputs.words(),
-                    out: out.clone(),
-                },
-            );
+            if size <= self.max_words {
+                memo.words += size;
+                memo.entries.insert(hash, entry);
+            }
         } else if memo.seen.len() >= MAX_SEEN {
             memo.seen.clear();
         }
         out
+    }
+
+    /// Words held by all threads' entries (for tests).
+    pub fn words(&self) -> usize {
+        self.slots
+            .iter()
+            .map(|s| s.lock().map_or(0, |m| m.words))
+            .sum()
     }
 
     /// Results remembered by all threads (for tests).
@@ -416,6 +460,42 @@ mod tests {
         let got = memo.assign(&rc, &arcs, &copy, &demand, &vot, None);
         assert_eq!(got, fresh);
         assert_eq!(memo.len(), 1 + 10);
+    }
+
+    #[test]
+    fn a_memo_keeps_within_its_budget_and_still_answers_rightly() {
+        let rc = rc();
+        let (arcs, routes) = network();
+        let vot = vec![2.0, 3.0];
+        let demands: Vec<Vec<f64>> = (0..40).map(|k| vec![100.0 + k as f64, 90.0]).collect();
+        // One entry of this network: its inputs and its result.
+        let one = {
+            let memo = AssignmentMemo::default();
+            for _ in 0..2 {
+                memo.assign(&rc, &arcs, &routes, &demands[0], &vot, None);
+            }
+            memo.words()
+        };
+        assert!(one > 30, "{one}");
+        let memo = AssignmentMemo::with_budget(5 * one);
+        for round in 0..3 {
+            for d in &demands {
+                let got = memo.assign(&rc, &arcs, &routes, d, &vot, None);
+                assert_eq!(
+                    got,
+                    assign(&rc, &arcs, &routes, d, &vot, None),
+                    "round {round}"
+                );
+                assert!(memo.words() <= 5 * one && memo.len() <= 5);
+            }
+        }
+        assert!(!memo.is_empty());
+        // An entry larger than the whole budget is never kept.
+        let tiny = AssignmentMemo::with_budget(one - 1);
+        for _ in 0..3 {
+            tiny.assign(&rc, &arcs, &routes, &demands[0], &vot, None);
+        }
+        assert_eq!((tiny.len(), tiny.words()), (0, 0));
     }
 
     #[test]
