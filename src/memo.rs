@@ -225,6 +225,16 @@ impl Sink for Comparer<'_> {
 }
 
 impl Entry {
+    fn new(routes: &RouteData, words: Vec<u64>, out: Assignment) -> Entry {
+        Entry {
+            start: routes.start.clone(),
+            paths: routes.paths.clone(),
+            ln_path_size: routes.ln_path_size.clone(),
+            words,
+            out,
+        }
+    }
+
     /// Words held: the inputs and the result's vectors.
     fn size(&self) -> usize {
         let o = &self.out;
@@ -282,13 +292,7 @@ impl AssignmentMemo {
             return out;
         }
         if !memo.seen.insert(hash) {
-            let entry = Entry {
-                start: routes.start.clone(),
-                paths: routes.paths.clone(),
-                ln_path_size: routes.ln_path_size.clone(),
-                words: inputs.words(),
-                out: out.clone(),
-            };
+            let entry = Entry::new(routes, inputs.words(), out.clone());
             let size = entry.size();
             if memo.words + size > self.max_words {
                 memo.entries.clear();
@@ -373,6 +377,16 @@ mod tests {
 
     type Case = (ArcData, RouteData, Vec<f64>, Vec<f64>, Option<Vec<f64>>);
 
+    fn inputs(c: &Case) -> Inputs<'_> {
+        Inputs {
+            arcs: &c.0,
+            routes: &c.1,
+            demand_t: &c.2,
+            vot: &c.3,
+            warm: c.4.as_deref(),
+        }
+    }
+
     #[test]
     fn a_remembered_result_is_the_solve_and_any_changed_input_is_solved_afresh() {
         let rc = rc();
@@ -392,16 +406,7 @@ mod tests {
         // (a wrong hit would show).
         let ulp = |x: f64| f64::from_bits(x.to_bits() + 1);
         let bump = |x: f64| x * (1.0 + 1e-6);
-        let words = |c: &Case| {
-            Inputs {
-                arcs: &c.0,
-                routes: &c.1,
-                demand_t: &c.2,
-                vot: &c.3,
-                warm: c.4.as_deref(),
-            }
-            .words()
-        };
+        let words = |c: &Case| inputs(c).words();
         let base: Case = (
             arcs.clone(),
             routes.clone(),
@@ -425,23 +430,8 @@ mod tests {
             }
             c
         };
-        let entry = Entry {
-            start: routes.start.clone(),
-            paths: routes.paths.clone(),
-            ln_path_size: routes.ln_path_size.clone(),
-            words: words(&base),
-            out: fresh.clone(),
-        };
-        let matches = |c: &Case| {
-            Inputs {
-                arcs: &c.0,
-                routes: &c.1,
-                demand_t: &c.2,
-                vot: &c.3,
-                warm: c.4.as_deref(),
-            }
-            .matches(&entry)
-        };
+        let entry = Entry::new(&routes, words(&base), fresh.clone());
+        let matches = |c: &Case| inputs(c).matches(&entry);
         assert!(matches(&base));
         for k in 0..10 {
             assert_ne!(words(&changed(k, &ulp)), words(&base), "case {k}");
