@@ -125,8 +125,8 @@ pub fn arrivals(rng: &mut ChaCha8Rng, lambda: f64, dispersion: f64) -> f64 {
 pub fn two_uniforms(word: u64) -> [f64; 2] {
     const SCALE: f64 = 1.0 / 4_294_967_296.0;
     [
-        ((word >> 32) as f64 + 0.5) * SCALE,
-        ((word & 0xFFFF_FFFF) as f64 + 0.5) * SCALE,
+        (f64::from((word >> 32) as u32) + 0.5) * SCALE,
+        (f64::from(word as u32) + 0.5) * SCALE,
     ]
 }
 

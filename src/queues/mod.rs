@@ -31,7 +31,7 @@ use rand::{Rng, RngExt, SeedableRng};
 
 use crate::assignment::{ArcData, Assignment};
 use crate::figures::{QUEUE_DAYS, QUEUE_METRICS, QUEUE_TRACE_FIGURES};
-use crate::model::{QueueAt, Scenario};
+use crate::model::{QueueAt, Scenario, ServicePattern};
 use crate::network::Arcs;
 use day::{ServerState, step};
 
@@ -46,23 +46,6 @@ pub const TOLERANCE_REL: f64 = 0.10;
 
 const DAYS: usize = QUEUE_DAYS;
 const N_METRICS: usize = QUEUE_METRICS.len();
-
-/// Month (0-11) of each day of a 365-day year.
-fn month_of_day() -> &'static [u8; DAYS] {
-    static M: std::sync::OnceLock<[u8; DAYS]> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        const LEN: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        let mut out = [0u8; DAYS];
-        let mut d = 0;
-        for (m, len) in LEN.iter().enumerate() {
-            for _ in 0..*len {
-                out[d] = m as u8;
-                d += 1;
-            }
-        }
-        out
-    })
-}
 
 /// FNV-1a, as the runner hashes its draw names.
 fn fnv1a(name: &str) -> u64 {
@@ -143,11 +126,18 @@ pub struct QueueLayer<'a> {
     /// Per point and day: the queue at the end of the day (units), for the daily
     /// trace of `Scenario::queue_trace_year`.
     day_queue: Vec<f64>,
-    /// Per point and day: the year's two uniforms (rate, count) and the count's normal
-    /// quantile, drawn once a year and replayed by every round of the fixed point.
-    draws: Vec<[f64; 3]>,
-    /// Per point: whether this year's quantiles (`draws[..][2]`) are taken.
+    /// Per point and day: the year's word (two uniforms, rate and count:
+    /// `draw::two_uniforms`) and the count's normal quantile, drawn once a year and
+    /// replayed by every round of the fixed point.
+    draw_words: Vec<u64>,
+    draw_z: Vec<f64>,
+    /// The days' waits as keys in `f64::total_cmp`'s order, for their 95th percentile.
+    wait_keys: Vec<i64>,
+    /// Per point: whether this year's quantiles (`draw_z`) are taken.
     quantiles_ready: Vec<bool>,
+    /// Per point and day: the units arriving and (vessel service) the units served.
+    arrivals: Vec<f64>,
+    served: Vec<f64>,
     /// The points the day loop runs this round (the others stay empty).
     active: Vec<usize>,
     /// Per point and month: the day's mean, and the normal terms of its counts.
@@ -246,7 +236,11 @@ impl<'a> QueueLayer<'a> {
             factor: vec![1.0; n * DAYS],
             day_wait: vec![0.0; n * DAYS],
             day_queue: vec![0.0; n * DAYS],
-            draws: vec![[0.5, 0.5, 0.0]; n * DAYS],
+            draw_words: vec![0; n * DAYS],
+            draw_z: vec![0.0; n * DAYS],
+            wait_keys: vec![0; DAYS],
+            arrivals: vec![0.0; n * DAYS],
+            served: vec![0.0; n * DAYS],
             quantiles_ready: vec![true; n],
             active: Vec::with_capacity(n),
             months: vec![[0.0; 3]; n * 12],
@@ -295,10 +289,8 @@ impl<'a> QueueLayer<'a> {
         if let Some(rngs) = self.rngs.as_mut() {
             for (p, r) in rngs.iter_mut().enumerate() {
                 r.set_word_pos(year_block(year));
-                let days = &mut self.draws[p * DAYS..(p + 1) * DAYS];
-                for d in days.iter_mut() {
-                    let [u_rate, u_count] = draw::two_uniforms(r.next_u64());
-                    *d = [u_rate, u_count, f64::NAN];
+                for w in &mut self.draw_words[p * DAYS..(p + 1) * DAYS] {
+                    *w = r.next_u64();
                 }
             }
             // The counts' normal quantiles are taken when a round first needs them
@@ -415,8 +407,8 @@ impl<'a> QueueLayer<'a> {
     }
 
     /// The day loop of one year from the carried state into `scratch`, filling
-    /// `figures`. Points two at a time, one pass over the days for each pair; no
-    /// allocation.
+    /// `figures`: three passes over each point's days (arrivals, service, figures),
+    /// on dense per-day arrays; no allocation.
     fn run_days(&mut self) {
         let n = self.plans.len();
         self.scratch.copy_from_slice(&self.carry);
@@ -440,8 +432,10 @@ impl<'a> QueueLayer<'a> {
                         .iter()
                         .any(|m| m[0] >= draw::NORMAL_FROM);
                 if needs && !self.quantiles_ready[p] {
-                    for d in &mut self.draws[p * DAYS..(p + 1) * DAYS] {
-                        d[2] = table.quantile(d[1]);
+                    let days = p * DAYS..(p + 1) * DAYS;
+                    let words = &self.draw_words[days.clone()];
+                    for (z, &w) in self.draw_z[days].iter_mut().zip(words) {
+                        *z = table.quantile(draw::two_uniforms(w)[1]);
                     }
                     self.quantiles_ready[p] = true;
                 }
@@ -471,17 +465,23 @@ impl<'a> QueueLayer<'a> {
                 self.active.push(p);
             }
         }
-        // Points are independent within a day: each runs its year in one loop over dense
-        // per-day arrays with its state and sums in locals, two points to a loop so that
-        // their day-to-day dependency chains overlap (each point's arithmetic is the
-        // same as alone). No allocation.
-        let months = month_of_day();
+        // Points are independent within a day, and within a point only the queue
+        // itself runs from day to day. So each point's year runs in three passes over
+        // dense per-day arrays (no allocation): its arrivals (no dependency between
+        // days), the service chain (Lindley's recursion alone, two steady points to a
+        // loop so that their chains overlap; vessels with their departures), and the
+        // figures (sums, the largest queue, clearances) from the stored days. Every
+        // figure takes the same operations in the same day order as one fused loop.
         let QueueLayer {
             s,
             plans,
+            carry,
             months: terms,
-            draws,
+            draw_words,
+            draw_z,
             factor,
+            arrivals,
+            served,
             day_wait,
             day_queue,
             scratch,
@@ -489,47 +489,65 @@ impl<'a> QueueLayer<'a> {
             active,
             ..
         } = self;
-        // Each lane takes its point's days from what is left of the per-day arrays
-        // (points in increasing order, skipped ones passed over).
-        let mut day_wait = day_wait.as_mut_slice();
-        let mut day_queue = day_queue.as_mut_slice();
-        let mut next = 0;
-        let mut lane = |p: usize, c: Carry| {
+        let days = |p: usize| p * DAYS..(p + 1) * DAYS;
+        for &p in active.iter() {
             let q = &s.queues[p];
-            let skip = (p - next) * DAYS;
-            let (w, rest_w) = std::mem::take(&mut day_wait)[skip..].split_at_mut(DAYS);
-            let (dq, rest_q) = std::mem::take(&mut day_queue)[skip..].split_at_mut(DAYS);
-            (day_wait, day_queue, next) = (rest_w, rest_q, p + 1);
-            Lane {
-                cap: plans[p].capacity_units_per_day,
-                threshold: plans[p].threshold_units,
-                pattern: q.pattern,
-                dispersion: q.dispersion,
-                stochastic: random && q.dispersion > 0.0,
-                months: &terms[p * 12..(p + 1) * 12],
-                draws: &draws[p * DAYS..(p + 1) * DAYS],
-                factors: &factor[p * DAYS..(p + 1) * DAYS],
-                day_wait: w,
-                day_queue: dq,
-                c,
-                f: [0.0; N_METRICS],
-            }
-        };
-        for pair in active.chunks(2) {
-            let (first, second) = (pair[0], pair.get(1).copied());
-            let mut a = lane(first, scratch[first]);
-            let mut b = second.map(|p| lane(p, scratch[p]));
-            for (day, m) in months.iter().enumerate() {
-                let m = *m as usize;
-                a.day(day, m);
-                if let Some(b) = b.as_mut() {
-                    b.day(day, m);
+            arrivals_pass(
+                &mut arrivals[days(p)],
+                &terms[p * 12..(p + 1) * 12],
+                random && q.dispersion > 0.0,
+                q.dispersion,
+                (&draw_words[days(p)], &draw_z[days(p)]),
+            );
+        }
+        // The service chains: steady points four to a loop, vessel points two to a
+        // loop, so that their day-to-day chains overlap.
+        let (mut steady, mut vessels) = ([0usize; 4], [0usize; 2]);
+        let (mut ns, mut nv) = (0, 0);
+        let io = (plans.as_slice(), arrivals.as_slice(), factor.as_slice());
+        for &p in active.iter() {
+            if s.queues[p].pattern == ServicePattern::Steady {
+                steady[ns] = p;
+                ns += 1;
+                if ns == steady.len() {
+                    steady_chains(steady, io, scratch, day_queue);
+                    ns = 0;
+                }
+            } else {
+                vessels[nv] = p;
+                nv += 1;
+                if nv == vessels.len() {
+                    let out = (&mut day_queue[..], &mut served[..], &mut day_wait[..]);
+                    vessel_chains(vessels, s, io, scratch, out);
+                    nv = 0;
                 }
             }
-            (scratch[first], figures[first]) = (a.c, a.f);
-            if let (Some(p), Some(b)) = (second, b) {
-                (scratch[p], figures[p]) = (b.c, b.f);
-            }
+        }
+        match steady[..ns] {
+            [a, b, c] => steady_chains([a, b, c], io, scratch, day_queue),
+            [a, b] => steady_chains([a, b], io, scratch, day_queue),
+            [a] => steady_chains([a], io, scratch, day_queue),
+            _ => {}
+        }
+        if nv == 1 {
+            let out = (&mut day_queue[..], &mut served[..], &mut day_wait[..]);
+            vessel_chains([vessels[0]], s, io, scratch, out);
+        }
+        for &p in active.iter() {
+            figures[p] = figures_pass(
+                &mut scratch[p],
+                carry[p].server.queue_units,
+                FiguresIn {
+                    steady: s.queues[p].pattern == ServicePattern::Steady,
+                    cap: plans[p].capacity_units_per_day,
+                    threshold: plans[p].threshold_units,
+                    arrivals: &arrivals[days(p)],
+                    factors: &factor[days(p)],
+                    served: &served[days(p)],
+                    day_queue: &day_queue[days(p)],
+                },
+                &mut day_wait[days(p)],
+            );
         }
         for p in 0..n {
             let f = &self.figures[p];
@@ -577,16 +595,26 @@ impl<'a> QueueLayer<'a> {
             let arrived = f[0];
             let area = f[5];
             let lam_mean = self.lambda[p];
+            // Each day's wait: its queue area over the month's mean arrivals (a month
+            // at a time, one divisor a loop).
             let waits = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
-            let months = month_of_day();
-            let mp = &self.months[p * 12..(p + 1) * 12];
-            for (day, w) in waits.iter_mut().enumerate() {
-                let lam = mp[months[day] as usize][0];
-                *w = if lam > 0.0 { *w / lam } else { 0.0 };
+            for (m, month) in self.months[p * 12..(p + 1) * 12].iter().enumerate() {
+                let days = &mut waits[MONTH_STARTS[m]..MONTH_STARTS[m + 1]];
+                let lam = month[0];
+                if lam > 0.0 {
+                    days.iter_mut().for_each(|w| *w /= lam);
+                } else {
+                    days.fill(0.0);
+                }
+            }
+            // The 95th percentile: selected on integer keys in `f64::total_cmp`'s
+            // order (the same element, one integer comparison each).
+            for (k, w) in self.wait_keys.iter_mut().zip(waits.iter()) {
+                *k = total_order_key(*w);
             }
             let at = (0.95 * (DAYS - 1) as f64).round() as usize;
-            let (_, p95, _) = waits.select_nth_unstable_by(at, f64::total_cmp);
-            let p95 = *p95;
+            let (_, p95, _) = self.wait_keys.select_nth_unstable(at);
+            let p95 = from_total_order_key(*p95);
             let slot = [f[11], f[13]];
             let end_units = self.scratch[p].server.queue_units;
             let out = [
@@ -618,60 +646,155 @@ impl<'a> QueueLayer<'a> {
     }
 }
 
-/// One queue point's year in the day loop: its inputs, its per-day outputs, its state
-/// and its sums (`QueueLayer::run_days`).
-struct Lane<'a> {
-    cap: f64,
-    threshold: f64,
-    pattern: crate::model::ServicePattern,
-    dispersion: f64,
-    stochastic: bool,
-    months: &'a [[f64; 3]],
-    draws: &'a [[f64; 3]],
-    factors: &'a [f64],
-    day_wait: &'a mut [f64],
-    day_queue: &'a mut [f64],
-    c: Carry,
-    f: [f64; N_METRICS],
+/// `x` as an integer whose order is `f64::total_cmp`'s (the transform that function
+/// applies: negative numbers' bits other than the sign flipped).
+#[inline]
+fn total_order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
-impl Lane<'_> {
-    /// Day `day` (of month `m`): arrivals, service, the day's figures.
-    #[inline(always)]
-    fn day(&mut self, day: usize, m: usize) {
-        let (cap, f, c) = (self.cap, &mut self.f, &mut self.c);
-        let [lam, sd, skew6] = self.months[m];
-        let a = if !self.stochastic {
-            lam
-        } else {
-            let [u_rate, u_count, z] = self.draws[day];
-            if lam >= draw::NORMAL_FROM {
-                draw::normal_count(lam, sd, skew6, z)
-            } else {
-                draw::arrivals_from_uniforms(lam, self.dispersion, u_rate, u_count)
+/// The number of a `total_order_key` (the transform is its own inverse).
+#[inline]
+fn from_total_order_key(key: i64) -> f64 {
+    f64::from_bits(total_order_key(f64::from_bits(key as u64)) as u64)
+}
+
+/// First days of the months of a 365-day year, and the year's end.
+const MONTH_STARTS: [usize; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+/// Pass one of a point's year: the units arriving each day, month by month (the
+/// month's mean and normal terms, `months`), from the year's draws per day (rate and
+/// count uniforms, the count's normal quantile); the mean itself without randomness.
+fn arrivals_pass(
+    out: &mut [f64],
+    months: &[[f64; 3]],
+    stochastic: bool,
+    dispersion: f64,
+    (words, z): (&[u64], &[f64]),
+) {
+    for (m, &[lam, sd, skew6]) in months.iter().enumerate() {
+        let r = MONTH_STARTS[m]..MONTH_STARTS[m + 1];
+        let out = &mut out[r.clone()];
+        if !stochastic {
+            out.fill(lam);
+        } else if lam >= draw::NORMAL_FROM {
+            for (o, &z) in out.iter_mut().zip(&z[r]) {
+                *o = draw::normal_count(lam, sd, skew6, z);
             }
-        };
-        let factor = self.factors[day];
-        let q_start = c.server.queue_units;
-        let out = step(&mut c.server, self.pattern, a, cap * factor);
-        let q_end = c.server.queue_units;
-        self.day_queue[day] = q_end;
-        f[0] += a;
-        f[1] += out.served_units;
-        f[5] += out.area_unit_days;
-        f[8] = f[8].max(q_end);
-        if q_end > self.threshold {
-            f[9] += 1.0;
+        } else {
+            for (o, &w) in out.iter_mut().zip(&words[r]) {
+                let [u_rate, u_count] = draw::two_uniforms(w);
+                *o = draw::arrivals_from_uniforms(lam, dispersion, u_rate, u_count);
+            }
         }
-        // The day's queue area; turned into its wait (area / the day's mean
-        // arrivals) for the accepted round only (`finish_figures`).
-        self.day_wait[day] = out.area_unit_days;
-        // Clearance after a disruption: back to the queue before it, or below a
-        // tenth of a day's capacity.
+    }
+}
+
+/// What the service chains read: the points' plans, and per point and day the units
+/// arriving and the capacity factor.
+type ChainIn<'a> = (&'a [Plan], &'a [f64], &'a [f64]);
+
+/// Pass two for `N` steady points at once: Lindley's recursion day by day
+/// (`day::step`), the queue at the end of each day into `day_queue`. The points'
+/// chains are independent, so one loop overlaps them.
+fn steady_chains<const N: usize>(
+    ps: [usize; N],
+    (plans, arrivals, factor): ChainIn<'_>,
+    carry: &mut [Carry],
+    day_queue: &mut [f64],
+) {
+    let caps = ps.map(|p| plans[p].capacity_units_per_day);
+    let mut st = ps.map(|p| carry[p].server);
+    for d in 0..DAYS {
+        for l in 0..N {
+            let i = ps[l] * DAYS + d;
+            step(
+                &mut st[l],
+                ServicePattern::Steady,
+                arrivals[i],
+                caps[l] * factor[i],
+            );
+            day_queue[i] = st[l].queue_units;
+        }
+    }
+    for (p, st) in ps.into_iter().zip(st) {
+        carry[p].server = st;
+    }
+}
+
+/// Pass two for `N` points of vessel service at once (`day::step`): per day the
+/// queue at its end, the units served and the queue area.
+fn vessel_chains<const N: usize>(
+    ps: [usize; N],
+    s: &Scenario,
+    (plans, arrivals, factor): ChainIn<'_>,
+    carry: &mut [Carry],
+    (day_queue, served, day_wait): (&mut [f64], &mut [f64], &mut [f64]),
+) {
+    let caps = ps.map(|p| plans[p].capacity_units_per_day);
+    let patterns = ps.map(|p| s.queues[p].pattern);
+    let mut st = ps.map(|p| carry[p].server);
+    for d in 0..DAYS {
+        for l in 0..N {
+            let i = ps[l] * DAYS + d;
+            let out = step(&mut st[l], patterns[l], arrivals[i], caps[l] * factor[i]);
+            (day_queue[i], served[i], day_wait[i]) =
+                (st[l].queue_units, out.served_units, out.area_unit_days);
+        }
+    }
+    for (p, st) in ps.into_iter().zip(st) {
+        carry[p].server = st;
+    }
+}
+
+/// What the figures pass reads of one point's year.
+struct FiguresIn<'a> {
+    steady: bool,
+    cap: f64,
+    threshold: f64,
+    arrivals: &'a [f64],
+    factors: &'a [f64],
+    /// Units served each day (vessel service; steady service recomputes them).
+    served: &'a [f64],
+    day_queue: &'a [f64],
+}
+
+/// Pass three of a point's year: its sums and counts (`QUEUE_METRICS` slots before
+/// `finish_figures`) from the stored days, and each day's queue area in `day_wait`
+/// (steady service; vessel service stored it with its chain). The clearance after a
+/// disruption: back to the queue before it, or below a tenth of a day's capacity.
+/// `c` carries the phase; `q_start` is the queue when the year began.
+fn figures_pass(
+    c: &mut Carry,
+    q_start: f64,
+    inp: FiguresIn<'_>,
+    day_wait: &mut [f64],
+) -> [f64; N_METRICS] {
+    let (cap, threshold) = (inp.cap, inp.threshold);
+    let mut f = [0.0; N_METRICS];
+    let mut q0 = q_start;
+    for (d, wait) in day_wait[..DAYS].iter_mut().enumerate() {
+        let (a, factor, q1) = (inp.arrivals[d], inp.factors[d], inp.day_queue[d]);
+        let (served, area) = if inp.steady {
+            // As `day::step`: the same operations on the same numbers.
+            let served = (q0 + a).min((cap * factor).max(0.0));
+            let area = 0.5 * (q0 + q1);
+            *wait = area;
+            (served, area)
+        } else {
+            (inp.served[d], *wait)
+        };
+        f[0] += a;
+        f[1] += served;
+        f[5] += area;
+        f[8] = f[8].max(q1);
+        // A count: adding 0 leaves it as it is.
+        f[9] += f64::from(u8::from(q1 > threshold));
         if factor < 1.0 {
             f[10] += 1.0 - factor;
             if c.phase == Phase::Idle {
-                c.target_units = q_start.max(0.1 * cap);
+                c.target_units = q0.max(0.1 * cap);
             }
             c.phase = Phase::Disrupted;
         } else if c.phase != Phase::Idle {
@@ -680,12 +803,14 @@ impl Lane<'_> {
                 c.clearing_days = 0.0;
             }
             c.clearing_days += 1.0;
-            if q_end <= c.target_units {
+            if q1 <= c.target_units {
                 c.phase = Phase::Idle;
                 // Summed in slot 11, counted in slot 13 until the year ends.
                 f[11] += c.clearing_days;
                 f[13] += 1.0;
             }
         }
+        q0 = q1;
     }
+    f
 }
