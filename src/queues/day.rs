@@ -56,56 +56,63 @@ pub fn step(st: &mut ServerState, pattern: ServicePattern, arrivals: f64, capaci
         ServicePattern::WhenFull {
             vessel_units: k,
             max_headway_days,
-        } => {
-            let rate = capacity.max(0.0) / k;
-            st.vessel_credit = (st.vessel_credit + rate).min(rate.max(1.0));
-            // Full loads already waiting leave at the start of the day.
-            let mut q0 = st.queue_units;
-            // (Below one load none can leave: no division on the day-to-day chain.)
-            let d0 = if q0 < k {
-                0.0
-            } else {
-                floor_pos(q0 / k).min(floor_pos(st.vessel_credit))
-            };
-            q0 -= d0 * k;
-            st.vessel_credit -= d0;
-            // Then a vessel leaves each time the queue reaches k, while vessels last:
-            // departure m at the (m k - q0)-th arrival of the day.
-            let n = arrivals;
-            let r = floor_pos(st.vessel_credit);
-            let m = if q0 < k {
-                r.min(floor_pos((q0 + n) / k))
-            } else {
-                0.0
-            };
-            let sum_l = (n + 1.0) * q0 + 0.5 * n * (n + 1.0)
-                - k * (m * (n + 1.0) - 0.5 * k * m * (m + 1.0) + m * q0);
-            let area = sum_l / (n + 1.0);
-            let mut q1 = q0 + n - m * k;
-            st.vessel_credit -= m;
-            let mut served = (d0 + m) * k;
-            if d0 + m > 0.0 {
-                st.days_since_departure = 0.0;
-            } else {
-                st.days_since_departure += 1.0;
-                // Longest headway reached: a vessel leaves with what is aboard.
-                if st.days_since_departure >= max_headway_days
-                    && q1 > 0.0
-                    && st.vessel_credit >= 1.0
-                {
-                    let load = q1.min(k);
-                    q1 -= load;
-                    served += load;
-                    st.vessel_credit -= 1.0;
-                    st.days_since_departure = 0.0;
-                }
-            }
-            st.queue_units = q1;
-            Day {
-                served_units: served,
-                area_unit_days: area,
-            }
+        } => when_full(st, k, max_headway_days, arrivals, capacity.max(0.0) / k),
+    }
+}
+
+/// One day of vessels of `k` units leaving when full (or after `max_headway_days`),
+/// `rate` vessels a day (the day's capacity over `k`, as `step` computes it).
+#[inline]
+pub fn when_full(
+    st: &mut ServerState,
+    k: f64,
+    max_headway_days: f64,
+    arrivals: f64,
+    rate: f64,
+) -> Day {
+    st.vessel_credit = (st.vessel_credit + rate).min(rate.max(1.0));
+    // Full loads already waiting leave at the start of the day.
+    let mut q0 = st.queue_units;
+    // (Below one load none can leave: no division on the day-to-day chain.)
+    let d0 = if q0 < k {
+        0.0
+    } else {
+        floor_pos(q0 / k).min(floor_pos(st.vessel_credit))
+    };
+    q0 -= d0 * k;
+    st.vessel_credit -= d0;
+    // Then a vessel leaves each time the queue reaches k, while vessels last:
+    // departure m at the (m k - q0)-th arrival of the day.
+    let n = arrivals;
+    let r = floor_pos(st.vessel_credit);
+    let m = if q0 < k {
+        r.min(floor_pos((q0 + n) / k))
+    } else {
+        0.0
+    };
+    let sum_l = (n + 1.0) * q0 + 0.5 * n * (n + 1.0)
+        - k * (m * (n + 1.0) - 0.5 * k * m * (m + 1.0) + m * q0);
+    let area = sum_l / (n + 1.0);
+    let mut q1 = q0 + n - m * k;
+    st.vessel_credit -= m;
+    let mut served = (d0 + m) * k;
+    if d0 + m > 0.0 {
+        st.days_since_departure = 0.0;
+    } else {
+        st.days_since_departure += 1.0;
+        // Longest headway reached: a vessel leaves with what is aboard.
+        if st.days_since_departure >= max_headway_days && q1 > 0.0 && st.vessel_credit >= 1.0 {
+            let load = q1.min(k);
+            q1 -= load;
+            served += load;
+            st.vessel_credit -= 1.0;
+            st.days_since_departure = 0.0;
         }
+    }
+    st.queue_units = q1;
+    Day {
+        served_units: served,
+        area_unit_days: area,
     }
 }
 

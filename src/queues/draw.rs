@@ -142,7 +142,7 @@ const Q_TAIL_CELLS: usize = 50;
 /// = z / phi(z)^2), far below a count's unit; monotone in u (linear between exact,
 /// increasing nodes). About a third of the formula's cost: no division.
 pub struct QuantileTable {
-    z: Vec<f64>,
+    z: Box<[f64; Q_CELLS + 1]>,
 }
 
 impl QuantileTable {
@@ -150,15 +150,13 @@ impl QuantileTable {
     pub fn get() -> &'static QuantileTable {
         static T: std::sync::OnceLock<QuantileTable> = std::sync::OnceLock::new();
         T.get_or_init(|| QuantileTable {
-            z: (0..=Q_CELLS)
-                .map(|i| {
-                    if (Q_TAIL_CELLS..=Q_CELLS - Q_TAIL_CELLS).contains(&i) {
-                        crate::distributions::normal_quantile(i as f64 / Q_CELLS as f64)
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect(),
+            z: Box::new(std::array::from_fn(|i| {
+                if (Q_TAIL_CELLS..=Q_CELLS - Q_TAIL_CELLS).contains(&i) {
+                    crate::distributions::normal_quantile(i as f64 / Q_CELLS as f64)
+                } else {
+                    f64::NAN
+                }
+            })),
         })
     }
 
@@ -173,6 +171,37 @@ impl QuantileTable {
             lo + (t - i as f64) * (hi - lo)
         } else {
             crate::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
+        }
+    }
+}
+
+impl QuantileTable {
+    /// The normal quantiles of the count uniforms of `words` (the low halves,
+    /// `two_uniforms(w)[1]`) into `z`: the same numbers as `quantile`, in two loops
+    /// without a branch per word: the table for every word from its bits (the cell is
+    /// the top 11 bits of the half, the position in it the other 21: both exact), then
+    /// the formula for the words in the tails.
+    pub fn from_words(&self, words: &[u64], z: &mut [f64]) {
+        const CELL_BITS: u32 = 21;
+        const FRACTION: f64 = 1.0 / (1u64 << CELL_BITS) as f64;
+        let mut tails = false;
+        for (z, &w) in z.iter_mut().zip(words) {
+            let k = w as u32;
+            let i = (k >> CELL_BITS) as usize;
+            // Tail cells hold NaN: the result is replaced below.
+            let (lo, hi) = (self.z[i], self.z[i + 1]);
+            let t = (f64::from(k & ((1 << CELL_BITS) - 1)) + 0.5) * FRACTION;
+            *z = lo + t * (hi - lo);
+            tails |= !(Q_TAIL_CELLS..Q_CELLS - Q_TAIL_CELLS).contains(&i);
+        }
+        if tails {
+            for (z, &w) in z.iter_mut().zip(words) {
+                let i = (w as u32 >> CELL_BITS) as usize;
+                if !(Q_TAIL_CELLS..Q_CELLS - Q_TAIL_CELLS).contains(&i) {
+                    let u = two_uniforms(w)[1];
+                    *z = crate::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12));
+                }
+            }
         }
     }
 }
@@ -333,6 +362,39 @@ mod tests {
         for u in [0.25, 0.5, 1000.0 / 2048.0, 1e-9, 0.01, 0.99, 1.0 - 1e-9] {
             assert_eq!(t.quantile(u), crate::distributions::normal_quantile(u));
         }
+    }
+
+    #[test]
+    fn quantiles_from_words_are_those_of_their_uniforms() {
+        // Bit for bit as `quantile` of the word's count uniform: random words, the
+        // cells' edges, both tails and the extremes.
+        let t = QuantileTable::get();
+        let mut rng = ChaCha8Rng::seed_from_u64(23);
+        let mut words: Vec<u64> = (0..20_000).map(|_| rand::Rng::next_u64(&mut rng)).collect();
+        for cell in [0u64, 1, 49, 50, 51, 1023, 1024, 1997, 1998, 2047] {
+            for offset in [0u64, 1, (1 << 21) - 1] {
+                words.push((rng.random::<u32>() as u64) << 32 | (cell << 21) + offset);
+            }
+        }
+        words.extend([0, u64::MAX, u32::MAX as u64]);
+        let mut z = vec![0.0; words.len()];
+        t.from_words(&words, &mut z);
+        for (&w, &z) in words.iter().zip(&z) {
+            assert_eq!(
+                z.to_bits(),
+                t.quantile(two_uniforms(w)[1]).to_bits(),
+                "{w:#x}"
+            );
+        }
+        // Without a word in the tails, the table alone.
+        let central: Vec<u64> = words
+            .iter()
+            .copied()
+            .filter(|&w| (50..1998).contains(&((w as u32) >> 21)))
+            .collect();
+        let mut zc = vec![0.0; central.len()];
+        t.from_words(&central, &mut zc);
+        assert!(zc.iter().all(|z| z.is_finite()));
     }
 
     #[test]

@@ -433,10 +433,7 @@ impl<'a> QueueLayer<'a> {
                         .any(|m| m[0] >= draw::NORMAL_FROM);
                 if needs && !self.quantiles_ready[p] {
                     let days = p * DAYS..(p + 1) * DAYS;
-                    let words = &self.draw_words[days.clone()];
-                    for (z, &w) in self.draw_z[days].iter_mut().zip(words) {
-                        *z = table.quantile(draw::two_uniforms(w)[1]);
-                    }
+                    table.from_words(&self.draw_words[days.clone()], &mut self.draw_z[days]);
                     self.quantiles_ready[p] = true;
                 }
             }
@@ -607,14 +604,7 @@ impl<'a> QueueLayer<'a> {
                     days.fill(0.0);
                 }
             }
-            // The 95th percentile: selected on integer keys in `f64::total_cmp`'s
-            // order (the same element, one integer comparison each).
-            for (k, w) in self.wait_keys.iter_mut().zip(waits.iter()) {
-                *k = total_order_key(*w);
-            }
-            let at = (0.95 * (DAYS - 1) as f64).round() as usize;
-            let (_, p95, _) = self.wait_keys.select_nth_unstable(at);
-            let p95 = from_total_order_key(*p95);
+            let p95 = percentile_95(waits, &mut self.wait_keys);
             let slot = [f[11], f[13]];
             let end_units = self.scratch[p].server.queue_units;
             let out = [
@@ -644,6 +634,34 @@ impl<'a> QueueLayer<'a> {
             *f = out;
         }
     }
+}
+
+/// The element of `waits` (365 days) at rank `round(0.95 x 364)` in `f64::total_cmp`'s
+/// order, as `select_nth_unstable_by(_, f64::total_cmp)` finds it, selected on integer
+/// keys (`keys`: scratch of the same length). Days without a queue wait +0 and sort
+/// below every positive wait, so when no wait is negative only the positive ones are
+/// searched, and none when fewer of them than the ranks above the 95th percentile.
+fn percentile_95(waits: &[f64], keys: &mut [i64]) -> f64 {
+    let at = (0.95 * (waits.len() - 1) as f64).round() as usize;
+    let above = waits.len() - at;
+    let (mut positive, mut negative) = (0, false);
+    for &w in waits {
+        let k = total_order_key(w);
+        keys[positive] = k;
+        positive += usize::from(k > 0);
+        negative |= k < 0;
+    }
+    let key = if negative {
+        for (k, &w) in keys.iter_mut().zip(waits) {
+            *k = total_order_key(w);
+        }
+        *keys[..waits.len()].select_nth_unstable(at).1
+    } else if positive < above {
+        0
+    } else {
+        *keys[..positive].select_nth_unstable(positive - above).1
+    };
+    from_total_order_key(key)
 }
 
 /// `x` as an integer whose order is `f64::total_cmp`'s (the transform that function
@@ -733,12 +751,28 @@ fn vessel_chains<const N: usize>(
     (day_queue, served, day_wait): (&mut [f64], &mut [f64], &mut [f64]),
 ) {
     let caps = ps.map(|p| plans[p].capacity_units_per_day);
-    let patterns = ps.map(|p| s.queues[p].pattern);
+    let vessels = ps.map(|p| match s.queues[p].pattern {
+        ServicePattern::WhenFull {
+            vessel_units,
+            max_headway_days,
+        } => (vessel_units, max_headway_days),
+        ServicePattern::Steady => unreachable!("steady points run in `steady_chains`"),
+    });
+    // Vessels a day at full capacity: the day's rate unless a disruption cuts it
+    // (`cap * 1.0` is `cap`, so the rate is the one `day::step` divides out).
+    let full_rate = ps.map(|p| plans[p].capacity_units_per_day.max(0.0));
+    let full_rate: [f64; N] = std::array::from_fn(|l| full_rate[l] / vessels[l].0);
     let mut st = ps.map(|p| carry[p].server);
     for d in 0..DAYS {
         for l in 0..N {
             let i = ps[l] * DAYS + d;
-            let out = step(&mut st[l], patterns[l], arrivals[i], caps[l] * factor[i]);
+            let (k, headway) = vessels[l];
+            let rate = if factor[i] == 1.0 {
+                full_rate[l]
+            } else {
+                (caps[l] * factor[i]).max(0.0) / k
+            };
+            let out = day::when_full(&mut st[l], k, headway, arrivals[i], rate);
             (day_queue[i], served[i], day_wait[i]) =
                 (st[l].queue_units, out.served_units, out.area_unit_days);
         }
@@ -813,4 +847,45 @@ fn figures_pass(
         q0 = q1;
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// The 95th percentile as the plain selection finds it.
+    fn by_selection(waits: &[f64]) -> f64 {
+        let mut w = waits.to_vec();
+        let at = (0.95 * (w.len() - 1) as f64).round() as usize;
+        *w.select_nth_unstable_by(at, f64::total_cmp).1
+    }
+
+    #[test]
+    fn the_95th_percentile_is_the_selected_element() {
+        // Mostly empty days, a few queued days (fewer and more than the 19 ranks above
+        // the percentile), all queued, negative zeros and negatives, ties, NaN: the same
+        // bits as the selection on `f64::total_cmp`.
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut keys = vec![0; DAYS];
+        for queued in [0, 1, 18, 19, 20, 60, 200, DAYS] {
+            for odd in [None, Some(-0.0), Some(-3.5), Some(f64::NAN), Some(2.0)] {
+                let mut waits = vec![0.0; DAYS];
+                for w in waits.iter_mut().take(queued) {
+                    *w = (rng.random::<f64>() * 8.0).floor() / 4.0 + 0.25;
+                }
+                if let Some(x) = odd {
+                    waits[DAYS / 2] = x;
+                }
+                // Shuffle so the queued days are spread over the year.
+                for i in (1..DAYS).rev() {
+                    waits.swap(i, rng.random_range(0..=i));
+                }
+                let got = percentile_95(&waits, &mut keys);
+                let want = by_selection(&waits);
+                assert_eq!(got.to_bits(), want.to_bits(), "{queued} queued, {odd:?}");
+            }
+        }
+        assert_eq!(percentile_95(&[0.0; DAYS], &mut keys).to_bits(), 0);
+    }
 }
