@@ -373,7 +373,7 @@ mod tests {
         let mut words: Vec<u64> = (0..20_000).map(|_| rand::Rng::next_u64(&mut rng)).collect();
         for cell in [0u64, 1, 49, 50, 51, 1023, 1024, 1997, 1998, 2047] {
             for offset in [0u64, 1, (1 << 21) - 1] {
-                words.push((rng.random::<u32>() as u64) << 32 | (cell << 21) + offset);
+                words.push(((rng.random::<u32>() as u64) << 32) | ((cell << 21) + offset));
             }
         }
         words.extend([0, u64::MAX, u32::MAX as u64]);
