@@ -70,6 +70,35 @@ pub fn when_full(
     arrivals: f64,
     rate: f64,
 ) -> Day {
+    let (served, q0, m) = when_full_service(st, k, max_headway_days, arrivals, rate);
+    Day {
+        served_units: served,
+        area_unit_days: when_full_area(q0, arrivals, m, k),
+    }
+}
+
+/// The mean queue of a when-full day (`when_full`) whose queue was `q0` after the
+/// day's first departures, with `n` arrivals at uniform times and `m` vessels leaving
+/// as loads fill: the mean of the queue after each arrival, in closed form.
+#[inline]
+pub fn when_full_area(q0: f64, n: f64, m: f64, k: f64) -> f64 {
+    let sum_l = (n + 1.0) * q0 + 0.5 * n * (n + 1.0)
+        - k * (m * (n + 1.0) - 0.5 * k * m * (m + 1.0) + m * q0);
+    sum_l / (n + 1.0)
+}
+
+/// `when_full` without its area: the units served, the queue after the day's first
+/// departures and the vessels that left as loads filled, from which
+/// `when_full_area` gives the area. The area is left to the caller, off the
+/// day-to-day chain.
+#[inline]
+pub fn when_full_service(
+    st: &mut ServerState,
+    k: f64,
+    max_headway_days: f64,
+    arrivals: f64,
+    rate: f64,
+) -> (f64, f64, f64) {
     st.vessel_credit = (st.vessel_credit + rate).min(rate.max(1.0));
     // Full loads already waiting leave at the start of the day.
     let mut q0 = st.queue_units;
@@ -90,9 +119,6 @@ pub fn when_full(
     } else {
         0.0
     };
-    let sum_l = (n + 1.0) * q0 + 0.5 * n * (n + 1.0)
-        - k * (m * (n + 1.0) - 0.5 * k * m * (m + 1.0) + m * q0);
-    let area = sum_l / (n + 1.0);
     let mut q1 = q0 + n - m * k;
     st.vessel_credit -= m;
     let mut served = (d0 + m) * k;
@@ -110,10 +136,7 @@ pub fn when_full(
         }
     }
     st.queue_units = q1;
-    Day {
-        served_units: served,
-        area_unit_days: area,
-    }
+    (served, q0, m)
 }
 
 #[cfg(test)]

@@ -138,6 +138,8 @@ pub struct QueueLayer<'a> {
     /// Per point and day: the units arriving and (vessel service) the units served.
     arrivals: Vec<f64>,
     served: Vec<f64>,
+    /// Per point and day (vessel service): vessels that left as loads filled.
+    departures: Vec<f64>,
     /// The points the day loop runs this round (the others stay empty).
     active: Vec<usize>,
     /// Per point and month: the day's mean, and the normal terms of its counts.
@@ -241,6 +243,7 @@ impl<'a> QueueLayer<'a> {
             wait_keys: vec![0; DAYS],
             arrivals: vec![0.0; n * DAYS],
             served: vec![0.0; n * DAYS],
+            departures: vec![0.0; n * DAYS],
             quantiles_ready: vec![true; n],
             active: Vec::with_capacity(n),
             months: vec![[0.0; 3]; n * 12],
@@ -479,6 +482,7 @@ impl<'a> QueueLayer<'a> {
             factor,
             arrivals,
             served,
+            departures,
             day_wait,
             day_queue,
             scratch,
@@ -514,7 +518,12 @@ impl<'a> QueueLayer<'a> {
                 vessels[nv] = p;
                 nv += 1;
                 if nv == vessels.len() {
-                    let out = (&mut day_queue[..], &mut served[..], &mut day_wait[..]);
+                    let out = (
+                        &mut day_queue[..],
+                        &mut served[..],
+                        &mut day_wait[..],
+                        &mut departures[..],
+                    );
                     vessel_chains(vessels, s, io, scratch, out);
                     nv = 0;
                 }
@@ -527,7 +536,12 @@ impl<'a> QueueLayer<'a> {
             _ => {}
         }
         if nv == 1 {
-            let out = (&mut day_queue[..], &mut served[..], &mut day_wait[..]);
+            let out = (
+                &mut day_queue[..],
+                &mut served[..],
+                &mut day_wait[..],
+                &mut departures[..],
+            );
             vessel_chains([vessels[0]], s, io, scratch, out);
         }
         for &p in active.iter() {
@@ -742,13 +756,14 @@ fn steady_chains<const N: usize>(
 }
 
 /// Pass two for `N` points of vessel service at once (`day::step`): per day the
-/// queue at its end, the units served and the queue area.
+/// queue at its end, the units served and the queue area (divided after the chain,
+/// `day::when_full_sum`).
 fn vessel_chains<const N: usize>(
     ps: [usize; N],
     s: &Scenario,
     (plans, arrivals, factor): ChainIn<'_>,
     carry: &mut [Carry],
-    (day_queue, served, day_wait): (&mut [f64], &mut [f64], &mut [f64]),
+    (day_queue, served, day_wait, departures): (&mut [f64], &mut [f64], &mut [f64], &mut [f64]),
 ) {
     let caps = ps.map(|p| plans[p].capacity_units_per_day);
     let vessels = ps.map(|p| match s.queues[p].pattern {
@@ -772,9 +787,21 @@ fn vessel_chains<const N: usize>(
             } else {
                 (caps[l] * factor[i]).max(0.0) / k
             };
-            let out = day::when_full(&mut st[l], k, headway, arrivals[i], rate);
-            (day_queue[i], served[i], day_wait[i]) =
-                (st[l].queue_units, out.served_units, out.area_unit_days);
+            let (out, q0, m) = day::when_full_service(&mut st[l], k, headway, arrivals[i], rate);
+            (day_queue[i], served[i], day_wait[i], departures[i]) = (st[l].queue_units, out, q0, m);
+        }
+    }
+    // The days' queue areas, as `day::when_full` takes them (no dependency between
+    // days).
+    for (p, (k, _)) in ps.into_iter().zip(vessels) {
+        let days = p * DAYS..(p + 1) * DAYS;
+        let (w, a, m) = (
+            &mut day_wait[days.clone()],
+            &arrivals[days.clone()],
+            &departures[days],
+        );
+        for ((w, &n), &m) in w.iter_mut().zip(a).zip(m) {
+            *w = day::when_full_area(*w, n, m, k);
         }
     }
     for (p, st) in ps.into_iter().zip(st) {
