@@ -79,6 +79,43 @@ fn one_replication_with_queue_points(bencher: divan::Bencher) {
     });
 }
 
+/// One day of the queue layer's service at eight points: six steady ones (Lindley's
+/// recursion) and two ferries leaving when full (`queues::day::step`), with the
+/// arrivals and capacities of `seeds/queue-points.toml`'s points at about their
+/// 2030 loads. Per day, the layer's innermost work; the whole year's passes are in
+/// `one_replication_with_queue_points`.
+#[divan::bench]
+fn one_queue_day_eight_points(bencher: divan::Bencher) {
+    use corridor_sim::model::ServicePattern;
+    use corridor_sim::queues::day::{ServerState, step};
+    let ferry = ServicePattern::WhenFull {
+        vessel_units: 54.0,
+        max_headway_days: 3.0,
+    };
+    let points: [(ServicePattern, f64, f64); 8] = [
+        (ServicePattern::Steady, 1000.0, 600.0),
+        (ServicePattern::Steady, 600.0, 310.0),
+        (ServicePattern::Steady, 550.0, 400.0),
+        (ServicePattern::Steady, 375.0, 130.0),
+        (ServicePattern::Steady, 500.0, 180.0),
+        (ServicePattern::Steady, 400.0, 230.0),
+        (ferry, 465.0, 130.0),
+        (ferry, 438.0, 276.0),
+    ];
+    let mut states = [ServerState::default(); 8];
+    let mut day = 0u64;
+    bencher.bench_local(|| {
+        day += 1;
+        let mut served = 0.0;
+        for ((pattern, cap, mean), st) in points.iter().zip(&mut states) {
+            // Arrivals varying from day to day around the mean, without a generator.
+            let a = (mean * (0.7 + 0.6 * ((day * 2_654_435_761) % 1000) as f64 / 1000.0)).floor();
+            served += step(st, *pattern, divan::black_box(a), *cap).served_units;
+        }
+        served
+    });
+}
+
 /// 100 replications end to end on one thread: engine, collection and statistics.
 #[divan::bench(sample_count = 5)]
 fn study_100_replications_one_thread() -> corridor_sim::results::Results {
