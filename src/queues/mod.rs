@@ -606,19 +606,9 @@ impl<'a> QueueLayer<'a> {
             let arrived = f[0];
             let area = f[5];
             let lam_mean = self.lambda[p];
-            // Each day's wait: its queue area over the month's mean arrivals (a month
-            // at a time, one divisor a loop).
             let waits = &mut self.day_wait[p * DAYS..(p + 1) * DAYS];
-            for (m, month) in self.months[p * 12..(p + 1) * 12].iter().enumerate() {
-                let days = &mut waits[MONTH_STARTS[m]..MONTH_STARTS[m + 1]];
-                let lam = month[0];
-                if lam > 0.0 {
-                    days.iter_mut().for_each(|w| *w /= lam);
-                } else {
-                    days.fill(0.0);
-                }
-            }
-            let p95 = percentile_95(waits, &mut self.wait_keys);
+            let months = &self.months[p * 12..(p + 1) * 12];
+            let p95 = wait_percentile_95(waits, months, &mut self.wait_keys);
             let slot = [f[11], f[13]];
             let end_units = self.scratch[p].server.queue_units;
             let out = [
@@ -650,14 +640,46 @@ impl<'a> QueueLayer<'a> {
     }
 }
 
+/// The 95th percentile of a year's daily waits (days) from the days' queue areas
+/// (`areas`, unit-days, turned into the waits): each day's area over its month's mean
+/// arrivals (`months[m][0]`; a month at a time, one divisor a loop), 0 in a month
+/// without arrivals. A day without a queue waits +0: when fewer days than the ranks
+/// above the percentile have a positive area (and none a negative one), the
+/// percentile is +0 whatever the divisors, and no day is divided.
+fn wait_percentile_95(areas: &mut [f64], months: &[[f64; 3]], keys: &mut [i64]) -> f64 {
+    let (mut positive, mut negative) = (0, false);
+    for (m, month) in months.iter().enumerate() {
+        if month[0] > 0.0 {
+            for &w in &areas[MONTH_STARTS[m]..MONTH_STARTS[m + 1]] {
+                let k = total_order_key(w);
+                positive += usize::from(k > 0);
+                negative |= k < 0;
+            }
+        }
+    }
+    if !negative && positive < ranks_above_95(areas.len()) {
+        return 0.0;
+    }
+    for (m, month) in months.iter().enumerate() {
+        let days = &mut areas[MONTH_STARTS[m]..MONTH_STARTS[m + 1]];
+        let lam = month[0];
+        if lam > 0.0 {
+            days.iter_mut().for_each(|w| *w /= lam);
+        } else {
+            days.fill(0.0);
+        }
+    }
+    percentile_95(areas, keys)
+}
+
 /// The element of `waits` (365 days) at rank `round(0.95 x 364)` in `f64::total_cmp`'s
 /// order, as `select_nth_unstable_by(_, f64::total_cmp)` finds it, selected on integer
 /// keys (`keys`: scratch of the same length). Days without a queue wait +0 and sort
 /// below every positive wait, so when no wait is negative only the positive ones are
 /// searched, and none when fewer of them than the ranks above the 95th percentile.
 fn percentile_95(waits: &[f64], keys: &mut [i64]) -> f64 {
-    let at = (0.95 * (waits.len() - 1) as f64).round() as usize;
-    let above = waits.len() - at;
+    let above = ranks_above_95(waits.len());
+    let at = waits.len() - above;
     let (mut positive, mut negative) = (0, false);
     for &w in waits {
         let k = total_order_key(w);
@@ -676,6 +698,12 @@ fn percentile_95(waits: &[f64], keys: &mut [i64]) -> f64 {
         *keys[..positive].select_nth_unstable(positive - above).1
     };
     from_total_order_key(key)
+}
+
+/// Ranks at and above the 95th percentile of `len` values, rank `round(0.95 (len -
+/// 1))` counted from 0: 19 of 365.
+fn ranks_above_95(len: usize) -> usize {
+    len - (0.95 * (len - 1) as f64).round() as usize
 }
 
 /// `x` as an integer whose order is `f64::total_cmp`'s (the transform that function
@@ -889,6 +917,51 @@ mod tests {
     }
 
     #[test]
+    fn the_wait_percentile_is_that_of_every_day_divided() {
+        // Areas with 0-40 queued days, months with and without arrivals (a queued day
+        // in a month without arrivals waits 0), a negative area: the same bits as
+        // dividing every day and selecting on `f64::total_cmp`.
+        let mut rng = ChaCha8Rng::seed_from_u64(12);
+        let mut keys = vec![0; DAYS];
+        for queued in [0, 5, 18, 19, 25, 40, DAYS] {
+            for empty_month in [None, Some(6)] {
+                for negative in [false, true] {
+                    let mut months = [[0.0; 3]; 12];
+                    for (m, month) in months.iter_mut().enumerate() {
+                        month[0] = if Some(m) == empty_month {
+                            0.0
+                        } else {
+                            3.0 + m as f64 * 7.3
+                        };
+                    }
+                    let mut areas = vec![0.0; DAYS];
+                    for a in areas.iter_mut().take(queued) {
+                        *a = rng.random::<f64>() * 50.0;
+                    }
+                    if negative {
+                        areas[0] = -1e-12;
+                    }
+                    for i in (1..DAYS).rev() {
+                        areas.swap(i, rng.random_range(0..=i));
+                    }
+                    let mut want: Vec<f64> = areas
+                        .iter()
+                        .enumerate()
+                        .map(|(d, a)| {
+                            let m = MONTH_STARTS.iter().rposition(|&s| s <= d).unwrap();
+                            let lam = months[m][0];
+                            if lam > 0.0 { a / lam } else { 0.0 }
+                        })
+                        .collect();
+                    let want = by_selection(&want);
+                    let got = wait_percentile_95(&mut areas, &months, &mut keys);
+                    assert_eq!(got.to_bits(), want.to_bits(), "{queued} {empty_month:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_95th_percentile_is_the_selected_element() {
         // Mostly empty days, a few queued days (fewer and more than the 19 ranks above
         // the percentile), all queued, negative zeros and negatives, ties, NaN: the same
@@ -914,5 +987,6 @@ mod tests {
             }
         }
         assert_eq!(percentile_95(&[0.0; DAYS], &mut keys).to_bits(), 0);
+        assert_eq!(ranks_above_95(DAYS), 19);
     }
 }
