@@ -60,6 +60,19 @@ fn generator(seed: u64, name: &str, rep: u64) -> ChaCha8Rng {
     rng
 }
 
+/// The next `words.len()` 64-bit words of `rng`, as `next_u64` gives them one by one
+/// (the generator's little-endian byte stream), copied a block at a time.
+fn fill_words(rng: &mut ChaCha8Rng, words: &mut [u64]) {
+    let mut bytes = [0u8; 8 * 64];
+    for chunk in words.chunks_mut(64) {
+        let bytes = &mut bytes[..8 * chunk.len()];
+        rng.fill_bytes(bytes);
+        for (w, b) in chunk.iter_mut().zip(bytes.chunks_exact(8)) {
+            *w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        }
+    }
+}
+
 /// Where a year's draws start in a stream: a block of 2^24 words per calendar year.
 fn year_block(year: i32) -> u128 {
     u128::from((year - 1800).max(0) as u32) << 24
@@ -292,9 +305,7 @@ impl<'a> QueueLayer<'a> {
         if let Some(rngs) = self.rngs.as_mut() {
             for (p, r) in rngs.iter_mut().enumerate() {
                 r.set_word_pos(year_block(year));
-                for w in &mut self.draw_words[p * DAYS..(p + 1) * DAYS] {
-                    *w = r.next_u64();
-                }
+                fill_words(r, &mut self.draw_words[p * DAYS..(p + 1) * DAYS]);
             }
             // The counts' normal quantiles are taken when a round first needs them
             // (`run_days`): a point without arrivals needs none.
@@ -944,7 +955,7 @@ mod tests {
                     for i in (1..DAYS).rev() {
                         areas.swap(i, rng.random_range(0..=i));
                     }
-                    let mut want: Vec<f64> = areas
+                    let want: Vec<f64> = areas
                         .iter()
                         .enumerate()
                         .map(|(d, a)| {
@@ -958,6 +969,24 @@ mod tests {
                     assert_eq!(got.to_bits(), want.to_bits(), "{queued} {empty_month:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn words_filled_a_block_at_a_time_are_the_generators_words() {
+        // From a year's block and from odd word positions (a u64 across two 32-bit
+        // words of a ChaCha block), lengths across the 64-word chunks: `next_u64`'s
+        // words, and the generator left where `next_u64` leaves it.
+        for (start, len) in [(year_block(2030), DAYS), (3, 130), (15, 64), (16, 1)] {
+            let mut a = generator(7, "queues.x", 4);
+            let mut b = generator(7, "queues.x", 4);
+            a.set_word_pos(start);
+            b.set_word_pos(start);
+            let mut words = vec![0; len];
+            fill_words(&mut a, &mut words);
+            let want: Vec<u64> = (0..len).map(|_| b.next_u64()).collect();
+            assert_eq!(words, want, "from {start}, {len} words");
+            assert_eq!(a.next_u64(), b.next_u64());
         }
     }
 
