@@ -766,6 +766,27 @@ fn arrivals_pass(
 /// arriving and the capacity factor.
 type ChainIn<'a> = (&'a [Plan], &'a [f64], &'a [f64]);
 
+/// The days of points `ps` (a year of `DAYS` per point, point-major).
+fn lane_days<const N: usize>(v: &[f64], ps: [usize; N]) -> [&[f64; DAYS]; N] {
+    ps.map(|p| {
+        v[p * DAYS..(p + 1) * DAYS]
+            .try_into()
+            .expect("a year of days")
+    })
+}
+
+/// The days of points `ps`, in increasing order, to write.
+fn lanes_mut<const N: usize>(mut v: &mut [f64], ps: [usize; N]) -> [&mut [f64; DAYS]; N] {
+    let mut start = 0;
+    ps.map(|p| {
+        let rest = std::mem::take(&mut v);
+        let (_, rest) = rest.split_at_mut(p * DAYS - start);
+        let (lane, rest) = rest.split_at_mut(DAYS);
+        (v, start) = (rest, (p + 1) * DAYS);
+        lane.try_into().expect("a year of days")
+    })
+}
+
 /// Pass two for `N` steady points at once: Lindley's recursion day by day
 /// (`day::step`), the queue at the end of each day into `day_queue`. The points'
 /// chains are independent, so one loop overlaps them.
@@ -777,16 +798,17 @@ fn steady_chains<const N: usize>(
 ) {
     let caps = ps.map(|p| plans[p].capacity_units_per_day);
     let mut st = ps.map(|p| carry[p].server);
+    let (a, f) = (lane_days(arrivals, ps), lane_days(factor, ps));
+    let q = lanes_mut(day_queue, ps);
     for d in 0..DAYS {
         for l in 0..N {
-            let i = ps[l] * DAYS + d;
             step(
                 &mut st[l],
                 ServicePattern::Steady,
-                arrivals[i],
-                caps[l] * factor[i],
+                a[l][d],
+                caps[l] * f[l][d],
             );
-            day_queue[i] = st[l].queue_units;
+            q[l][d] = st[l].queue_units;
         }
     }
     for (p, st) in ps.into_iter().zip(st) {
@@ -817,17 +839,19 @@ fn vessel_chains<const N: usize>(
     let full_rate = ps.map(|p| plans[p].capacity_units_per_day.max(0.0));
     let full_rate: [f64; N] = std::array::from_fn(|l| full_rate[l] / vessels[l].0);
     let mut st = ps.map(|p| carry[p].server);
+    let (a, f) = (lane_days(arrivals, ps), lane_days(factor, ps));
+    let (dq, sv) = (lanes_mut(day_queue, ps), lanes_mut(served, ps));
+    let (w, dep) = (lanes_mut(day_wait, ps), lanes_mut(departures, ps));
     for d in 0..DAYS {
         for l in 0..N {
-            let i = ps[l] * DAYS + d;
             let (k, headway) = vessels[l];
-            let rate = if factor[i] == 1.0 {
+            let rate = if f[l][d] == 1.0 {
                 full_rate[l]
             } else {
-                (caps[l] * factor[i]).max(0.0) / k
+                (caps[l] * f[l][d]).max(0.0) / k
             };
-            let (out, q0, m) = day::when_full_service(&mut st[l], k, headway, arrivals[i], rate);
-            (day_queue[i], served[i], day_wait[i], departures[i]) = (st[l].queue_units, out, q0, m);
+            let (out, q0, m) = day::when_full_service(&mut st[l], k, headway, a[l][d], rate);
+            (dq[l][d], sv[l][d], w[l][d], dep[l][d]) = (st[l].queue_units, out, q0, m);
         }
     }
     // The days' queue areas, as `day::when_full` takes them (no dependency between
