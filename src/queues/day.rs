@@ -45,12 +45,12 @@ pub fn step(st: &mut ServerState, pattern: ServicePattern, arrivals: f64, capaci
         ServicePattern::Steady => {
             let q0 = st.queue_units;
             let avail = q0 + arrivals;
-            let served = avail.min(capacity.max(0.0));
+            let served = steady_served(avail, capacity);
             let q1 = avail - served;
             st.queue_units = q1;
             Day {
                 served_units: served,
-                area_unit_days: 0.5 * (q0 + q1),
+                area_unit_days: steady_area(q0, q1),
             }
         }
         ServicePattern::WhenFull {
@@ -58,6 +58,20 @@ pub fn step(st: &mut ServerState, pattern: ServicePattern, arrivals: f64, capaci
             max_headway_days,
         } => when_full(st, k, max_headway_days, arrivals, capacity.max(0.0) / k),
     }
+}
+
+/// Units served by steady service from `available` (the queue at the start of the day
+/// plus the day's arrivals) with the day's `capacity`.
+#[inline]
+pub fn steady_served(available: f64, capacity: f64) -> f64 {
+    available.min(capacity.max(0.0))
+}
+
+/// The mean queue of a steady day from its queue at the start and at the end (linear
+/// within the day).
+#[inline]
+pub fn steady_area(q_start: f64, q_end: f64) -> f64 {
+    0.5 * (q_start + q_end)
 }
 
 /// One day of vessels of `k` units leaving when full (or after `max_headway_days`),

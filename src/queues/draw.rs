@@ -206,9 +206,7 @@ impl QuantileTable {
             crate::distributions::normal_quantile(u.clamp(1e-12, 1.0 - 1e-12))
         }
     }
-}
 
-impl QuantileTable {
     /// The normal quantiles of the count uniforms of `words` (the low halves,
     /// `two_uniforms(w)[1]`) into `z`, in two loops without a branch per word: the
     /// table for every word from its bits (the cell is the top 11 bits of the half,
@@ -238,9 +236,7 @@ impl QuantileTable {
             }
         }
     }
-}
 
-impl QuantileTable {
     /// The quantile of a count half `k` in either tail (`from_words`).
     #[inline]
     fn tail_of_word(&self, k: u32) -> f64 {

@@ -479,8 +479,8 @@ impl<'a> QueueLayer<'a> {
         // Points are independent within a day, and within a point only the queue
         // itself runs from day to day. So each point's year runs in three passes over
         // dense per-day arrays (no allocation): its arrivals (no dependency between
-        // days), the service chain (Lindley's recursion alone, two steady points to a
-        // loop so that their chains overlap; vessels with their departures), and the
+        // days), the service chain (Lindley's recursion alone, four steady points to a
+        // loop so that their chains overlap; vessels two to a loop), and the
         // figures (sums, the largest queue, clearances) from the stored days. Every
         // figure takes the same operations in the same day order as one fused loop.
         let QueueLayer {
@@ -731,7 +731,7 @@ fn from_total_order_key(key: i64) -> f64 {
     f64::from_bits(total_order_key(f64::from_bits(key as u64)) as u64)
 }
 
-/// First days of the months of a 365-day year, and the year's end.
+/// First days of the months of the layer's 365-day year, and the year's end.
 const MONTH_STARTS: [usize; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 
 /// Pass one of a point's year: the units arriving each day, month by month (the
@@ -817,8 +817,8 @@ fn steady_chains<const N: usize>(
 }
 
 /// Pass two for `N` points of vessel service at once (`day::step`): per day the
-/// queue at its end, the units served and the queue area (divided after the chain,
-/// `day::when_full_sum`).
+/// queue at its end, the units served and the queue area (`day::when_full_service` in
+/// the chain, `day::when_full_area` after it).
 fn vessel_chains<const N: usize>(
     ps: [usize; N],
     s: &Scenario,
@@ -836,8 +836,7 @@ fn vessel_chains<const N: usize>(
     });
     // Vessels a day at full capacity: the day's rate unless a disruption cuts it
     // (`cap * 1.0` is `cap`, so the rate is the one `day::step` divides out).
-    let full_rate = ps.map(|p| plans[p].capacity_units_per_day.max(0.0));
-    let full_rate: [f64; N] = std::array::from_fn(|l| full_rate[l] / vessels[l].0);
+    let full_rate: [f64; N] = std::array::from_fn(|l| caps[l].max(0.0) / vessels[l].0);
     let mut st = ps.map(|p| carry[p].server);
     let (a, f) = (lane_days(arrivals, ps), lane_days(factor, ps));
     let (dq, sv) = (lanes_mut(day_queue, ps), lanes_mut(served, ps));
@@ -901,9 +900,9 @@ fn figures_pass(
     for (d, wait) in day_wait[..DAYS].iter_mut().enumerate() {
         let (a, factor, q1) = (inp.arrivals[d], inp.factors[d], inp.day_queue[d]);
         let (served, area) = if inp.steady {
-            // As `day::step`: the same operations on the same numbers.
-            let served = (q0 + a).min((cap * factor).max(0.0));
-            let area = 0.5 * (q0 + q1);
+            // As `day::step` took them.
+            let served = day::steady_served(q0 + a, cap * factor);
+            let area = day::steady_area(q0, q1);
             *wait = area;
             (served, area)
         } else {

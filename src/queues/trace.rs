@@ -14,6 +14,7 @@
 //! a year the mean of the trace is `queue_mean_units` of `queues.csv` plus (Q_end_of_year
 //! - Q_start_of_year) / (2 x 365): equal when the year starts and ends without a queue.
 
+use super::MONTH_STARTS;
 use crate::figures::{QUEUE_DAYS, QUEUE_TRACE_FIGURES};
 use crate::model::Scenario;
 use crate::results::{Row, Table};
@@ -22,19 +23,11 @@ use crate::stats::Summary;
 /// Columns of `queue_trace.csv` after its keys.
 pub const TRACE_METRICS: [&str; 3] = ["queue_units", "queue_t", "disrupted"];
 
-/// Days in each month of the layer's 365-day year.
-const MONTH_DAYS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /// The calendar date (YYYY-MM-DD) of day `day` (from 0) of `year` in a 365-day year.
 pub fn date(year: i32, day: usize) -> String {
-    let mut d = day.min(QUEUE_DAYS - 1);
-    for (m, len) in MONTH_DAYS.iter().enumerate() {
-        if d < *len {
-            return format!("{year}-{:02}-{:02}", m + 1, d + 1);
-        }
-        d -= len;
-    }
-    unreachable!("a day of a 365-day year falls in a month")
+    let d = day.min(QUEUE_DAYS - 1);
+    let m = MONTH_STARTS[1..].partition_point(|&next| next <= d);
+    format!("{year}-{:02}-{:02}", m + 1, d - MONTH_STARTS[m] + 1)
 }
 
 fn scaled(st: Summary, k: f64) -> Summary {
