@@ -436,13 +436,53 @@ impl<'a> Search<'a> {
 }
 
 impl Search<'_> {
-    /// The cheapest cost from `origin` to every node over the open network: a
-    /// shortest-path tree over arcs (node costs depend on the pair of arcs), closed at
-    /// each node by its end-of-route step. Unreached nodes cost infinity.
-    fn costs_from(&self, origin: usize) -> Vec<f64> {
+    /// Whether every arc cost and every node step of this search is non-negative (then
+    /// a label, once settled, is final and no later one is cheaper).
+    fn non_negative(&self) -> bool {
+        self.vot >= 0.0
+            && self.arc_cost.iter().all(|&c| c >= 0.0)
+            && self.nodes.iter().all(|n| {
+                [
+                    n.border_h,
+                    n.border_usd,
+                    n.transship_h,
+                    n.transship_usd,
+                    n.gauge_h,
+                    n.gauge_usd,
+                    n.port_h,
+                    n.port_usd,
+                ]
+                .iter()
+                .all(|&x| x >= 0.0)
+            })
+    }
+
+    /// The cheapest cost from `origin` to each node of `dests` over the open network
+    /// (in the order given; infinity where unreached): a shortest-path tree over arcs
+    /// (node costs depend on the pair of arcs), closed at each destination by its
+    /// end-of-route step. With non-negative costs the tree stops growing once every
+    /// destination's best closing is no dearer than the label being settled: any arc
+    /// settled later costs at least that label, so its closing cannot be cheaper, and
+    /// the costs are, to the bit, those of the whole tree (`early_exit` false grows the
+    /// whole tree: the tests compare the two). `dist` and `heap` are working space.
+    fn costs_to(
+        &self,
+        origin: usize,
+        dests: &[usize],
+        dist: &mut Vec<f64>,
+        heap: &mut BinaryHeap<Entry>,
+        early_exit: bool,
+    ) -> Vec<f64> {
         let n_arcs = self.arcs.arcs.len();
-        let mut dist = vec![f64::INFINITY; n_arcs];
-        let mut heap = BinaryHeap::new();
+        dist.clear();
+        dist.resize(n_arcs, f64::INFINITY);
+        heap.clear();
+        let early_exit = early_exit && self.non_negative();
+        // Each destination's cheapest closing over the arcs settled so far.
+        let mut best: Vec<f64> = dests
+            .iter()
+            .map(|&d| if d == origin { 0.0 } else { f64::INFINITY })
+            .collect();
         let allowed = |b: usize| self.allowed.as_ref().is_none_or(|m| m[b]);
         for &b in &self.arcs.out[origin] {
             if self.open[self.arcs.arcs[b].link] && allowed(b) {
@@ -458,6 +498,17 @@ impl Search<'_> {
                 continue;
             }
             let head = self.arcs.arcs[state].head;
+            if head != origin && dests.contains(&head) {
+                let closing = cost + self.step(head, Some(state), None);
+                for (k, &d) in dests.iter().enumerate() {
+                    if d == head && closing < best[k] {
+                        best[k] = closing;
+                    }
+                }
+            }
+            if early_exit && best.iter().all(|&b| b <= cost) {
+                break;
+            }
             if !self.s.nodes[head].through_traffic {
                 continue;
             }
@@ -475,17 +526,7 @@ impl Search<'_> {
                 }
             }
         }
-        let mut to_node = vec![f64::INFINITY; self.s.nodes.len()];
-        to_node[origin] = 0.0;
-        for (a, arc) in self.arcs.arcs.iter().enumerate() {
-            if dist[a].is_finite() && arc.head != origin {
-                let c = dist[a] + self.step(arc.head, Some(a), None);
-                if c < to_node[arc.head] {
-                    to_node[arc.head] = c;
-                }
-            }
-        }
-        to_node
+        best
     }
 }
 
@@ -502,6 +543,20 @@ pub fn cheapest_costs(
     arc_time_h: &[f64],
     vot: &[f64],
 ) -> Vec<f64> {
+    cheapest_costs_with(s, arcs, nodes, links, open, arc_time_h, vot, true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cheapest_costs_with(
+    s: &Scenario,
+    arcs: &Arcs,
+    nodes: &[NodeValues],
+    links: &[crate::network::LinkValues],
+    open: &[bool],
+    arc_time_h: &[f64],
+    vot: &[f64],
+    early_exit: bool,
+) -> Vec<f64> {
     let mut out = vec![f64::INFINITY; s.demand.len()];
     // Flows with `modes` or `avoid_nodes` get a tree of their own (`restricted` = row).
     let mut groups: std::collections::BTreeMap<(usize, u64, usize), Vec<usize>> =
@@ -513,6 +568,7 @@ pub fn cheapest_costs(
             .or_default()
             .push(d);
     }
+    let (mut dests, mut dist, mut heap) = (Vec::new(), Vec::new(), BinaryHeap::new());
     for ((origin, vot_bits, restricted), rows) in groups {
         let vot = f64::from_bits(vot_bits);
         let allowed = if restricted == usize::MAX {
@@ -521,9 +577,11 @@ pub fn cheapest_costs(
             allowed_arcs(s, arcs, restricted)
         };
         let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
-        let to_node = search.costs_from(origin);
-        for d in rows {
-            out[d] = to_node[s.demand[d].destination];
+        dests.clear();
+        dests.extend(rows.iter().map(|&d| s.demand[d].destination));
+        let costs = search.costs_to(origin, &dests, &mut dist, &mut heap, early_exit);
+        for (&d, c) in rows.iter().zip(costs) {
+            out[d] = c;
         }
     }
     out
@@ -682,7 +740,55 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
 
 #[cfg(test)]
 mod tests {
-    use super::path_sizes;
+    use super::{cheapest_costs_with, path_sizes};
+    use crate::network::{Arcs, Instance};
+
+    /// The network check's trees stop once every destination is settled; the costs
+    /// must equal, to the bit, those of the whole tree, on the shipped network with its
+    /// links open and closed over the horizon and arcs from free-flowing to congested.
+    #[test]
+    fn cheapest_costs_stop_early_with_the_whole_trees_costs() {
+        let loaded = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/tripp-opens.toml"
+        )))
+        .expect("the default scenario loads");
+        let s = &loaded.scenario;
+        let arcs = Arcs::new(s);
+        let inst = Instance::new(s, None);
+        let mut compared = 0;
+        for year in [s.first_year, 2030, s.last_year] {
+            let state = inst.year_state(year);
+            for scale in [1.0, 1.7, 6.0] {
+                let times: Vec<f64> = arcs
+                    .arcs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| state.links[a.link].t0_h * (1.0 + scale * (i % 7) as f64 / 7.0))
+                    .collect();
+                let run = |early| {
+                    cheapest_costs_with(
+                        s,
+                        &arcs,
+                        &inst.nodes,
+                        &state.links,
+                        &state.open,
+                        &times,
+                        &inst.vot_usd_per_t_h,
+                        early,
+                    )
+                };
+                let (early, whole) = (run(true), run(false));
+                assert_eq!(early.len(), s.demand.len());
+                for (d, (e, w)) in early.iter().zip(&whole).enumerate() {
+                    assert_eq!(e.to_bits(), w.to_bits(), "row {d}, {year}, x{scale}");
+                    assert!(w.is_finite() && *w > 0.0, "row {d} reached at a cost");
+                }
+                compared += early.len();
+            }
+        }
+        assert!(compared >= 9 * 29);
+    }
 
     #[test]
     fn path_size_of_two_routes_sharing_half_their_length() {
