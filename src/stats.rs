@@ -269,66 +269,104 @@ fn bucket_index_exact(x: f64) -> i32 {
     (x.ln() / ln_gamma()).ceil().clamp(-200_000.0, 200_000.0) as i32
 }
 
-/// Mantissa bits that pick an entry of the logarithm table.
-const LOG_TABLE_BITS: u32 = 8;
+/// Mantissa bits that pick a cell of an exponent's bucket table: 256 cells an octave,
+/// each 0.39% wide at most, narrower than a bucket (ln(gamma) = 1%), so a cell holds
+/// at most one bucket bound.
+const CELL_BITS: u32 = 8;
+const MANTISSA: u64 = (1 << 52) - 1;
 
-/// For each j < 2^LOG_TABLE_BITS: 1 / m_j and ln(m_j) / ln(gamma), where
-/// m_j = 1 + j / 2^LOG_TABLE_BITS.
-fn log_table() -> &'static [(f64, f64); 1 << LOG_TABLE_BITS] {
-    static T: std::sync::OnceLock<[(f64, f64); 1 << LOG_TABLE_BITS]> = std::sync::OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = [(0.0, 0.0); 1 << LOG_TABLE_BITS];
-        for (j, e) in t.iter_mut().enumerate() {
-            let m = 1.0 + j as f64 / f64::from(1u32 << LOG_TABLE_BITS);
-            *e = (1.0 / m, m.ln() / ln_gamma());
+/// Where the bucket index changes within one cell of mantissas (see `bucket_table`).
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// The index of the cell's mantissas below `lo`.
+    index: i32,
+    /// Mantissas in `lo..=hi` are too close to a bucket bound to call: the definition
+    /// decides. Those above `hi` are in bucket `index + 1`. A cell without a bound has
+    /// both at `u64::MAX` (no 52-bit mantissa reaches it).
+    lo: u64,
+    hi: u64,
+}
+
+/// How far (in units of ln(gamma)) from a bucket bound a value must lie for the cell
+/// table to place it: the definition's floating-point result is within 1e-10 of the
+/// true ln(x) / ln(gamma), so beyond this margin both round up alike.
+const BOUND_MARGIN: f64 = 2e-7;
+
+/// The cells of biased exponent `e` (1..=2046), built on first use: for each cell the
+/// integers k with ln(x) / ln(gamma) within `BOUND_MARGIN` (widened by half as much
+/// again for the estimate of the cell's ends) of k somewhere in the cell. None: the
+/// whole cell has one index. One: below k's margin the index is k, above it k + 1, in
+/// it the definition decides. More (never, for this gamma): the definition decides
+/// for the whole cell.
+fn bucket_table(e: usize) -> &'static [Cell; 1 << CELL_BITS] {
+    static TABLES: [std::sync::OnceLock<Box<[Cell; 1 << CELL_BITS]>>; 2048] =
+        [const { std::sync::OnceLock::new() }; 2048];
+    TABLES[e].get_or_init(|| {
+        let exponent = (e as u64) << 52;
+        let shift = 52 - CELL_BITS;
+        let mut cells = Box::new(
+            [Cell {
+                index: 0,
+                lo: u64::MAX,
+                hi: u64::MAX,
+            }; 1 << CELL_BITS],
+        );
+        for (j, cell) in cells.iter_mut().enumerate() {
+            let first = (j as u64) << shift;
+            let last = first | ((1 << shift) - 1);
+            let t = |m: u64| f64::from_bits(exponent | m).ln() / ln_gamma();
+            let (t0, t1) = (t(first), t(last));
+            let widen = 1.5 * BOUND_MARGIN;
+            let (k0, k1) = ((t0 - widen).ceil(), (t1 + widen).floor());
+            if k1 < k0 {
+                cell.index = bucket_index_exact(f64::from_bits(exponent | first));
+            } else if k1 == k0 {
+                // The mantissa bits of gamma^(k -+ margin), clamped to the cell.
+                let bits_at = |u: f64| {
+                    let x = (u * ln_gamma()).exp().to_bits();
+                    if x >> 52 < e as u64 {
+                        first
+                    } else if x >> 52 > e as u64 {
+                        last
+                    } else {
+                        (x & MANTISSA).clamp(first, last)
+                    }
+                };
+                *cell = Cell {
+                    index: k0 as i32,
+                    lo: bits_at(k0 - BOUND_MARGIN),
+                    hi: bits_at(k0 + BOUND_MARGIN),
+                };
+            } else {
+                *cell = Cell {
+                    index: 0,
+                    lo: 0,
+                    hi: u64::MAX - 1,
+                };
+            }
         }
-        t
+        cells
     })
 }
 
-/// `bucket_index_exact(x)` for a positive x, without a call to `ln` for almost every
-/// value: x = 2^e m with m = m_j (1 + r), 0 <= r < 2^-8, so
-/// ln(x) / ln(gamma) = (e ln 2 + ln m_j + ln(1 + r)) / ln(gamma), ln(1 + r) from five
-/// terms of its series (truncation below 1e-15). That estimate is within 1e-10 of
-/// the exact formula's own floating-point result for normal values (|t| < 2e5), so when
-/// it lies further than 1e-7 from an integer both round up to the same bucket;
-/// closer (about one value in 10^7), or for subnormal or non-finite values, the exact
-/// formula decides. The result is therefore identical to `bucket_index_exact`.
-#[cfg(test)]
-fn bucket_index(x: f64) -> i32 {
-    bucket_index_with(x, log_table())
-}
-
-/// `bucket_index` with the table fetched by the caller (once per block of values).
+/// `bucket_index_exact(x)` for a positive x, mostly without a call to `ln`: the cell
+/// of x's exponent and top mantissa bits gives the index, and for values within
+/// `BOUND_MARGIN` of a bucket bound (about one in 10^7) the definition decides, as it
+/// does for subnormal and non-finite values. The result is therefore identical to
+/// `bucket_index_exact`.
 #[inline]
-fn bucket_index_with(x: f64, table: &[(f64, f64); 1 << LOG_TABLE_BITS]) -> i32 {
-    const MARGIN: f64 = 1e-7;
-    const PER_OCTAVE: f64 = std::f64::consts::LN_2 / LN_GAMMA;
-    const INV_LN_GAMMA: f64 = 1.0 / LN_GAMMA;
+fn bucket_index(x: f64) -> i32 {
     let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    if biased == 0 || biased == 0x7ff {
+    let e = (bits >> 52) as usize;
+    if e == 0 || e >= 0x7ff {
         return bucket_index_exact(x);
     }
-    let j = ((bits >> (52 - LOG_TABLE_BITS)) & ((1 << LOG_TABLE_BITS) - 1)) as usize;
-    let m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52));
-    let (inv_mj, ln_mj) = table[j];
-    let r = m * inv_mj - 1.0;
-    let ln1p = r * (1.0 - r * (0.5 - r * (1.0 / 3.0 - r * (0.25 - r * 0.2))));
-    let t = f64::from(biased - 1023) * PER_OCTAVE + ln_mj + ln1p * INV_LN_GAMMA;
-    // |t| < 1100 * PER_OCTAVE < 2^17 here, so the truncation is exact and in range.
-    let below = t as i32;
-    let up = if f64::from(below) < t {
-        below + 1
-    } else {
-        below
-    };
-    // The ceiling is certain when t is further than MARGIN from both integers around it.
-    if t - MARGIN > f64::from(up - 1) && t + MARGIN <= f64::from(up) {
-        up
-    } else {
-        bucket_index_exact(x)
+    let m = bits & MANTISSA;
+    let cell = bucket_table(e)[(m >> (52 - CELL_BITS)) as usize];
+    if m >= cell.lo && m <= cell.hi {
+        return bucket_index_exact(x);
     }
+    cell.index + i32::from(m > cell.hi)
 }
 
 impl Sketch {
@@ -364,14 +402,13 @@ impl Sketch {
             if v == 0.0 {
                 self.zeros += count;
             } else if v > 0.0 {
-                self.positive.add(bucket_index_with(v, log_table()), count);
+                self.positive.add(bucket_index(v), count);
             } else {
-                self.negative.add(bucket_index_with(-v, log_table()), count);
+                self.negative.add(bucket_index(-v), count);
             }
             return;
         }
         self.pushed += values.len();
-        let table = log_table();
         // Counts and extremes in locals (the bucket vectors' growth would otherwise
         // make the compiler reload them for every value).
         let (mut n, mut zeros, mut min, mut max) = (self.n, self.zeros, self.min, self.max);
@@ -390,7 +427,7 @@ impl Sketch {
                 zeros += 1;
                 continue;
             }
-            let idx = bucket_index_with(v.abs(), table);
+            let idx = bucket_index(v.abs());
             if v > 0.0 {
                 self.positive.add(idx, 1);
             } else {
@@ -558,6 +595,35 @@ mod tests {
         // Near the bounds the result does change: the fast path agrees on both sides.
         assert_eq!(bucket_index(1.0), 0);
         assert_eq!(bucket_index(f64::from_bits(1.0f64.to_bits() + 1)), 1);
+    }
+
+    #[test]
+    fn cell_tables_agree_with_the_definition_at_every_cell_edge_and_margin() {
+        // For exponents from 2^-30 to 2^40: each cell's first and last mantissa, and
+        // the mantissas on either side of its margin around a bucket bound.
+        let mut checked = 0;
+        for e in (1023 - 30)..=(1023 + 40) {
+            let exponent = (e as u64) << 52;
+            let shift = 52 - CELL_BITS;
+            for (j, cell) in bucket_table(e).iter().enumerate() {
+                let first = (j as u64) << shift;
+                let last = first | ((1 << shift) - 1);
+                let mut ms = vec![first, first + 1, last - 1, last];
+                if cell.lo != u64::MAX {
+                    assert!(cell.lo <= cell.hi && first <= cell.lo && cell.hi <= last);
+                    ms.extend([cell.lo.saturating_sub(1), cell.lo, cell.hi, cell.hi + 1]);
+                }
+                for m in ms.into_iter().filter(|m| (first..=last).contains(m)) {
+                    let x = f64::from_bits(exponent | m);
+                    assert_eq!(bucket_index(x), bucket_index_exact(x), "{x:e}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 71 * 256 * 4);
+        // About 70 buckets an octave: most cells hold no bound, none holds two.
+        let bounds = bucket_table(1023).iter().filter(|c| c.lo != u64::MAX).count();
+        assert!((60..=80).contains(&bounds), "{bounds} bounds in [1, 2)");
     }
 
     #[test]
