@@ -324,10 +324,32 @@ fn flow_gap(
     a: &mut Assignment,
     y: &mut [f64],
 ) -> f64 {
+    flow_gap_until(rc, arcs, routes, demand_t, vot, a, y, f64::INFINITY)
+}
+
+/// `flow_gap`, stopping at the first demand row after which the gap summed so far
+/// passes `stop_above`: the rows' terms are not negative, so the whole gap would pass
+/// it too. The answer is then that partial gap (above `stop_above`), and the costs of
+/// the rows not reached are not set. Otherwise it is `flow_gap`'s, to the bit.
+#[allow(clippy::too_many_arguments)]
+fn flow_gap_until(
+    rc: &RouteChoice,
+    _arcs: &ArcData,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    a: &mut Assignment,
+    y: &mut [f64],
+    stop_above: f64,
+) -> f64 {
     let total: f64 = demand_t.iter().sum();
-    update_costs(arcs, routes, vot, a);
+    let gap = |err: f64| if total > 0.0 { err / total } else { 0.0 };
     let mut err = 0.0;
     for d in 0..routes.n_rows() {
+        // Every row is priced, idle ones too (the final costs cover every route).
+        for r in routes.rows(d) {
+            price_route(routes, r, vot[d], a);
+        }
         if idle(a, demand_t, d) {
             continue;
         }
@@ -337,8 +359,11 @@ fn flow_gap(
         err += (s..e)
             .map(|i| (y[i] - a.route_flow_t[i]).abs())
             .sum::<f64>();
+        if gap(err) > stop_above {
+            return gap(err);
+        }
     }
-    if total > 0.0 { err / total } else { 0.0 }
+    gap(err)
 }
 
 /// Self-regulated averaging in Gauss-Seidel order: each demand row moves towards its
@@ -375,7 +400,16 @@ fn solve_logit(
     let mut beta = 1.0;
     let mut prev_err = f64::INFINITY;
     a.converged = false;
-    a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, y);
+    // Whether the start is already an equilibrium: a partial sum that passes the
+    // tolerance answers no (the sweeps price every row they read, and the gap reported
+    // is measured afresh at the end).
+    // (Without sweeps the start's gap is the one reported: measured whole.)
+    let stop_above = if rc.max_iterations > 0 {
+        rc.tolerance
+    } else {
+        f64::INFINITY
+    };
+    a.gap = flow_gap_until(rc, arcs, routes, demand_t, vot, a, y, stop_above);
     a.iterations = 0;
     if a.gap <= rc.tolerance {
         a.converged = true;
