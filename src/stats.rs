@@ -363,7 +363,9 @@ fn bucket_index(x: f64) -> i32 {
     }
     let m = bits & MANTISSA;
     let cell = bucket_table(e)[(m >> (52 - CELL_BITS)) as usize];
-    if m >= cell.lo && m <= cell.hi {
+    // `lo <= m <= hi` in one unsigned compare (no branch on where m lies: values fall
+    // on either side of a cell's bound unpredictably).
+    if m.wrapping_sub(cell.lo) <= cell.hi.wrapping_sub(cell.lo) {
         return bucket_index_exact(x);
     }
     cell.index + i32::from(m > cell.hi)
