@@ -624,7 +624,10 @@ mod tests {
         }
         assert!(checked > 71 * 256 * 4);
         // About 70 buckets an octave: most cells hold no bound, none holds two.
-        let bounds = bucket_table(1023).iter().filter(|c| c.lo != u64::MAX).count();
+        let bounds = bucket_table(1023)
+            .iter()
+            .filter(|c| c.lo != u64::MAX)
+            .count();
         assert!((60..=80).contains(&bounds), "{bounds} bounds in [1, 2)");
     }
 
