@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex, OnceLock};
 
-use crate::assignment::{ArcData, Assignment, RouteData, assign};
+use crate::assignment::{ArcData, Assignment, RouteData, assign, extrapolate_flows};
 use crate::cost::node_step;
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::equilibrium::candidates;
@@ -177,6 +177,7 @@ impl<'a> Engine<'a> {
         let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
+        let mut warm_before: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -240,10 +241,23 @@ impl<'a> Engine<'a> {
             // The normal period starts from last year's flows (same routes), each
             // disrupted period from this year's normal flows; later demand rounds
             // from their own previous round.
-            let year_warm = warm
-                .as_ref()
-                .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
-                .map(|(_, f)| f.as_slice());
+            // With two earlier years on these routes, from their trend (about a third
+            // fewer sweeps than last year's flows alone: docs/PERFORMANCE.md, wave 8).
+            let extrapolated: Option<Vec<f64>> = match (&warm, &warm_before) {
+                (Some((p1, last)), Some((p2, before)))
+                    if Shared::ptr_eq(p1, &rs) && Shared::ptr_eq(p2, &rs) =>
+                {
+                    Some(extrapolate_flows(last, before))
+                }
+                _ => None,
+            };
+            let year_warm = match &extrapolated {
+                Some(e) => Some(e.as_slice()),
+                None => warm
+                    .as_ref()
+                    .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
+                    .map(|(_, f)| f.as_slice()),
+            };
             // Queue points: the normal period's waits and assignment are solved
             // together (a fixed point, `queues::QueueLayer::solve_year`); disrupted
             // periods take the waits it leaves.
@@ -362,6 +376,7 @@ impl<'a> Engine<'a> {
             out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(f) = normal_flows {
+                warm_before = warm.take();
                 warm = Some((rs, f));
             }
         }

@@ -193,12 +193,25 @@ fn calibrate_reproduces_the_seeds_constants_and_writes_a_scenario() {
     );
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("seeds/south-caucasus.toml\""), "{written}");
-    for line in [
-        "time_h = 56.67",
-        "tariff_usd_per_t = 131.5",
-        "tonnes_per_year = 1815000.0",
+    // The seed holds the fit's output rounded to four digits; a refit may land a last
+    // digit away (each equilibrium stops within its tolerance, and the objective is flat:
+    // standard errors of 2.2 h and 5.1 USD/t), so each constant is checked to 0.1%.
+    for (key, seed) in [
+        ("time_h", 56.67),
+        ("tariff_usd_per_t", 131.5),
+        ("tonnes_per_year", 1815000.0),
     ] {
-        assert!(written.contains(line), "missing `{line}` in\n{written}");
+        let fitted: f64 = written
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no `{key} = ` in\n{written}"))
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("`{key}`: {e} in\n{written}"));
+        assert!(
+            (fitted - seed).abs() <= 1e-3 * seed,
+            "{key} = {fitted}, the seed has {seed}:\n{written}"
+        );
     }
     assert!(stdout.contains("converged"), "{stdout}");
     let o = corridor().arg("validate").arg(&out).output().unwrap();

@@ -121,9 +121,26 @@ pub fn fit_year(s: &Scenario, year: Option<i32>) -> i32 {
     year.or(s.calibration.year).unwrap_or(s.first_year)
 }
 
+/// How much tighter than the scenario's route-choice tolerance the fit solves each
+/// equilibrium (see `calibrate`).
+const FIT_TOLERANCE_FACTOR: f64 = 100.0;
+
 /// Fits the constants of `s.calibration` to the observations of `year`.
 pub fn calibrate(s: &Scenario, year: Option<i32>) -> Result<Fit, CalibrateError> {
     let year = fit_year(s, year);
+    // Forward differences of the measures need them solved well below the size of a
+    // difference: a route choice stopped anywhere within its tolerance moves them by
+    // up to about that tolerance, which the Jacobian would read as a slope. The fit
+    // solves each equilibrium `FIT_TOLERANCE_FACTOR` times tighter than the scenario.
+    let tight;
+    let s = if s.route_choice.tolerance > 0.0 {
+        let mut t = s.clone();
+        t.route_choice.tolerance /= FIT_TOLERANCE_FACTOR;
+        tight = t;
+        &tight
+    } else {
+        s
+    };
     if year < s.first_year || year > s.last_year {
         return Err(CalibrateError::YearOutside {
             year,
