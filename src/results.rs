@@ -10,6 +10,7 @@ use crate::figures::{
 };
 use crate::figures::{QUEUE_DAYS, QUEUE_TRACE_FIGURES};
 use crate::model::Scenario;
+use crate::network::Instance;
 use crate::stats::{Acc, EXACT_BUDGET, Summary};
 
 /// A results table: key columns, then every metric with its statistics.
@@ -267,6 +268,11 @@ pub struct Collector {
     pub(crate) queues: Columns,
     /// Per year, per global route id.
     pub(crate) routes: Vec<Vec<Option<Box<[Acc; 4]>>>>,
+    /// Per year and flow, its demand when every replication has the same
+    /// (`fixed_demand`): a route's share is then its tonnes over that number in every
+    /// replication, so it is summarised from the tonnes' summary instead of folded (its
+    /// accumulators stay empty).
+    pub(crate) route_share_over: Option<Vec<Vec<f64>>>,
     /// Per year, per global route id, the chunk's values of each route metric being
     /// gathered (working space of `add_chunk`, kept so that it does not reallocate).
     route_columns: Vec<Vec<[Vec<f64>; 4]>>,
@@ -307,6 +313,7 @@ impl Collector {
                     + s.queues.len() * QUEUE_DAYS * QUEUE_TRACE_FIGURES.len()
             }),
             routes: vec![Vec::new(); ny],
+            route_share_over: fixed_demand(s),
             route_columns: vec![Vec::new(); ny],
             stored: 0,
             budget,
@@ -453,6 +460,18 @@ impl Collector {
             |y, i, m| y.measures[i][m],
         );
         let sketched = self.sketched;
+        let share_over = self.route_share_over.as_deref();
+        // The engine assigned exactly the demand the shares are derived with.
+        debug_assert!(share_over.is_none_or(|over| {
+            reps.iter().all(|years| {
+                years.iter().zip(over).all(|(y, d)| {
+                    y.demand
+                        .iter()
+                        .zip(d)
+                        .all(|(row, d)| row[0].to_bits() == d.to_bits())
+                })
+            })
+        }));
         let route_values: usize = reps.iter().flatten().map(|y| 4 * y.routes.len()).sum();
         // Per year, each route's values over the chunk's replications (in replication
         // order) are gathered first, then pushed as one block per metric.
@@ -471,9 +490,13 @@ impl Collector {
                         if col[0].is_empty() {
                             touched.push(rf.gid);
                         }
-                        for (c, v) in col.iter_mut().zip(rf.values) {
-                            c.push(v);
+                        let [tonnes, share, cost, time] = rf.values;
+                        col[0].push(tonnes);
+                        if share_over.is_none() {
+                            col[1].push(share);
                         }
+                        col[2].push(cost);
+                        col[3].push(time);
                     }
                 }
                 for gid in touched {
@@ -736,12 +759,17 @@ impl Collector {
 
         // Routes: a replication without the route (another topology) carried 0 tonnes on it.
         let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
+        let share_over = self.route_share_over.take();
         for (y, slots) in std::mem::take(&mut self.routes).into_iter().enumerate() {
             for (gid, acc) in slots.into_iter().enumerate() {
                 let Some(mut acc) = acc else { continue };
                 let ri = &info[gid];
                 for a in acc.iter_mut().take(2) {
                     a.pad_zeros(reps);
+                }
+                let mut stats: Vec<Summary> = acc.iter_mut().map(Acc::summary).collect();
+                if let Some(over) = &share_over {
+                    stats[1] = share_of(&stats[0], over[y][ri.demand]);
                 }
                 let dem = &s.demand[ri.demand];
                 route_rows.push((
@@ -757,7 +785,7 @@ impl Collector {
                             ri.name.clone(),
                             s.corridors[ri.corridor].id.clone(),
                         ],
-                        stats: acc.iter_mut().map(Acc::summary).collect(),
+                        stats,
                     },
                 ));
             }
@@ -801,5 +829,55 @@ fn table(name: &'static str, keys: &[&'static str], metrics: &[&'static str]) ->
         key_columns: keys.to_vec(),
         metrics: metrics.to_vec(),
         rows: Vec::new(),
+    }
+}
+
+/// Each flow's demand per year when it is the same in every replication: no drawn
+/// demand input and no elastic flow (the engine then assigns exactly these tonnes,
+/// `network::Instance::demand_t`). `None` otherwise.
+fn fixed_demand(s: &Scenario) -> Option<Vec<Vec<f64>>> {
+    let drawn = s.has_elastic_demand()
+        || s.demand.iter().any(|d| {
+            d.tonnes_per_year.is_random()
+                || d.growth_per_year.is_random()
+                || d.growth_later.iter().any(|g| g.rate.is_random())
+        });
+    if drawn {
+        return None;
+    }
+    let inst = Instance::new(s, None);
+    Some(
+        s.years()
+            .map(|y| {
+                (0..s.demand.len())
+                    .map(|d| inst.demand_t(d, s.base_year, y))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// The summary of a route's share from that of its tonnes when its flow's demand is
+/// `demand` in every replication: each share is tonnes / demand (0 without demand, as
+/// the engine records it), so the mean, the standard deviation and every percentile
+/// scale by 1 / demand.
+fn share_of(tonnes: &Summary, demand: f64) -> Summary {
+    if tonnes.n == 0 {
+        return Summary::EMPTY;
+    }
+    if demand > 0.0 {
+        Summary {
+            mean: tonnes.mean / demand,
+            sd: tonnes.sd / demand,
+            p: tonnes.p.map(|q| q / demand),
+            n: tonnes.n,
+        }
+    } else {
+        Summary {
+            mean: 0.0,
+            sd: 0.0,
+            p: [0.0; 5],
+            n: tonnes.n,
+        }
     }
 }

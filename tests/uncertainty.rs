@@ -296,3 +296,69 @@ fn sketched_percentiles_are_thread_independent_and_close_to_exact() {
         assert!((x - y).abs() <= 0.0051 * y.abs() + 1e-9, "{x} vs {y}");
     }
 }
+
+/// With a demand no draw reaches, a route's share is summarised from its tonnes (each
+/// share is tonnes over the same demand); the summary must be the one its shares, as
+/// the engine recorded them replication by replication, give.
+#[test]
+fn route_shares_of_a_fixed_demand_summarise_the_recorded_shares() {
+    use corridor_sim::runner::{RunOptions, collect_range};
+    use corridor_sim::stats::Summary;
+    use std::collections::BTreeMap;
+
+    let s =
+        load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tripp-opens.toml"));
+    assert!(s.demand.iter().all(|d| !d.tonnes_per_year.is_random()));
+    let reps = 40;
+    let opts = RunOptions {
+        replications: Some(reps),
+        seed: Some(7),
+        threads: Some(2),
+        exact_values: None,
+    };
+    let mut recorded: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
+    let (collector, info) = collect_range(&s, &opts, 0..reps, &mut |_, _| {}, &mut |_, chunk| {
+        for years in chunk {
+            for (y, figures) in years.iter().enumerate() {
+                for rf in &figures.routes {
+                    recorded.entry((y, rf.gid)).or_default().push(rf.values[1]);
+                }
+            }
+        }
+    })
+    .expect("run");
+    let r = collector.finish(&s, &info);
+    let share = r.routes.metric("share").expect("share column");
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) + 1e-18;
+    let mut checked = 0;
+    for ((y, gid), mut values) in recorded {
+        // Replications without the route carried none of its flow's demand.
+        values.resize(reps as usize, 0.0);
+        let want = Summary::of(&mut values);
+        let (year, ri) = ((s.first_year + y as i32).to_string(), &info[gid]);
+        let row = r
+            .routes
+            .rows
+            .iter()
+            .find(|row| {
+                row.keys[0] == year
+                    && row.keys[1] == s.demand[ri.demand].id
+                    && row.keys[5] == ri.key
+            })
+            .unwrap_or_else(|| panic!("no row for {year} {}", ri.key));
+        let got = row.stats[share];
+        assert_eq!(got.n, want.n);
+        // A spread is rounding noise of the mean's size when the shares are all equal.
+        let sd_close = (got.sd - want.sd).abs() <= 1e-12 * want.mean.abs().max(want.sd);
+        assert!(
+            close(got.mean, want.mean) && sd_close,
+            "{year} {}: {got:?} vs {want:?}",
+            ri.key
+        );
+        for (g, w) in got.p.iter().zip(want.p) {
+            assert!(close(*g, w), "{year} {}: {got:?} vs {want:?}", ri.key);
+        }
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked} route-years");
+}
