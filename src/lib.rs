@@ -40,6 +40,7 @@ pub mod output;
 pub mod queues;
 pub mod report;
 pub mod results;
+pub mod route_data;
 pub mod routes;
 pub mod runner;
 pub mod scenario;

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex, OnceLock};
 
 use crate::assignment::{ArcData, Assignment, RouteData, assign, extrapolate_flows};
-use crate::cost::node_step;
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
@@ -15,6 +14,7 @@ use crate::memo::AssignmentMemo;
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
 use crate::queues::QueueLayer;
+use crate::route_data::{RouteDataCache, route_data};
 use crate::routes::{RouteSet, build_route_set, cheapest_costs, cheapest_route};
 
 /// A topology's candidate routes and their global ids.
@@ -39,6 +39,8 @@ pub struct Engine<'a> {
     /// Years solved before, per thread: a year whose inputs equal an earlier one's
     /// takes its equilibrium (`memo`; the same bytes either way).
     memo: AssignmentMemo,
+    /// Each route set's fixed route costs, for replications that share it.
+    route_data: RouteDataCache,
 }
 
 #[derive(Default)]
@@ -58,6 +60,7 @@ impl<'a> Engine<'a> {
             record_induced: true,
             missed: None,
             memo: AssignmentMemo::default(),
+            route_data: RouteDataCache::default(),
         }
     }
 
@@ -221,7 +224,13 @@ impl<'a> Engine<'a> {
                 normal_data = Some((
                     rs.clone(),
                     inst.active_events(year),
-                    route_data(s, &self.arcs, &periods[0].nodes, &periods[0].state, &rs),
+                    self.route_data.route_data(
+                        s,
+                        &self.arcs,
+                        &periods[0].nodes,
+                        &periods[0].state,
+                        &rs,
+                    ),
                     arc_data(s, &self.arcs, &periods[0].state),
                 ));
             }
@@ -726,61 +735,4 @@ fn arc_data(s: &Scenario, arcs: &Arcs, state: &YearState) -> ArcData {
             .collect(),
         bpr: arcs.arcs.iter().map(|a| s.links[a.link].bpr).collect(),
     }
-}
-
-/// Route data of one year: fixed money and hours per route from link charges and node
-/// steps at this year's values.
-fn route_data(
-    s: &Scenario,
-    arcs: &Arcs,
-    nodes: &[NodeValues],
-    state: &YearState,
-    rs: &RouteSet,
-) -> RouteData {
-    let n = rs.paths.len();
-    let mut rd = RouteData {
-        start: rs.start.clone(),
-        paths: rs.paths.clone(),
-        fixed_usd: Vec::with_capacity(n),
-        fixed_h: Vec::with_capacity(n),
-        ln_path_size: rs.ln_path_size.clone(),
-        available: Vec::with_capacity(n),
-    };
-    // Corridor constants (calibration): once per route for each corridor it uses.
-    let constants: Vec<f64> = s.corridors.iter().map(|c| c.constant_usd_per_t).collect();
-    let any_constant = constants.iter().any(|c| *c != 0.0);
-    let mut used = vec![false; constants.len()];
-    for path in rs.paths.iter() {
-        let (mut usd, mut h) = (0.0, 0.0);
-        if any_constant {
-            used.iter_mut().for_each(|u| *u = false);
-            for &a in path {
-                used[s.links[arcs.arcs[a as usize].link].corridor] = true;
-            }
-            usd += used
-                .iter()
-                .zip(&constants)
-                .filter(|(u, _)| **u)
-                .map(|(_, c)| c)
-                .sum::<f64>();
-        }
-        let mut prev = None;
-        for &a in path {
-            let arc = &arcs.arcs[a as usize];
-            let st = node_step(s, &nodes[arc.tail], prev, Some(arc));
-            usd += st.usd + state.links[arc.link].charge_usd_per_t();
-            h += st.h;
-            prev = Some(arc);
-        }
-        if let Some(last) = prev {
-            let st = node_step(s, &nodes[last.head], Some(last), None);
-            usd += st.usd;
-            h += st.h;
-        }
-        rd.fixed_usd.push(usd);
-        rd.fixed_h.push(h);
-        rd.available
-            .push(path.iter().all(|&a| state.open[arcs.arcs[a as usize].link]));
-    }
-    rd
 }
