@@ -764,7 +764,9 @@ impl Collector {
             for (gid, acc) in slots.into_iter().enumerate() {
                 let Some(mut acc) = acc else { continue };
                 let ri = &info[gid];
-                for a in acc.iter_mut().take(2) {
+                // (A share summarised from the tonnes has nothing to pad.)
+                let pad = if share_over.is_some() { 1 } else { 2 };
+                for a in acc.iter_mut().take(pad) {
                     a.pad_zeros(reps);
                 }
                 let mut stats: Vec<Summary> = acc.iter_mut().map(Acc::summary).collect();

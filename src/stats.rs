@@ -131,8 +131,13 @@ impl Acc {
     /// Pads with zeros up to `n` values (replications where the figure did not exist
     /// and so carried nothing).
     pub fn pad_zeros(&mut self, n: usize) {
-        while self.len() < n {
-            self.push(0.0);
+        let missing = n.saturating_sub(self.len());
+        if missing == 0 {
+            return;
+        }
+        match self {
+            Acc::Exact(values) => values.resize(values.len() + missing, 0.0),
+            Acc::Sketch(sk) => sk.push_repeated(0.0, missing),
         }
     }
 
@@ -386,28 +391,8 @@ impl Sketch {
         if let [first, rest @ ..] = values
             && !rest.is_empty()
             && rest.iter().all(|v| v.to_bits() == first.to_bits())
-            && self.sums.push_repeated(*first, values.len())
+            && self.count_repeated(*first, values.len())
         {
-            self.pushed += values.len();
-            let v = *first;
-            if v.is_nan() {
-                return;
-            }
-            if self.n == 0 {
-                (self.min, self.max) = (v, v);
-            } else {
-                self.min = total_min(self.min, v);
-                self.max = total_max(self.max, v);
-            }
-            self.n += values.len();
-            let count = values.len() as u64;
-            if v == 0.0 {
-                self.zeros += count;
-            } else if v > 0.0 {
-                self.positive.add(bucket_index(v), count);
-            } else {
-                self.negative.add(bucket_index(-v), count);
-            }
             return;
         }
         self.pushed += values.len();
@@ -438,6 +423,42 @@ impl Sketch {
         }
         (self.n, self.zeros, self.min, self.max) = (n, zeros, min, max);
         self.sums.push_many(values);
+    }
+
+    /// Pushes `count` copies of `v`: the same sketch as `push_many` on them.
+    pub fn push_repeated(&mut self, v: f64, count: usize) {
+        if count > 0 && !self.count_repeated(v, count) {
+            // More copies than the exact sums take in one block: one at a time.
+            (0..count).for_each(|_| self.push(v));
+        }
+    }
+
+    /// Counts `count` copies of `v` at once, as a block of them: false, having counted
+    /// nothing, if the exact sums cannot take them in one block.
+    fn count_repeated(&mut self, v: f64, count: usize) -> bool {
+        if !self.sums.push_repeated(v, count) {
+            return false;
+        }
+        self.pushed += count;
+        if v.is_nan() {
+            return true;
+        }
+        if self.n == 0 {
+            (self.min, self.max) = (v, v);
+        } else {
+            self.min = total_min(self.min, v);
+            self.max = total_max(self.max, v);
+        }
+        self.n += count;
+        let count = count as u64;
+        if v == 0.0 {
+            self.zeros += count;
+        } else if v > 0.0 {
+            self.positive.add(bucket_index(v), count);
+        } else {
+            self.negative.add(bucket_index(-v), count);
+        }
+        true
     }
 
     /// The value of rank `k` (0-based) in sorted order, within the sketch's accuracy.
@@ -654,6 +675,31 @@ mod tests {
             (many.positive.clone(), many.negative.clone())
         );
         assert_eq!(one.summary(), many.summary());
+    }
+
+    #[test]
+    fn padding_with_zeros_gives_the_accumulator_of_pushed_zeros() {
+        for sketched in [false, true] {
+            let start = |a: &mut Acc| {
+                if sketched {
+                    a.switch_to_sketch();
+                }
+                a.push_many(&[3.5, -2.0, 0.0, 1e-7]);
+            };
+            let (mut padded, mut pushed) = (Acc::default(), Acc::default());
+            start(&mut padded);
+            start(&mut pushed);
+            padded.pad_zeros(5000);
+            padded.pad_zeros(10);
+            (4..5000).for_each(|_| pushed.push(0.0));
+            assert_eq!(padded.len(), 5000);
+            match (&padded, &pushed) {
+                (Acc::Exact(a), Acc::Exact(b)) => assert_eq!(a, b),
+                (Acc::Sketch(a), Acc::Sketch(b)) => assert_eq!(a, b),
+                _ => panic!("kinds differ"),
+            }
+            assert_eq!(padded.summary(), pushed.summary());
+        }
     }
 
     #[test]
