@@ -13,9 +13,10 @@
 //!   projection (Jayakrishnan et al., 1994, Transportation Research Record 1443). The
 //!   measure is the relative gap sum_r f_r (c_r - c_min) / sum_r f_r c_r.
 //!
-//! Both warm-start from the flows of the previous year when the candidate routes are
-//! the same, which cuts iterations sharply over a horizon; with two earlier years on
-//! the same routes the start follows their trend (`extrapolate_flows`).
+//! Both warm-start from the flows of the previous year, which cuts iterations sharply
+//! over a horizon: with two earlier years on the same routes the start follows their
+//! trend (`extrapolate_flows`); after the routes changed, the routes kept start from
+//! their flows (`carry_flows`).
 
 // Parallel arrays indexed by demand row and route read more clearly with index loops.
 #![allow(clippy::needless_range_loop)]
@@ -213,6 +214,32 @@ pub fn extrapolate_flows(last: &[f64], before: &[f64]) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// Route flows to start from after the candidate routes changed: a demand row whose
+/// routes (global ids `ids`, rows `start[d]..start[d + 1]`) were all among `from_ids`
+/// takes their flows in `flows`; a row with a new route gets none, so that
+/// `assign_into` starts it from its free-flow choice (a new route is often the reason
+/// for the change, and a start without it is far from the equilibrium). A change of
+/// routes usually concerns a few rows: the others start where they were.
+pub fn carry_flows(from_ids: &[usize], flows: &[f64], ids: &[usize], start: &[usize]) -> Vec<f64> {
+    debug_assert_eq!(from_ids.len(), flows.len());
+    let size = from_ids.iter().max().map_or(0, |m| m + 1);
+    let mut by_id = vec![f64::NAN; size];
+    for (&id, &f) in from_ids.iter().zip(flows) {
+        by_id[id] = f;
+    }
+    let mut out: Vec<f64> = ids
+        .iter()
+        .map(|&id| by_id.get(id).copied().unwrap_or(f64::NAN))
+        .collect();
+    for row in start.windows(2) {
+        let r = &mut out[row[0]..row[1]];
+        if r.iter().any(|f| f.is_nan()) {
+            r.iter_mut().for_each(|f| *f = 0.0);
+        }
+    }
+    out
 }
 
 /// Working space of an assignment, kept across assignments so that none allocates.
@@ -712,6 +739,20 @@ mod tests {
         assert_eq!(got[1], 50.0 * (50.0 / 60.0));
         // Empty now: stays empty; quadrupled: doubled at most; new: kept as it is.
         assert_eq!(&got[2..], &[0.0, 800.0, 7.0]);
+    }
+
+    #[test]
+    fn carried_flows_follow_their_route_ids() {
+        // Last year: routes 7, 2, 9 and 5; this year a first row of 9 and 7 (2 is gone),
+        // a second of 4 (new) and 5.
+        let got = carry_flows(
+            &[7, 2, 9, 5],
+            &[10.0, 20.0, 30.0, 40.0],
+            &[9, 7, 4, 5],
+            &[0, 2, 4],
+        );
+        assert_eq!(got, vec![30.0, 10.0, 0.0, 0.0]);
+        assert_eq!(carry_flows(&[], &[], &[1, 2], &[0, 2]), vec![0.0, 0.0]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex, OnceLock};
 
-use crate::assignment::{ArcData, Assignment, RouteData, assign, extrapolate_flows};
+use crate::assignment::{ArcData, Assignment, RouteData, assign, carry_flows, extrapolate_flows};
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
@@ -181,6 +181,7 @@ impl<'a> Engine<'a> {
         let mut out = Vec::with_capacity(s.n_years());
         let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
         let mut warm_before: Option<(Shared<RouteSet>, Vec<f64>)> = None;
+        let mut warm_gids: Option<Shared<Vec<usize>>> = None;
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -260,9 +261,17 @@ impl<'a> Engine<'a> {
                 }
                 _ => None,
             };
-            let year_warm = match &extrapolated {
-                Some(e) => Some(e.as_slice()),
-                None => warm
+            // After a change of routes (an opening, an event), the flows whose routes
+            // were all kept start from last year's flows (found by global ids).
+            let carried: Option<Vec<f64>> = match (&warm, &warm_gids) {
+                (Some((prev, last)), Some(prev_gids)) if !Shared::ptr_eq(prev, &rs) => {
+                    Some(carry_flows(prev_gids, last, &gids, &rs.start))
+                }
+                _ => None,
+            };
+            let year_warm = match (&extrapolated, &carried) {
+                (Some(e), _) | (None, Some(e)) => Some(e.as_slice()),
+                (None, None) => warm
                     .as_ref()
                     .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
                     .map(|(_, f)| f.as_slice()),
@@ -387,6 +396,7 @@ impl<'a> Engine<'a> {
             if let Some(f) = normal_flows {
                 warm_before = warm.take();
                 warm = Some((rs, f));
+                warm_gids = Some(gids);
             }
         }
         out
