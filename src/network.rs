@@ -73,6 +73,22 @@ pub struct NodeValues {
     pub port_usd: f64,
 }
 
+impl NodeValues {
+    /// Every value, in the order of the fields.
+    pub fn values(&self) -> [f64; 8] {
+        [
+            self.border_h,
+            self.border_usd,
+            self.transship_h,
+            self.transship_usd,
+            self.gauge_h,
+            self.gauge_usd,
+            self.port_h,
+            self.port_usd,
+        ]
+    }
+}
+
 /// Link values that events can change.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkValues {

@@ -19,18 +19,6 @@ use crate::model::Scenario;
 use crate::network::{Arcs, NodeValues, YearState};
 use crate::routes::RouteSet;
 
-/// Route data of one period: fixed money and hours per route from the link charges of
-/// `state` and the node steps at `nodes`, and each route's availability.
-pub fn route_data(
-    s: &Scenario,
-    arcs: &Arcs,
-    nodes: &[NodeValues],
-    state: &YearState,
-    rs: &RouteSet,
-) -> RouteData {
-    route_data_from_scratch(s, arcs, nodes, state, rs)
-}
-
 /// What a route set's fixed costs were computed from, the route data they gave, and
 /// which routes pass each node and each link.
 #[derive(Debug)]
@@ -130,20 +118,7 @@ impl RouteDataCache {
 
 /// Whether two nodes' values are equal to the bit.
 fn same_node(a: &NodeValues, b: &NodeValues) -> bool {
-    let bits = |n: &NodeValues| {
-        [
-            n.border_h,
-            n.border_usd,
-            n.transship_h,
-            n.transship_usd,
-            n.gauge_h,
-            n.gauge_usd,
-            n.port_h,
-            n.port_usd,
-        ]
-        .map(f64::to_bits)
-    };
-    bits(a) == bits(b)
+    a.values().map(f64::to_bits) == b.values().map(f64::to_bits)
 }
 
 /// A route's fixed money and hours, with the corridor constants (calibration) and
@@ -205,8 +180,9 @@ impl Fixed {
     }
 }
 
-/// Route data of one period computed from scratch (`route_data`).
-fn route_data_from_scratch(
+/// Route data of one period: fixed money and hours per route from the link charges of
+/// `state` and the node steps at `nodes`, and each route's availability.
+pub fn route_data(
     s: &Scenario,
     arcs: &Arcs,
     nodes: &[NodeValues],

@@ -441,20 +441,10 @@ impl Search<'_> {
     fn non_negative(&self) -> bool {
         self.vot >= 0.0
             && self.arc_cost.iter().all(|&c| c >= 0.0)
-            && self.nodes.iter().all(|n| {
-                [
-                    n.border_h,
-                    n.border_usd,
-                    n.transship_h,
-                    n.transship_usd,
-                    n.gauge_h,
-                    n.gauge_usd,
-                    n.port_h,
-                    n.port_usd,
-                ]
+            && self
+                .nodes
                 .iter()
-                .all(|&x| x >= 0.0)
-            })
+                .all(|n| n.values().iter().all(|&x| x >= 0.0))
     }
 
     /// The cheapest cost from `origin` to each node of `dests` over the open network
