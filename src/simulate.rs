@@ -179,9 +179,7 @@ impl<'a> Engine<'a> {
         let inst = Instance::new(s, uniforms);
         let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         let mut out = Vec::with_capacity(s.n_years());
-        let mut warm: Option<(Shared<RouteSet>, Vec<f64>)> = None;
-        let mut warm_before: Option<(Shared<RouteSet>, Vec<f64>)> = None;
-        let mut warm_gids: Option<Shared<Vec<usize>>> = None;
+        let mut starts = Starts::default();
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -248,34 +246,11 @@ impl<'a> Engine<'a> {
             let data: Vec<(&RouteData, &ArcData)> = std::iter::once((normal_routes, normal_arcs))
                 .chain(fresh.iter().map(|(r, a)| (r, a)))
                 .collect();
-            // The normal period starts from last year's flows (same routes), each
-            // disrupted period from this year's normal flows; later demand rounds
+            // The normal period starts from the flows of the years before (`Starts`),
+            // each disrupted period from this year's normal flows; later demand rounds
             // from their own previous round.
-            // With two earlier years on these routes, from their trend (about a third
-            // fewer sweeps than last year's flows alone: docs/PERFORMANCE.md, wave 8).
-            let extrapolated: Option<Vec<f64>> = match (&warm, &warm_before) {
-                (Some((p1, last)), Some((p2, before)))
-                    if Shared::ptr_eq(p1, &rs) && Shared::ptr_eq(p2, &rs) =>
-                {
-                    Some(extrapolate_flows(last, before))
-                }
-                _ => None,
-            };
-            // After a change of routes (an opening, an event), the flows whose routes
-            // were all kept start from last year's flows (found by global ids).
-            let carried: Option<Vec<f64>> = match (&warm, &warm_gids) {
-                (Some((prev, last)), Some(prev_gids)) if !Shared::ptr_eq(prev, &rs) => {
-                    Some(carry_flows(prev_gids, last, &gids, &rs.start))
-                }
-                _ => None,
-            };
-            let year_warm = match (&extrapolated, &carried) {
-                (Some(e), _) | (None, Some(e)) => Some(e.as_slice()),
-                (None, None) => warm
-                    .as_ref()
-                    .filter(|(prev, _)| Shared::ptr_eq(prev, &rs))
-                    .map(|(_, f)| f.as_slice()),
-            };
+            let year_start = starts.start(&rs, &gids);
+            let year_warm = year_start.as_deref();
             // Queue points: the normal period's waits and assignment are solved
             // together (a fixed point, `queues::QueueLayer::solve_year`); disrupted
             // periods take the waits it leaves.
@@ -393,10 +368,8 @@ impl<'a> Engine<'a> {
             ) = queue_year;
             out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
-            if let Some(f) = normal_flows {
-                warm_before = warm.take();
-                warm = Some((rs, f));
-                warm_gids = Some(gids);
+            if let Some(flows) = normal_flows {
+                starts.push(rs, gids, flows);
             }
         }
         out
@@ -492,6 +465,52 @@ impl<'a> Engine<'a> {
             });
         }
         periods
+    }
+}
+
+/// The normal flows of the last two years, and what the next year starts from.
+#[derive(Default)]
+struct Starts {
+    last: Option<SolvedYear>,
+    before: Option<SolvedYear>,
+}
+
+struct SolvedYear {
+    routes: Shared<RouteSet>,
+    gids: Shared<Vec<usize>>,
+    flows: Vec<f64>,
+}
+
+impl Starts {
+    fn push(&mut self, routes: Shared<RouteSet>, gids: Shared<Vec<usize>>, flows: Vec<f64>) {
+        self.before = self.last.replace(SolvedYear {
+            routes,
+            gids,
+            flows,
+        });
+    }
+
+    /// The flows a year on `routes` starts from: the trend of the last two years when
+    /// both ran on these routes (about a third fewer sweeps than last year's flows
+    /// alone: docs/PERFORMANCE.md, wave 8), last year's flows when only it did, and
+    /// after a change of routes (an opening, an event) last year's flows of the rows
+    /// whose routes were all kept. None in the first year.
+    fn start(&self, routes: &Shared<RouteSet>, gids: &[usize]) -> Option<Cow<'_, [f64]>> {
+        let last = self.last.as_ref()?;
+        if !Shared::ptr_eq(&last.routes, routes) {
+            return Some(Cow::Owned(carry_flows(
+                &last.gids,
+                &last.flows,
+                gids,
+                &routes.start,
+            )));
+        }
+        Some(match &self.before {
+            Some(before) if Shared::ptr_eq(&before.routes, routes) => {
+                Cow::Owned(extrapolate_flows(&last.flows, &before.flows))
+            }
+            _ => Cow::Borrowed(last.flows.as_slice()),
+        })
     }
 }
 
