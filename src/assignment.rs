@@ -102,20 +102,26 @@ pub fn assign(
     vot: &[f64],
     warm: Option<&[f64]>,
 ) -> Assignment {
+    thread_local! {
+        /// Each thread's working space, kept across its assignments.
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
     let mut a = Assignment::default();
     if let Some(w) = warm {
         a.route_flow_t.extend_from_slice(w);
     }
-    assign_into(
-        rc,
-        arcs,
-        routes,
-        demand_t,
-        vot,
-        warm.is_some(),
-        &mut a,
-        &mut Scratch::default(),
-    );
+    SCRATCH.with_borrow_mut(|scratch| {
+        assign_into(
+            rc,
+            arcs,
+            routes,
+            demand_t,
+            vot,
+            warm.is_some(),
+            &mut a,
+            scratch,
+        )
+    });
     a
 }
 

@@ -35,6 +35,13 @@ const MAX_WORDS: usize = 1 << 22;
 const MAX_SEEN: usize = 8192;
 /// Memo slots: threads are spread over them by their pool index.
 const SLOTS: usize = 16;
+/// Lookups in a row without a hit after which a lane (a year and period of the run,
+/// `AssignmentMemo::assign`) stops hashing its inputs: they are drawn afresh in every
+/// replication (in `tripp-opens`, every year after a continuous draw such as the TRIPP
+/// fee reaches a route), so a key would cost its hash and never be taken.
+const COLD_AFTER: u32 = 256;
+/// A cold lane still looks up one call in this many, and warms again on a hit.
+const COLD_PROBE: u32 = 64;
 
 /// The memo of one engine (see the module documentation). The route choice settings
 /// are the engine's and so not part of a key: one memo serves one engine.
@@ -56,6 +63,8 @@ struct Memo {
     entries: HashMap<u64, Entry>,
     /// Words held by `entries` (`Entry::size`).
     words: usize,
+    /// Per lane: lookups since its last hit, and calls it let pass while cold.
+    lanes: Vec<(u32, u32)>,
 }
 
 /// A remembered assignment with its inputs. The shared route arrays are held (so their
@@ -260,8 +269,14 @@ impl AssignmentMemo {
     /// `assign(rc, arcs, routes, demand_t, vot, warm)`, taken from the memo when an
     /// earlier call of this thread had exactly these inputs. `rc` must be the same for
     /// every call on one memo (the engine's route choice).
+    ///
+    /// `lane` names where in a run the call comes from (a year and period): a lane
+    /// whose last `COLD_AFTER` lookups all missed looks up only one call in
+    /// `COLD_PROBE` (the result is the solve either way).
+    #[allow(clippy::too_many_arguments)]
     pub fn assign(
         &self,
+        lane: usize,
         rc: &RouteChoice,
         arcs: &ArcData,
         routes: &RouteData,
@@ -273,6 +288,18 @@ impl AssignmentMemo {
         let Ok(mut memo) = self.slots[slot].try_lock() else {
             return assign(rc, arcs, routes, demand_t, vot, warm);
         };
+        if memo.lanes.len() <= lane {
+            memo.lanes.resize(lane + 1, (0, 0));
+        }
+        let (misses, passed) = &mut memo.lanes[lane];
+        if *misses >= COLD_AFTER {
+            *passed += 1;
+            if *passed % COLD_PROBE != 0 {
+                drop(memo);
+                return assign(rc, arcs, routes, demand_t, vot, warm);
+            }
+        }
+        *misses = misses.saturating_add(1);
         let inputs = Inputs {
             arcs,
             routes,
@@ -284,7 +311,9 @@ impl AssignmentMemo {
         if let Some(e) = memo.entries.get(&hash)
             && inputs.matches(e)
         {
-            return e.out.clone();
+            let out = e.out.clone();
+            memo.lanes[lane].0 = 0;
+            return out;
         }
         let out = assign(rc, arcs, routes, demand_t, vot, warm);
         if memo.entries.contains_key(&hash) {
@@ -397,7 +426,7 @@ mod tests {
         assert!(fresh.converged && fresh.iterations > 1);
         // Remembered on the second sighting, taken on the third: all three the solve.
         for seen in 1..=3 {
-            let got = memo.assign(&rc, &arcs, &routes, &demand, &vot, None);
+            let got = memo.assign(0, &rc, &arcs, &routes, &demand, &vot, None);
             assert_eq!(got, fresh);
             assert_eq!(memo.len(), usize::from(seen >= 2));
         }
@@ -440,14 +469,14 @@ mod tests {
             let expected = assign(&rc, &a, &r, &d, &v, w.as_deref());
             assert_ne!(expected, fresh, "case {k} changes nothing");
             for _ in 0..3 {
-                let got = memo.assign(&rc, &a, &r, &d, &v, w.as_deref());
+                let got = memo.assign(0, &rc, &a, &r, &d, &v, w.as_deref());
                 assert_eq!(got, expected, "case {k}");
             }
         }
         // Routes with equal contents at another address are another key.
         let mut copy = routes.clone();
         copy.paths = Arc::new((*routes.paths).clone());
-        let got = memo.assign(&rc, &arcs, &copy, &demand, &vot, None);
+        let got = memo.assign(0, &rc, &arcs, &copy, &demand, &vot, None);
         assert_eq!(got, fresh);
         assert_eq!(memo.len(), 1 + 10);
     }
@@ -462,7 +491,7 @@ mod tests {
         let one = {
             let memo = AssignmentMemo::default();
             for _ in 0..2 {
-                memo.assign(&rc, &arcs, &routes, &demands[0], &vot, None);
+                memo.assign(0, &rc, &arcs, &routes, &demands[0], &vot, None);
             }
             memo.words()
         };
@@ -470,7 +499,7 @@ mod tests {
         let memo = AssignmentMemo::with_budget(5 * one);
         for round in 0..3 {
             for d in &demands {
-                let got = memo.assign(&rc, &arcs, &routes, d, &vot, None);
+                let got = memo.assign(0, &rc, &arcs, &routes, d, &vot, None);
                 assert_eq!(
                     got,
                     assign(&rc, &arcs, &routes, d, &vot, None),
@@ -483,9 +512,45 @@ mod tests {
         // An entry larger than the whole budget is never kept.
         let tiny = AssignmentMemo::with_budget(one - 1);
         for _ in 0..3 {
-            tiny.assign(&rc, &arcs, &routes, &demands[0], &vot, None);
+            tiny.assign(0, &rc, &arcs, &routes, &demands[0], &vot, None);
         }
         assert_eq!((tiny.len(), tiny.words()), (0, 0));
+    }
+
+    #[test]
+    fn a_lane_whose_lookups_all_miss_stops_looking_and_warms_on_a_hit() {
+        let rc = rc();
+        let (arcs, routes) = network();
+        let vot = vec![2.0, 3.0];
+        let memo = AssignmentMemo::default();
+        let demand = |k: usize| vec![100.0 + k as f64, 90.0];
+        let call = |lane: usize, d: &[f64]| {
+            let got = memo.assign(lane, &rc, &arcs, &routes, d, &vot, None);
+            assert_eq!(got, assign(&rc, &arcs, &routes, d, &vot, None));
+        };
+        // Lane 1 meets COLD_AFTER keys once each: it goes cold.
+        for k in 0..COLD_AFTER as usize {
+            call(1, &demand(k));
+        }
+        assert_eq!(memo.len(), 0);
+        // A key seen twice on the cold lane is not looked up, so not remembered; on
+        // another lane it is, on its second sighting.
+        let x = demand(10_000);
+        call(1, &x);
+        call(1, &x);
+        assert_eq!(memo.len(), 0);
+        call(0, &x);
+        call(0, &x);
+        assert_eq!(memo.len(), 1);
+        // The cold lane's next probe (one call in COLD_PROBE) takes the key: the lane
+        // warms, and looks up again (a new key remembered on its second sighting).
+        for _ in 0..COLD_PROBE {
+            call(1, &x);
+        }
+        let y = demand(20_000);
+        call(1, &y);
+        call(1, &y);
+        assert_eq!(memo.len(), 2);
     }
 
     #[test]

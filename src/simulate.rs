@@ -43,11 +43,15 @@ pub struct Engine<'a> {
     route_data: RouteDataCache,
 }
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Registry {
     ids: HashMap<(usize, String), usize>,
     info: Vec<RouteInfo>,
 }
+
+/// Memo lanes of a year (`AssignmentMemo::assign`): its normal period, its first two
+/// disrupted periods, and any later ones together.
+const MEMO_LANES_PER_YEAR: usize = 4;
 
 impl<'a> Engine<'a> {
     pub fn new(scenario: &'a Scenario) -> Engine<'a> {
@@ -62,6 +66,23 @@ impl<'a> Engine<'a> {
             memo: AssignmentMemo::default(),
             route_data: RouteDataCache::default(),
         }
+    }
+
+    /// Starts with the candidate routes `other` has found so far (with their route
+    /// ids), so that the network states it has seen are not searched again; `other`
+    /// must be an engine of the same scenario (otherwise this does nothing). Route sets
+    /// are a function of the scenario and the state, so the runs are the same bytes.
+    pub fn with_route_sets_of(self, other: &Engine) -> Self {
+        if !std::ptr::eq(self.scenario, other.scenario) {
+            return self;
+        }
+        *self.lock_sets() = other.lock_sets().clone();
+        *self.registry.lock().unwrap_or_else(|e| e.into_inner()) = other
+            .registry
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        self
     }
 
     /// Records, in every checked year, the flows whose candidates miss a cheaper network
@@ -180,6 +201,7 @@ impl<'a> Engine<'a> {
         let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         let mut out = Vec::with_capacity(s.n_years());
         let mut starts = Starts::default();
+        let mut acc = YearAcc::default();
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -189,8 +211,9 @@ impl<'a> Engine<'a> {
         } else {
             vec![f64::NAN; s.demand.len()]
         };
+        let mut state = YearState::default();
         for (yi, year) in s.years().enumerate() {
-            let state = inst.year_state(year);
+            inst.year_state_into(year, &mut state);
             let active = inst.active_events(year);
             let (rs, gids) = match &last {
                 Some((open, act, entry)) if *open == state.open && *act == active => entry.clone(),
@@ -275,6 +298,7 @@ impl<'a> Engine<'a> {
                         };
                         let solve = |arcs: &ArcData, warm: Option<&[f64]>| {
                             self.memo.assign(
+                                yi * MEMO_LANES_PER_YEAR + p.min(MEMO_LANES_PER_YEAR - 1),
                                 &s.route_choice,
                                 arcs,
                                 routes,
@@ -311,7 +335,7 @@ impl<'a> Engine<'a> {
             };
             let (year_demand, assignments) =
                 solve_year(&s.route_choice, &curves, &weighted, assign_all);
-            let mut acc = YearAcc::new(s, &rs, &year_demand.demand_t, year);
+            acc.start(s, &rs, &year_demand.demand_t, year);
             if check_network {
                 let (p0, (routes, _), a) = (&periods[0], &data[0], &assignments[0]);
                 let cheapest = cheapest_costs(
@@ -524,6 +548,7 @@ struct Period<'s> {
 }
 
 /// Figures of one year summed over its periods, weighted by their share of the year.
+#[derive(Default)]
 struct YearAcc {
     year: i32,
     links: Vec<[f64; 4]>,
@@ -552,33 +577,40 @@ struct YearAcc {
 }
 
 impl YearAcc {
-    fn new(s: &Scenario, rs: &RouteSet, demand_t: &[f64], year: i32) -> YearAcc {
+    /// Starts a year: every figure at zero (costs and times of idle routes unknown),
+    /// in the buffers of the year before (a replication's years reuse one `YearAcc`).
+    fn start(&mut self, s: &Scenario, rs: &RouteSet, demand_t: &[f64], year: i32) {
         let n: usize = rs.by_demand.iter().map(Vec::len).sum();
         let n_arcs = if s.measures.is_empty() {
             0
         } else {
             s.links.iter().map(|l| 1 + usize::from(l.two_way)).sum()
         };
-        YearAcc {
-            year,
-            links: vec![[0.0; 4]; s.links.len()],
-            arc_t: vec![0.0; n_arcs],
-            route_t: vec![0.0; n],
-            route_cost_t: vec![0.0; n],
-            route_time_t: vec![0.0; n],
-            route_cost0: vec![f64::NAN; n],
-            route_time0: vec![f64::NAN; n],
-            route_avail: vec![false; n],
-            unserved: vec![0.0; demand_t.len()],
-            demand_t: demand_t.to_vec(),
-            iterations: 0.0,
-            gap: 0.0,
-            converged: true,
-            check_figures: [0.0; 2],
-            disruption: [0.0; 4],
-            normal_rows: Vec::new(),
-            normal_unserved: 0.0,
-        }
+        let refill = |v: &mut Vec<f64>, n: usize, x: f64| {
+            v.clear();
+            v.resize(n, x);
+        };
+        self.year = year;
+        self.links.clear();
+        self.links.resize(s.links.len(), [0.0; 4]);
+        refill(&mut self.arc_t, n_arcs, 0.0);
+        refill(&mut self.route_t, n, 0.0);
+        refill(&mut self.route_cost_t, n, 0.0);
+        refill(&mut self.route_time_t, n, 0.0);
+        refill(&mut self.route_cost0, n, f64::NAN);
+        refill(&mut self.route_time0, n, f64::NAN);
+        self.route_avail.clear();
+        self.route_avail.resize(n, false);
+        refill(&mut self.unserved, demand_t.len(), 0.0);
+        self.demand_t.clear();
+        self.demand_t.extend_from_slice(demand_t);
+        self.iterations = 0.0;
+        self.gap = 0.0;
+        self.converged = true;
+        self.check_figures = [0.0; 2];
+        self.disruption = [0.0; 4];
+        self.normal_rows.clear();
+        self.normal_unserved = 0.0;
     }
 
     fn add(&mut self, e: &Engine, p: &Period, routes: &RouteData, a: &Assignment) {
@@ -628,9 +660,10 @@ impl YearAcc {
         });
         match p.disruption {
             None => {
-                self.normal_rows = rows
-                    .map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) })
-                    .collect();
+                self.normal_rows.clear();
+                self.normal_rows.extend(
+                    rows.map(|(t, c, h)| if t > 0.0 { (c / t, h / t) } else { (0.0, 0.0) }),
+                );
                 self.normal_unserved = a.unserved_t.iter().sum();
             }
             Some(_) => {
@@ -649,9 +682,16 @@ impl YearAcc {
         }
     }
 
-    fn finish(self, e: &Engine, state: &YearState, rs: &RouteSet, gids: &[usize]) -> YearFigures {
+    /// The year's figures (the buffers stay for the next year's `start`).
+    fn finish(
+        &mut self,
+        e: &Engine,
+        state: &YearState,
+        rs: &RouteSet,
+        gids: &[usize],
+    ) -> YearFigures {
         let s = e.scenario;
-        let mut links = self.links;
+        let mut links = std::mem::take(&mut self.links);
         for (l, row) in links.iter_mut().enumerate() {
             row[3] = if state.open[l] { 1.0 } else { 0.0 };
         }
