@@ -205,8 +205,29 @@ pub fn run_observed(
     progress: &mut (dyn FnMut(u64, u64) + Send),
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
-    let (collector, info) = collect_range(s, opts, 0..replications(s, opts), progress, observe)?;
+    run_observed_on(&study_engine(s), opts, progress, observe)
+}
+
+/// As `run_observed`, on `engine` (from `study_engine`), which keeps what it found
+/// (candidate routes) for runs after the study.
+pub fn run_observed_on(
+    engine: &Engine,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
+) -> Result<Results, rayon::ThreadPoolBuildError> {
+    let s = engine.scenario;
+    let (collector, info) =
+        collect_range_on(engine, opts, 0..replications(s, opts), progress, observe)?;
     Ok(collector.finish(s, &info))
+}
+
+/// The engine a study runs on: it records the variable-demand figures only when some
+/// flow is elastic (the collector keeps them only then).
+pub fn study_engine(s: &Scenario) -> Engine<'_> {
+    let mut engine = Engine::new(s);
+    engine.record_induced = s.has_elastic_demand();
+    engine
 }
 
 /// The figures of replications `range` of the study (all of it, or a shard's share),
@@ -218,10 +239,19 @@ pub fn collect_range(
     progress: &mut (dyn FnMut(u64, u64) + Send),
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<(Collector, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
+    collect_range_on(&study_engine(s), opts, range, progress, observe)
+}
+
+/// As `collect_range`, on `engine` (from `study_engine`).
+pub fn collect_range_on(
+    engine: &Engine,
+    opts: &RunOptions,
+    range: Range<u64>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
+) -> Result<(Collector, Vec<RouteInfo>), rayon::ThreadPoolBuildError> {
+    let s = engine.scenario;
     let seed = opts.seed.unwrap_or(s.seed);
-    let mut engine = Engine::new(s);
-    // The collector keeps the variable-demand figures only when some flow is elastic.
-    engine.record_induced = s.has_elastic_demand();
     let budget = opts.exact_values.unwrap_or(EXACT_BUDGET);
     let mut collector = Collector::for_study(s, budget, replications(s, opts));
     let mut first = range.start;

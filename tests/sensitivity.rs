@@ -423,3 +423,30 @@ fn an_override_sets_a_whole_share_group_or_one_named_input() {
         open(s)[0].as_ref().unwrap().nominal()
     );
 }
+
+/// The tornado after a study starts from the study's candidate routes (no search
+/// again): its bars and spider are the same bytes as from a fresh engine, and the
+/// engine it starts from already knows every network state the study met.
+#[test]
+fn tornado_on_the_study_routes_equals_a_fresh_engines() {
+    let loaded = scenario::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/tripp-opens.toml"
+    )))
+    .expect("the default scenario loads");
+    let s = &loaded.scenario;
+    let study = corridor_sim::runner::study_engine(s);
+    corridor_sim::runner::run_observed_on(&study, &opts(Some(40)), &mut |_, _| {}, &mut |_, _| {})
+        .expect("study runs");
+    let known = study.n_topologies();
+    assert!(known > 5, "the study met {known} network states");
+    let fresh = corridor_sim::simulate::Engine::new(s);
+    assert_eq!(fresh.n_topologies(), 0);
+    assert_eq!(fresh.with_route_sets_of(&study).n_topologies(), known);
+    let outputs = &loaded.study.outputs;
+    assert!(!outputs.is_empty(), "tripp-opens explains some outputs");
+    let shared = sensitivity::oat::run(s, outputs, Some(2), Some(&study)).expect("oat");
+    let alone = sensitivity::oat::run(s, outputs, Some(2), None).expect("oat");
+    assert_eq!(format!("{shared:?}"), format!("{alone:?}"));
+    assert!(shared.bars.iter().flatten().any(|b| b.swing() > 0.0));
+}

@@ -25,6 +25,7 @@ use crate::model::Scenario;
 use crate::results::Results;
 use crate::runner::{self, RunOptions};
 use crate::scenario::study::{OutputRef, OutputSpec, Study};
+use crate::simulate::Engine;
 
 /// An uncertain input, as the analysis moves it.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +145,8 @@ pub fn run(
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<(Results, Option<RunSensitivity>), rayon::ThreadPoolBuildError> {
     let mut values: Vec<Vec<f64>> = Vec::new();
-    let results = runner::run_observed(s, opts, progress, &mut |first, chunk| {
+    let engine = runner::study_engine(s);
+    let results = runner::run_observed_on(&engine, opts, progress, &mut |first, chunk| {
         for (i, years) in chunk.iter().enumerate() {
             if first + i as u64 >= RANK_MAX as u64 {
                 break;
@@ -155,7 +157,10 @@ pub fn run(
         }
         observe(first, chunk);
     })?;
-    Ok((results, analyse(s, study, opts, &values)?))
+    Ok((
+        results,
+        analyse_after(s, study, opts, &values, Some(&engine))?,
+    ))
 }
 
 /// The sensitivity analysis of a run from the explained outputs of its first
@@ -167,6 +172,18 @@ pub fn analyse(
     study: &Study,
     opts: &RunOptions,
     values: &[Vec<f64>],
+) -> Result<Option<RunSensitivity>, rayon::ThreadPoolBuildError> {
+    analyse_after(s, study, opts, values, None)
+}
+
+/// As `analyse`, after a study run on `study_engine`: the one-at-a-time runs start with
+/// the candidate routes it found (the same bytes, without searching them again).
+fn analyse_after(
+    s: &Scenario,
+    study: &Study,
+    opts: &RunOptions,
+    values: &[Vec<f64>],
+    study_engine: Option<&Engine>,
 ) -> Result<Option<RunSensitivity>, rayon::ThreadPoolBuildError> {
     let wanted = s.is_stochastic() && !study.outputs.is_empty();
     if !wanted || values.len() < 3 {
@@ -198,7 +215,7 @@ pub fn analyse(
         })
         .collect();
     let oat = if study.tornado {
-        Some(oat::run(s, &study.outputs, opts.threads)?)
+        Some(oat::run(s, &study.outputs, opts.threads, study_engine)?)
     } else {
         None
     };

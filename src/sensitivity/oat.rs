@@ -66,6 +66,7 @@ pub fn run(
     s: &Scenario,
     outputs: &[OutputSpec],
     threads: Option<usize>,
+    known: Option<&Engine>,
 ) -> Result<Oat, rayon::ThreadPoolBuildError> {
     let fs = factors(s);
     let base = base_uniforms(s);
@@ -89,7 +90,11 @@ pub fn run(
             }
         }
     }
-    let engine = Engine::new(s);
+    // The candidate routes of a study just run (`known`) are the ones these runs need.
+    let engine = match known {
+        Some(other) => Engine::new(s).with_route_sets_of(other),
+        None => Engine::new(s),
+    };
     let mut y: Vec<Vec<f64>> = Vec::with_capacity(rows.len());
     replicate(
         rows.len() as u64,
