@@ -199,6 +199,51 @@ impl Columns {
         }
     }
 
+    /// `push_group` for a group whose figures are, per year, one row of `M` metrics
+    /// per item (`rows`): the same values in the same order, gathered through each
+    /// replication's rows of a year found once per chunk (a bounds check and a load per
+    /// value, instead of walking from the replication to its year and its row).
+    fn push_rows_of<const M: usize>(
+        &mut self,
+        reps: &[Vec<YearFigures>],
+        rows: impl Fn(&YearFigures) -> &[[f64; M]] + Sync,
+    ) {
+        let Some(first) = reps.first() else { return };
+        let items = first.first().map_or(0, |y| rows(y).len());
+        let per_year = items * M;
+        if per_year == 0 {
+            return;
+        }
+        match self {
+            Columns::Exact { width, data } => {
+                data.reserve(reps.len() * *width);
+                for years in reps {
+                    debug_assert_eq!(years.len() * per_year, *width);
+                    for y in years {
+                        rows(y).iter().for_each(|row| data.extend_from_slice(row));
+                    }
+                }
+            }
+            Columns::Sketched(accs) => {
+                // Per year, every replication's rows (in replication order).
+                let by_year: Vec<Vec<&[[f64; M]]>> = (0..first.len())
+                    .map(|y| reps.iter().map(|years| rows(&years[y])).collect())
+                    .collect();
+                debug_assert!(by_year.iter().flatten().all(|r| r.len() == items));
+                accs.par_iter_mut().enumerate().for_each_init(
+                    || Vec::with_capacity(reps.len()),
+                    |column: &mut Vec<f64>, (f, acc)| {
+                        let (y, rest) = (f / per_year, f % per_year);
+                        let (i, m) = (rest / M, rest % M);
+                        column.clear();
+                        column.extend(by_year[y].iter().map(|r| r[i][m]));
+                        acc.push_many(column);
+                    },
+                )
+            }
+        }
+    }
+
     /// Appends the figures of later replications (see `Acc::append`).
     fn append(&mut self, later: Columns) {
         match (&mut *self, later) {
@@ -399,9 +444,9 @@ impl Collector {
     /// result does not depend on the number of threads.
     pub fn add_chunk(&mut self, reps: &[Vec<YearFigures>]) {
         debug_assert!(reps.iter().all(|r| r.len() == self.n_years));
-        let Some(first) = reps.first().and_then(|r| r.first()) else {
+        if reps.first().and_then(|r| r.first()).is_none() {
             return;
-        };
+        }
         let elastic = self.elastic;
         let has_queues = reps.iter().flatten().any(|y| !y.queues.is_empty());
         let queue_rows: Vec<Vec<f64>> = reps
@@ -425,40 +470,21 @@ impl Collector {
                 row
             })
             .collect();
-        let (n_links, n_corridors, n_demand) =
-            (first.links.len(), first.corridors.len(), first.demand.len());
-        self.links
-            .push_group(reps, n_links, LINK_METRICS.len(), |y, i, m| y.links[i][m]);
-        self.corridors
-            .push_group(reps, n_corridors, CORRIDOR_METRICS.len(), |y, i, m| {
-                y.corridors[i][m]
-            });
-        self.demand
-            .push_group(reps, n_demand, DEMAND_METRICS.len(), |y, i, m| {
-                y.demand[i][m]
-            });
+        self.links.push_rows_of(reps, |y| &y.links);
+        self.corridors.push_rows_of(reps, |y| &y.corridors);
+        self.demand.push_rows_of(reps, |y| &y.demand);
         self.convergence
-            .push_group(reps, 1, CONVERGENCE_METRICS.len(), |y, _, m| {
-                y.convergence[m]
-            });
+            .push_rows_of(reps, |y| std::slice::from_ref(&y.convergence));
         self.disruptions
             .push_group(reps, 1, DISRUPTION_METRICS.len(), |y, _, m| {
                 let d = y.disruption;
                 [d[0], d[1] / 1e6, d[2] / 1e6, d[3]][m]
             });
         if elastic {
-            self.induced
-                .push_group(reps, n_demand, INDUCED_METRICS.len(), |y, i, m| {
-                    y.induced[i][m]
-                });
+            self.induced.push_rows_of(reps, |y| &y.induced);
         }
         self.queues.push_rows(&queue_rows);
-        self.measures.push_group(
-            reps,
-            first.measures.len(),
-            MEASURE_METRICS.len(),
-            |y, i, m| y.measures[i][m],
-        );
+        self.measures.push_rows_of(reps, |y| &y.measures);
         let sketched = self.sketched;
         let share_over = self.route_share_over.as_deref();
         // The engine assigned exactly the demand the shares are derived with.
