@@ -33,14 +33,14 @@ BIN=target/release/corridor
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 RAW="$OUT/raw.tsv"
 : >"$RAW"
-run_case() { # reps threads charts(yes|no)
-  local reps=$1 threads=$2 charts=$3 flags=()
+run_case() { # reps threads charts(yes|no) [file, default $RAW]
+  local reps=$1 threads=$2 charts=$3 file=${4:-$RAW} flags=()
   [[ $charts == no ]] && flags+=(--no-charts)
   # wall s, user s, system s, peak RSS KiB of the whole process
   local m
   m=$(/usr/bin/time -f '%e %U %S %M' "$BIN" run "$SCENARIO" --replications "$reps" \
       --threads "$threads" --quiet --out "$OUT/runs" "${flags[@]}" 2>&1 >/dev/null | tail -1)
-  printf '%s\t%s\t%s\t%s\n' "$reps" "$threads" "$charts" "${m// /$'\t'}" | tee -a "$RAW"
+  printf '%s\t%s\t%s\t%s\n' "$reps" "$threads" "$charts" "${m// /$'\t'}" | tee -a "$file"
 }
 
 echo -e "reps\tthreads\tcharts\twall_s\tuser_s\tsys_s\trss_kib"
@@ -50,6 +50,15 @@ for reps in "${REPS[@]}"; do
   done
   run_case "$reps" 2 yes
 done
+# The charts' time is a difference of two walls, well within a VM's drift from one run
+# to the next: the smallest study runs three more times each way, alternately, and the
+# target compares the fastest of each way.
+CHARTS_RAW="$OUT/charts.tsv"
+: >"$CHARTS_RAW"
+for _ in 1 2 3; do
+  run_case "${REPS[0]}" 2 no "$CHARTS_RAW" >/dev/null
+  run_case "${REPS[0]}" 2 yes "$CHARTS_RAW" >/dev/null
+done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
@@ -57,14 +66,20 @@ mem="$(free -g | awk '/Mem:/ {print $2}')"
 header="Measured $(date -u +%Y-%m-%d) by \`scripts/bench.sh\` on $(nproc) cores ($cpu), ${mem} GiB;
 load average before ${load_before}, after ${load_after}. Scenario: \`$SCENARIO\`, release build."
 
-python3 - "$RAW" "$header" "${NO_WRITE:-}" <<'PY'
+python3 - "$RAW" "$header" "${NO_WRITE:-}" "$CHARTS_RAW" <<'PY'
 import re, sys
-raw, header, no_write = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = []
-for line in open(raw):
-    reps, threads, charts, wall, user, sys_s, rss = line.split()
-    rows.append(dict(reps=int(reps), threads=int(threads), charts=charts, wall=float(wall),
-                     cpu=float(user) + float(sys_s), rss_mb=int(rss) / 1024))
+raw, header, no_write, charts_raw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+
+def read(path):
+    rows = []
+    for line in open(path):
+        reps, threads, charts, wall, user, sys_s, rss = line.split()
+        rows.append(dict(reps=int(reps), threads=int(threads), charts=charts,
+                         wall=float(wall), cpu=float(user) + float(sys_s),
+                         rss_mb=int(rss) / 1024))
+    return rows
+
+rows = read(raw)
 get = lambda reps, threads, charts: next(
     (r for r in rows if (r["reps"], r["threads"], r["charts"]) == (reps, threads, charts)), None)
 out = [header, "",
@@ -96,11 +111,16 @@ if lo and hi and lo is not hi:
     checks.append((f"peak memory, {reps[-1]:,} / {reps[0]:,} replications", "<= 1.5",
                    f"{x:.2f}", x <= 1.5))
 for n in reps[:1]:
-    yes, no = get(n, 2, "yes"), get(n, 2, "no")
+    # The table's pair and the three alternating pairs: fastest with against fastest
+    # without.
+    pairs = [r for r in rows + read(charts_raw) if (r["reps"], r["threads"]) == (n, 2)]
+    yes = [r["wall"] for r in pairs if r["charts"] == "yes"]
+    no = [r["wall"] for r in pairs if r["charts"] == "no"]
     if yes and no:
-        x = yes["wall"] - no["wall"]
-        checks.append((f"charts and report of one scenario (wall with - without, {n:,})",
-                       "<= 0.5 s", f"{x:.2f} s", x <= 0.5))
+        x = min(yes) - min(no)
+        checks.append((f"charts and report of one scenario (fastest wall with - without "
+                       f"of {len(yes)} runs each, {n:,})", "<= 0.5 s", f"{x:.2f} s",
+                       x <= 0.5))
 if checks:
     out += ["", "| target | bound | measured | met |", "|---|---|---:|---|"]
     out += [f"| {a} | {b} | {c} | {'yes' if ok else 'no'} |" for a, b, c, ok in checks]

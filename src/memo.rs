@@ -17,7 +17,10 @@
 //! taken solves without it). A key is remembered on its second sighting, so that inputs
 //! seen once cost a hash (about 1,500 words, well under a microsecond, against tens of
 //! microseconds for a solve) and no copy; each memo is bounded in words (32 MB a
-//! thread) and starts afresh when full.
+//! thread) and starts afresh when full. Where the inputs never repeat (every year after
+//! a continuous draw reaches a route), even the hash is wasted: a lane (a year and
+//! period of the run) whose lookups keep missing looks up only now and then
+//! (`COLD_AFTER`, `COLD_PROBE`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
