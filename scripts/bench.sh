@@ -2,10 +2,13 @@
 # Whole-process benchmark of `corridor run` (issue 15): the largest shipped scenario at
 # 1,000, 10,000 and 100,000 replications, on 1 and 2 threads, tables only
 # (`--no-charts`), and on 2 threads with charts; wall time, CPU time and peak memory per
-# case, then the issue's targets computed from them. Rewrites the block between the
-# markers in docs/PERFORMANCE.md with the machine's description.
+# case, then the issue's targets computed from them. Cases of up to 10,000
+# replications run three times, interleaved, and the table gives each one's median run
+# with the range. Rewrites the block between the markers in docs/PERFORMANCE.md with
+# the machine's description.
 #
-#   scripts/bench.sh                 # every case (a few minutes on 2 cores)
+#   scripts/bench.sh                 # every case (about five minutes on 2 cores)
+#   ROUNDS=1 scripts/bench.sh        # each case once
 #   QUICK=1 scripts/bench.sh         # 1,000 and 10,000 replications only
 #   SCENARIO=scenarios/x.toml scripts/bench.sh
 #   REPS="100 200" scripts/bench.sh  # other replication counts (a smoke test)
@@ -33,31 +36,30 @@ BIN=target/release/corridor
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 RAW="$OUT/raw.tsv"
 : >"$RAW"
-run_case() { # reps threads charts(yes|no) [file, default $RAW]
-  local reps=$1 threads=$2 charts=$3 file=${4:-$RAW} flags=()
+run_case() { # reps threads charts(yes|no)
+  local reps=$1 threads=$2 charts=$3 flags=()
   [[ $charts == no ]] && flags+=(--no-charts)
   # wall s, user s, system s, peak RSS KiB of the whole process
   local m
   m=$(/usr/bin/time -f '%e %U %S %M' "$BIN" run "$SCENARIO" --replications "$reps" \
       --threads "$threads" --quiet --out "$OUT/runs" "${flags[@]}" 2>&1 >/dev/null | tail -1)
-  printf '%s\t%s\t%s\t%s\n' "$reps" "$threads" "$charts" "${m// /$'\t'}" | tee -a "$file"
+  printf '%s\t%s\t%s\t%s\n' "$reps" "$threads" "$charts" "${m// /$'\t'}" | tee -a "$RAW"
 }
 
 echo -e "reps\tthreads\tcharts\twall_s\tuser_s\tsys_s\trss_kib"
-for reps in "${REPS[@]}"; do
-  for threads in 1 2; do
-    run_case "$reps" "$threads" no
+# A VM's speed drifts by a fifth within minutes: every case of up to 10,000
+# replications runs ROUNDS times (default 3), the rounds interleaved so that a slow
+# minute falls on every case alike, and the table gives each case's median run.
+# Longer cases run once.
+ROUNDS="${ROUNDS:-3}"
+for ((round = 1; round <= ROUNDS; round++)); do
+  for reps in "${REPS[@]}"; do
+    ((round > 1 && reps > 10000)) && continue
+    for threads in 1 2; do
+      run_case "$reps" "$threads" no
+    done
+    run_case "$reps" 2 yes
   done
-  run_case "$reps" 2 yes
-done
-# The charts' time is a difference of two walls, well within a VM's drift from one run
-# to the next: the smallest study runs three more times each way, alternately, and the
-# target compares the fastest of each way.
-CHARTS_RAW="$OUT/charts.tsv"
-: >"$CHARTS_RAW"
-for _ in 1 2 3; do
-  run_case "${REPS[0]}" 2 no "$CHARTS_RAW" >/dev/null
-  run_case "${REPS[0]}" 2 yes "$CHARTS_RAW" >/dev/null
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -66,28 +68,31 @@ mem="$(free -g | awk '/Mem:/ {print $2}')"
 header="Measured $(date -u +%Y-%m-%d) by \`scripts/bench.sh\` on $(nproc) cores ($cpu), ${mem} GiB;
 load average before ${load_before}, after ${load_after}. Scenario: \`$SCENARIO\`, release build."
 
-python3 - "$RAW" "$header" "${NO_WRITE:-}" "$CHARTS_RAW" <<'PY'
-import re, sys
-raw, header, no_write, charts_raw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-
-def read(path):
-    rows = []
-    for line in open(path):
-        reps, threads, charts, wall, user, sys_s, rss = line.split()
-        rows.append(dict(reps=int(reps), threads=int(threads), charts=charts,
-                         wall=float(wall), cpu=float(user) + float(sys_s),
-                         rss_mb=int(rss) / 1024))
-    return rows
-
-rows = read(raw)
+python3 - "$RAW" "$header" "${NO_WRITE:-}" <<'PY'
+import re, statistics, sys
+raw, header, no_write = sys.argv[1], sys.argv[2], sys.argv[3]
+runs = []
+for line in open(raw):
+    reps, threads, charts, wall, user, sys_s, rss = line.split()
+    runs.append(dict(reps=int(reps), threads=int(threads), charts=charts, wall=float(wall),
+                     cpu=float(user) + float(sys_s), rss_mb=int(rss) / 1024))
+# Per case (in first-run order) its median run by wall, with the range of its walls.
+rows = []
+for key in dict.fromkeys((r["reps"], r["threads"], r["charts"]) for r in runs):
+    mine = sorted((r for r in runs if (r["reps"], r["threads"], r["charts"]) == key),
+                  key=lambda r: r["wall"])
+    row = dict(mine[(len(mine) - 1) // 2])
+    row["walls"] = [r["wall"] for r in mine]
+    rows.append(row)
 get = lambda reps, threads, charts: next(
     (r for r in rows if (r["reps"], r["threads"], r["charts"]) == (reps, threads, charts)), None)
 out = [header, "",
-       "| replications | threads | charts | wall | CPU (user + sys) | peak RSS |",
-       "|---:|---:|---|---:|---:|---:|"]
+       "| replications | threads | charts | runs | wall (median) | walls | CPU (user + sys) | peak RSS |",
+       "|---:|---:|---|---:|---:|---|---:|---:|"]
 for r in rows:
-    out.append(f"| {r['reps']:,} | {r['threads']} | {r['charts']} | {r['wall']:.2f} s "
-               f"| {r['cpu']:.2f} s | {r['rss_mb']:.0f} MB |")
+    walls = ", ".join(f"{w:.2f}" for w in r["walls"])
+    out.append(f"| {r['reps']:,} | {r['threads']} | {r['charts']} | {len(r['walls'])} "
+               f"| {r['wall']:.2f} s | {walls} | {r['cpu']:.2f} s | {r['rss_mb']:.0f} MB |")
 reps = sorted({r["reps"] for r in rows})
 checks = []
 ten = get(10000, 2, "no")
@@ -111,16 +116,13 @@ if lo and hi and lo is not hi:
     checks.append((f"peak memory, {reps[-1]:,} / {reps[0]:,} replications", "<= 1.5",
                    f"{x:.2f}", x <= 1.5))
 for n in reps[:1]:
-    # The table's pair and the three alternating pairs: fastest with against fastest
-    # without.
-    pairs = [r for r in rows + read(charts_raw) if (r["reps"], r["threads"]) == (n, 2)]
-    yes = [r["wall"] for r in pairs if r["charts"] == "yes"]
-    no = [r["wall"] for r in pairs if r["charts"] == "no"]
+    yes, no = get(n, 2, "yes"), get(n, 2, "no")
     if yes and no:
-        x = min(yes) - min(no)
-        checks.append((f"charts and report of one scenario (fastest wall with - without "
-                       f"of {len(yes)} runs each, {n:,})", "<= 0.5 s", f"{x:.2f} s",
-                       x <= 0.5))
+        # The fastest run with charts against the fastest without (a difference of two
+        # medians would carry the drift of two runs).
+        x = min(yes["walls"]) - min(no["walls"])
+        checks.append((f"charts and report of one scenario (fastest wall with - without, "
+                       f"{n:,})", "<= 0.5 s", f"{x:.2f} s", x <= 0.5))
 if checks:
     out += ["", "| target | bound | measured | met |", "|---|---|---:|---|"]
     out += [f"| {a} | {b} | {c} | {'yes' if ok else 'no'} |" for a, b, c, ok in checks]
