@@ -159,50 +159,12 @@ impl Columns {
         }
     }
 
-    /// Pushes a chunk of replications' figures of one group laid out, per
-    /// replication, as years x `items` x `metrics`: `value(year_figures, item, metric)`.
-    /// Exact storage appends row after row; sketches take each figure's values over the
-    /// chunk as one block (figures in parallel, each in replication order).
-    fn push_group(
-        &mut self,
-        reps: &[Vec<YearFigures>],
-        items: usize,
-        metrics: usize,
-        value: impl Fn(&YearFigures, usize, usize) -> f64 + Sync,
-    ) {
-        let per_year = items * metrics;
-        if per_year == 0 {
-            return;
-        }
-        match self {
-            Columns::Exact { width, data } => {
-                data.reserve(reps.len() * *width);
-                for years in reps {
-                    debug_assert_eq!(years.len() * per_year, *width);
-                    for y in years {
-                        for i in 0..items {
-                            data.extend((0..metrics).map(|m| value(y, i, m)));
-                        }
-                    }
-                }
-            }
-            Columns::Sketched(accs) => accs.par_iter_mut().enumerate().for_each_init(
-                || Vec::with_capacity(reps.len()),
-                |column: &mut Vec<f64>, (f, acc)| {
-                    let (y, rest) = (f / per_year, f % per_year);
-                    let (i, m) = (rest / metrics, rest % metrics);
-                    column.clear();
-                    column.extend(reps.iter().map(|years| value(&years[y], i, m)));
-                    acc.push_many(column);
-                },
-            ),
-        }
-    }
-
-    /// `push_group` for a group whose figures are, per year, one row of `M` metrics
-    /// per item (`rows`): the same values in the same order, gathered through each
-    /// replication's rows of a year found once per chunk (a bounds check and a load per
-    /// value, instead of walking from the replication to its year and its row).
+    /// Pushes a chunk of replications' figures of one group whose figures are, per
+    /// year, one row of `M` metrics per item (`rows`), laid out per replication as
+    /// years x items x metrics. Exact storage appends row after row; sketches take each
+    /// figure's values over the chunk as one block (figures in parallel, each in
+    /// replication order), gathered through each replication's rows of a year, found
+    /// once per chunk (a bounds check and a load per value).
     fn push_rows_of<const M: usize>(
         &mut self,
         reps: &[Vec<YearFigures>],
@@ -475,11 +437,20 @@ impl Collector {
         self.demand.push_rows_of(reps, |y| &y.demand);
         self.convergence
             .push_rows_of(reps, |y| std::slice::from_ref(&y.convergence));
-        self.disruptions
-            .push_group(reps, 1, DISRUPTION_METRICS.len(), |y, _, m| {
-                let d = y.disruption;
-                [d[0], d[1] / 1e6, d[2] / 1e6, d[3]][m]
-            });
+        // Disruptions per year, in their reported units (days, MUSD, million t h, t).
+        let disruption_rows: Vec<Vec<f64>> = reps
+            .iter()
+            .map(|years| {
+                years
+                    .iter()
+                    .flat_map(|y| {
+                        let d = y.disruption;
+                        [d[0], d[1] / 1e6, d[2] / 1e6, d[3]]
+                    })
+                    .collect()
+            })
+            .collect();
+        self.disruptions.push_rows(&disruption_rows);
         if elastic {
             self.induced.push_rows_of(reps, |y| &y.induced);
         }
