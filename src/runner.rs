@@ -205,20 +205,7 @@ pub fn run_observed(
     progress: &mut (dyn FnMut(u64, u64) + Send),
     observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
 ) -> Result<Results, rayon::ThreadPoolBuildError> {
-    run_observed_on(&study_engine(s), opts, progress, observe)
-}
-
-/// As `run_observed`, on `engine` (from `study_engine`), which keeps what it found
-/// (candidate routes) for runs after the study.
-pub fn run_observed_on(
-    engine: &Engine,
-    opts: &RunOptions,
-    progress: &mut (dyn FnMut(u64, u64) + Send),
-    observe: &mut (dyn FnMut(u64, &[Vec<YearFigures>]) + Send),
-) -> Result<Results, rayon::ThreadPoolBuildError> {
-    let s = engine.scenario;
-    let (collector, info) =
-        collect_range_on(engine, opts, 0..replications(s, opts), progress, observe)?;
+    let (collector, info) = collect_range(s, opts, 0..replications(s, opts), progress, observe)?;
     Ok(collector.finish(s, &info))
 }
 

@@ -361,13 +361,18 @@ fn bucket_table(e: usize) -> &'static [Cell; 1 << CELL_BITS] {
 /// `bucket_index_exact`.
 #[inline]
 fn bucket_index(x: f64) -> i32 {
-    let bits = x.to_bits();
-    let e = (bits >> 52) as usize;
+    let e = (x.to_bits() >> 52) as usize;
     if e == 0 || e >= 0x7ff {
         return bucket_index_exact(x);
     }
-    let m = bits & MANTISSA;
-    let cell = bucket_table(e)[(m >> (52 - CELL_BITS)) as usize];
+    index_in(bucket_table(e), x)
+}
+
+/// `bucket_index(x)` from the cell table of x's exponent (a normal x).
+#[inline]
+fn index_in(table: &[Cell; 1 << CELL_BITS], x: f64) -> i32 {
+    let m = x.to_bits() & MANTISSA;
+    let cell = table[(m >> (52 - CELL_BITS)) as usize];
     // `lo <= m <= hi` in one unsigned compare (no branch on where m lies: values fall
     // on either side of a cell's bound unpredictably).
     if m.wrapping_sub(cell.lo) <= cell.hi.wrapping_sub(cell.lo) {
@@ -396,8 +401,7 @@ impl Indexer {
     /// `bucket_index(x)` for a positive x.
     #[inline]
     fn index(&mut self, x: f64) -> i32 {
-        let bits = x.to_bits();
-        let e = (bits >> 52) as usize;
+        let e = (x.to_bits() >> 52) as usize;
         if e != self.e {
             if e == 0 || e >= 0x7ff {
                 return bucket_index_exact(x);
@@ -405,12 +409,7 @@ impl Indexer {
             self.e = e;
             self.table = bucket_table(e);
         }
-        let m = bits & MANTISSA;
-        let cell = self.table[(m >> (52 - CELL_BITS)) as usize];
-        if m.wrapping_sub(cell.lo) <= cell.hi.wrapping_sub(cell.lo) {
-            return bucket_index_exact(x);
-        }
-        cell.index + i32::from(m > cell.hi)
+        index_in(self.table, x)
     }
 }
 

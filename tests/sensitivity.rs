@@ -436,8 +436,14 @@ fn tornado_on_the_study_routes_equals_a_fresh_engines() {
     .expect("the default scenario loads");
     let s = &loaded.scenario;
     let study = corridor_sim::runner::study_engine(s);
-    corridor_sim::runner::run_observed_on(&study, &opts(Some(40)), &mut |_, _| {}, &mut |_, _| {})
-        .expect("study runs");
+    corridor_sim::runner::collect_range_on(
+        &study,
+        &opts(Some(40)),
+        0..40,
+        &mut |_, _| {},
+        &mut |_, _| {},
+    )
+    .expect("study runs");
     let known = study.n_topologies();
     assert!(known > 5, "the study met {known} network states");
     let fresh = corridor_sim::simulate::Engine::new(s);

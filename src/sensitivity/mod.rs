@@ -146,17 +146,20 @@ pub fn run(
 ) -> Result<(Results, Option<RunSensitivity>), rayon::ThreadPoolBuildError> {
     let mut values: Vec<Vec<f64>> = Vec::new();
     let engine = runner::study_engine(s);
-    let results = runner::run_observed_on(&engine, opts, progress, &mut |first, chunk| {
-        for (i, years) in chunk.iter().enumerate() {
-            if first + i as u64 >= RANK_MAX as u64 {
-                break;
+    let range = 0..runner::replications(s, opts);
+    let (collector, info) =
+        runner::collect_range_on(&engine, opts, range, progress, &mut |first, chunk| {
+            for (i, years) in chunk.iter().enumerate() {
+                if first + i as u64 >= RANK_MAX as u64 {
+                    break;
+                }
+                if let Some(v) = output_values(s, study, years) {
+                    values.push(v);
+                }
             }
-            if let Some(v) = output_values(s, study, years) {
-                values.push(v);
-            }
-        }
-        observe(first, chunk);
-    })?;
+            observe(first, chunk);
+        })?;
+    let results = collector.finish(s, &info);
     Ok((
         results,
         analyse_after(s, study, opts, &values, Some(&engine))?,
