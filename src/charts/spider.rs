@@ -1,6 +1,8 @@
 //! The spider chart of one output: the output with each uncertain input at its 10th,
 //! 30th, 50th, 70th and 90th percentile, the others at their medians (`sensitivity::oat`).
 //! Steep lines matter; flat lines do not; all lines meet at the base (50th percentile).
+//! Inputs that leave the output unchanged across their whole range are named in the
+//! subtitle rather than drawn: their lines would all lie on one another, hidden.
 
 use plotters::prelude::*;
 
@@ -19,19 +21,39 @@ pub struct Spider {
     pub note: String,
 }
 
+/// Whether an input's line is flat: the output at each of its percentiles is the base
+/// (the middle point) within solver noise, the tornado's "no change" (1e-9 of the base,
+/// `charts::tornado`); a line of NaN only is flat too.
+pub fn is_flat(values: &[f64; 5]) -> bool {
+    let base = values[2];
+    if values.iter().all(|v| v.is_nan()) {
+        return true;
+    }
+    let eps = 1e-9 * (1.0 + base.abs());
+    values.iter().all(|v| (v - base).abs() <= eps)
+}
+
 impl Figure for Spider {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Drawn {
-        let shown: Vec<&(String, [f64; 5])> = self.lines.iter().take(MAX_LINES).collect();
+        let (moving, flat): (Vec<_>, Vec<_>) = self.lines.iter().partition(|(_, v)| !is_flat(v));
+        let shown: Vec<&(String, [f64; 5])> = moving.iter().take(MAX_LINES).copied().collect();
         let mut sub = vec![
             "Each input at its 10th, 30th, 50th, 70th and 90th percentile with the others at their medians; \
              all lines meet at the base."
                 .to_string(),
         ];
-        if self.lines.len() > shown.len() {
+        if moving.len() > shown.len() {
             sub.push(format!(
                 "The {} inputs with the largest swings; {} more are flatter.",
                 shown.len(),
-                self.lines.len() - shown.len()
+                moving.len() - shown.len()
+            ));
+        }
+        if !flat.is_empty() {
+            let names: Vec<&str> = flat.iter().map(|(n, _)| n.as_str()).collect();
+            sub.push(format!(
+                "No change across the range of {} (not drawn).",
+                names.join(", ")
             ));
         }
         let body = frame(
@@ -100,5 +122,33 @@ impl Figure for Spider {
             chart.draw_series(pts.iter().map(|p| Circle::new(*p, 6, color.filled())))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_flat;
+
+    #[test]
+    fn a_line_is_flat_only_when_every_point_is_the_base_within_solver_noise() {
+        assert!(is_flat(&[1.427e6; 5]));
+        assert!(is_flat(&[f64::NAN; 5]));
+        // 1e-9 of the base (1.427e-3 t here) is noise; a thousandth of a tonne more is not.
+        assert!(is_flat(&[
+            1.427e6 + 1e-3,
+            1.427e6,
+            1.427e6,
+            1.427e6,
+            1.427e6 - 1e-3
+        ]));
+        assert!(!is_flat(&[
+            1.427e6,
+            1.427e6,
+            1.427e6,
+            1.427e6,
+            1.427e6 + 2e-3
+        ]));
+        assert!(!is_flat(&[1.427e6, 1.427e6, 1.427e6, 1.421e6, 1.421e6]));
+        assert!(!is_flat(&[f64::NAN, 1.0, 1.0, 1.0, 1.0]));
     }
 }
