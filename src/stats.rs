@@ -456,14 +456,20 @@ impl Sketch {
             return;
         }
         self.pushed += values.len();
-        // The block's count and extremes first (NaN skipped).
+        // The block's count and extremes first (NaN skipped: every comparison with NaN
+        // is false). Float order is total order but for the sign of zero, so a zero
+        // extreme is found again in total order (-0 below +0).
         let (mut count, mut lo, mut hi) = (0usize, f64::INFINITY, f64::NEG_INFINITY);
         for &v in values {
-            if !v.is_nan() {
-                count += 1;
-                lo = total_min(lo, v);
-                hi = total_max(hi, v);
-            }
+            count += usize::from(!v.is_nan());
+            lo = if v < lo { v } else { lo };
+            hi = if v > hi { v } else { hi };
+        }
+        if lo == 0.0 || hi == 0.0 {
+            (lo, hi) = values
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((lo, hi), |(a, b), &v| (total_min(a, v), total_max(b, v)));
         }
         if count > 0 {
             if self.n == 0 {
@@ -488,6 +494,17 @@ impl Sketch {
                 Some(i) if positive => self.positive.add(i, count as u64),
                 Some(i) => self.negative.add(i, count as u64),
                 None => self.count_each(values),
+            }
+            // Finite, non-zero, of one sign and (the ends sharing it) one exponent:
+            // the exact sums' shortcut.
+            if count == values.len()
+                && (lo > 0.0 || hi < 0.0)
+                && lo.is_finite()
+                && hi.is_finite()
+                && lo.to_bits() >> 52 == hi.to_bits() >> 52
+            {
+                self.sums.push_one_exponent(values);
+                return;
             }
         }
         self.sums.push_many(values);
@@ -927,6 +944,29 @@ mod tests {
             (sk.min, sk.max),
             (-1_427_591.4 * (1.0 + 63e-12), 1_427_591.4 * (1.0 + 63e-12))
         );
+    }
+
+    #[test]
+    fn extremes_follow_total_order_with_signed_zeros_and_nan() {
+        for (block, lo, hi) in [
+            (vec![0.0, -0.0, 3.0], -0.0, 3.0),
+            (vec![-0.0, 0.0, -2.0], -2.0, 0.0),
+            (vec![f64::NAN, 0.0, -0.0], -0.0, 0.0),
+            (vec![f64::NAN, 2.5, f64::NAN, 1.5], 1.5, 2.5),
+            (
+                vec![f64::INFINITY, 1.0, f64::NEG_INFINITY],
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+            ),
+        ] {
+            let mut sk = Sketch::default();
+            sk.push_many(&block);
+            assert_eq!(
+                (sk.min.to_bits(), sk.max.to_bits()),
+                (f64::to_bits(lo), f64::to_bits(hi)),
+                "{block:?}"
+            );
+        }
     }
 
     #[test]
