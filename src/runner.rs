@@ -52,12 +52,15 @@ impl Default for RunOptions {
 }
 
 /// Replications handled per parallel chunk: bounds the memory held before folding (two
-/// chunks are in flight: one folded while the next is simulated). 64 on measurement
-/// (docs/PERFORMANCE.md): a replication's figures of `tripp-opens` are about 260 KB,
-/// and chunks of 256 kept about 130 MB in flight, whose first touch cost 4-8% of the
-/// CPU in the kernel's page clearing; 64 holds a quarter and ran about 6% faster, 32
-/// slower again (more, shorter sketch pushes). Results do not depend on it.
-const CHUNK: u64 = 64;
+/// chunks are in flight: one folded while the next is simulated). A replication's
+/// figures of `tripp-opens` are about 260 KB. Wave 5 measured 64 against 256 (whose
+/// 130 MB in flight cost 4-8% of the CPU in the kernel's page clearing); since wave 10
+/// most sketch blocks are counted at once (`stats::one_bucket`), so a block's cost is
+/// mostly its visit to the sketch's memory and longer blocks pay: 128 took about 4%
+/// less time than 64 in alternating runs (10,000 replications: peak memory 136 MB
+/// against 109 MB), 256 no less than 128 (docs/PERFORMANCE.md). Results do not depend
+/// on it.
+const CHUNK: u64 = 128;
 
 /// FNV-1a, a stable 64-bit hash of a draw's name.
 fn fnv1a(name: &str) -> u64 {
