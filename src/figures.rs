@@ -101,7 +101,7 @@ pub struct RouteFigure {
 }
 
 /// Everything recorded for one year of one replication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct YearFigures {
     pub links: Vec<[f64; 4]>,
     /// One row per corridor, then one for unserved demand.

@@ -176,6 +176,58 @@ pub fn replicate_range<T: Send>(
     Ok(())
 }
 
+/// As `replicate_range`, with each replication written into a result kept from chunk
+/// to chunk (`one(rep, &mut result)`, which must overwrite all of it): two chunks of
+/// results take turns, one folded while the other is filled, so a long study reuses
+/// their memory instead of allocating, first touching and freeing it for every
+/// replication. `fold` reads each chunk's results in replication order.
+pub fn replicate_range_into<T: Send + Sync + Default>(
+    range: Range<u64>,
+    threads: Option<usize>,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+    one: impl Fn(u64, &mut T) + Sync,
+    mut fold: impl FnMut(&[T]) + Send,
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let total = range.end.saturating_sub(range.start);
+    pool.install(|| {
+        // As in `replicate_range`: chunk k is folded while chunk k + 1 is filled.
+        let (mut folding, mut filling): (Vec<T>, Vec<T>) = (Vec::new(), Vec::new());
+        let mut done = range.start;
+        let mut pending: Option<(usize, u64)> = None;
+        loop {
+            let end = (done + CHUNK).min(range.end);
+            let n = (end - done) as usize;
+            if filling.len() < n {
+                filling.resize_with(n, T::default);
+            }
+            rayon::join(
+                || {
+                    if let Some((len, upto)) = pending.take() {
+                        fold(&folding[..len]);
+                        progress(upto - range.start, total);
+                    }
+                },
+                || {
+                    filling[..n]
+                        .par_iter_mut()
+                        .enumerate()
+                        .for_each(|(k, result)| one(done + k as u64, result))
+                },
+            );
+            if n == 0 {
+                break;
+            }
+            std::mem::swap(&mut folding, &mut filling);
+            pending = Some((n, end));
+            done = end;
+        }
+    });
+    Ok(())
+}
+
 /// Replications to simulate: those requested, or one when nothing is uncertain.
 pub fn replications(s: &Scenario, opts: &RunOptions) -> u64 {
     if s.is_stochastic() {
@@ -245,22 +297,23 @@ pub fn collect_range_on(
     let budget = opts.exact_values.unwrap_or(EXACT_BUDGET);
     let mut collector = Collector::for_study(s, budget, replications(s, opts));
     let mut first = range.start;
-    replicate_range(
+    replicate_range_into(
         range,
         opts.threads,
         progress,
-        |rep| {
-            engine.run_full(
+        |rep, years| {
+            engine.run_full_into(
                 draws(s, seed, rep).as_deref(),
                 None,
                 Some((seed, rep)),
                 rep % NETWORK_CHECK_EVERY == 0,
+                years,
             )
         },
         |chunk| {
-            observe(first, &chunk);
+            observe(first, chunk);
             first += chunk.len() as u64;
-            collector.add_chunk(&chunk);
+            collector.add_chunk(chunk);
         },
     )?;
     Ok((collector, engine.route_info()))

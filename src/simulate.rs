@@ -196,10 +196,26 @@ impl<'a> Engine<'a> {
         draws: Option<(u64, u64)>,
         check_network: bool,
     ) -> Vec<YearFigures> {
+        let mut out = Vec::new();
+        self.run_full_into(uniforms, reference, draws, check_network, &mut out);
+        out
+    }
+
+    /// `run_full` into `out`, reusing the vectors of the figures it holds (a study
+    /// keeps one set per replication of a chunk: `runner::replicate_range_into`); every
+    /// figure is written afresh, so what `out` held before does not matter.
+    pub fn run_full_into(
+        &self,
+        uniforms: Option<&[f64]>,
+        reference: Option<&ReferenceCosts>,
+        draws: Option<(u64, u64)>,
+        check_network: bool,
+        out: &mut Vec<YearFigures>,
+    ) {
         let s = self.scenario;
         let inst = Instance::new(s, uniforms);
         let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
-        let mut out = Vec::with_capacity(s.n_years());
+        out.resize_with(s.n_years(), YearFigures::default);
         let mut starts = Starts::default();
         let mut acc = YearAcc::default();
         // The previous year's network state and its routes: most years change nothing.
@@ -381,22 +397,23 @@ impl<'a> Engine<'a> {
                 acc.gap = acc.gap.max(year_demand.gap);
                 acc.converged &= year_demand.converged;
             }
-            let mut figures = acc.finish(self, &state, &rs, &gids);
-            if self.record_induced {
-                figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
-            }
+            let figures = &mut out[yi];
+            acc.finish_into(self, &state, &rs, &gids, figures);
+            figures.induced = if self.record_induced {
+                induced_figures(&fixed_t, &year_demand, &reference_usd)
+            } else {
+                Vec::new()
+            };
             (
                 figures.queues,
                 figures.queue_convergence,
                 figures.queue_trace,
             ) = queue_year;
-            out.push(figures);
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(flows) = normal_flows {
                 starts.push(rs, gids, flows);
             }
         }
-        out
     }
 
     /// Each flow's composite cost in the base year on the undisrupted network with the
@@ -682,25 +699,37 @@ impl YearAcc {
         }
     }
 
-    /// The year's figures (the buffers stay for the next year's `start`).
-    fn finish(
+    /// The year's figures into `out`, in its vectors (the buffers stay for the next
+    /// year's `start`; `out`'s induced-demand and queue figures are the caller's).
+    fn finish_into(
         &mut self,
         e: &Engine,
         state: &YearState,
         rs: &RouteSet,
         gids: &[usize],
-    ) -> YearFigures {
+        out: &mut YearFigures,
+    ) {
         let s = e.scenario;
-        let mut links = std::mem::take(&mut self.links);
+        let refill = |v: &mut Vec<[f64; 5]>, n: usize| {
+            v.clear();
+            v.resize(n, [0.0; 5]);
+        };
+        let mut links = std::mem::take(&mut out.links);
+        links.clear();
+        links.extend_from_slice(&self.links);
         for (l, row) in links.iter_mut().enumerate() {
             row[3] = if state.open[l] { 1.0 } else { 0.0 };
         }
         let nc = s.corridors.len();
-        let mut corridors = vec![[0.0; 5]; nc + 1];
+        let mut corridors = std::mem::take(&mut out.corridors);
+        refill(&mut corridors, nc + 1);
         let mut cost_sum = vec![0.0; nc];
         let mut time_sum = vec![0.0; nc];
-        let mut demand = vec![[0.0; 5]; s.demand.len()];
-        let mut route_figs = Vec::with_capacity(self.route_t.len());
+        let mut demand = std::mem::take(&mut out.demand);
+        refill(&mut demand, s.demand.len());
+        let mut route_figs = std::mem::take(&mut out.routes);
+        route_figs.clear();
+        route_figs.reserve(self.route_t.len());
         let total_demand: f64 = self.demand_t.iter().sum();
         let mut r = 0;
         for (d, cands) in rs.by_demand.iter().enumerate() {
@@ -771,7 +800,7 @@ impl YearAcc {
             }
         }
         let measures = crate::measures::year_figures(s, &e.arcs, &self.arc_t, &demand, self.year);
-        YearFigures {
+        *out = YearFigures {
             links,
             corridors,
             demand,
@@ -789,7 +818,7 @@ impl YearAcc {
             queues: Vec::new(),
             queue_convergence: [0.0; 2],
             queue_trace: Vec::new(),
-        }
+        };
     }
 }
 
