@@ -144,56 +144,36 @@ pub fn replicate_range<T: Send>(
     one: impl Fn(u64) -> T + Sync,
     mut fold: impl FnMut(Vec<T>) + Send,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()?;
-    let total = range.end.saturating_sub(range.start);
-    pool.install(|| {
-        // Chunk k is folded while chunk k + 1 is simulated (rayon::join: the idle
-        // worker of either side steals from the other), so the folding's serial parts
-        // overlap the simulation; chunks are still folded one after the other, in order.
-        let mut done = range.start;
-        let mut pending: Option<(Vec<T>, u64)> = None;
-        loop {
-            let end = (done + CHUNK).min(range.end);
-            let next = done..end;
-            let (_, simulated) = rayon::join(
-                || {
-                    if let Some((chunk, upto)) = pending.take() {
-                        fold(chunk);
-                        progress(upto - range.start, total);
-                    }
-                },
-                || (!next.is_empty()).then(|| next.into_par_iter().map(&one).collect::<Vec<T>>()),
-            );
-            match simulated {
-                Some(chunk) => pending = Some((chunk, end)),
-                None => break,
-            }
-            done = end;
-        }
-    });
-    Ok(())
+    replicate_range_into(
+        range,
+        threads,
+        progress,
+        |rep, slot: &mut Option<T>| *slot = Some(one(rep)),
+        |chunk| fold(chunk.iter_mut().filter_map(Option::take).collect()),
+    )
 }
 
 /// As `replicate_range`, with each replication written into a result kept from chunk
 /// to chunk (`one(rep, &mut result)`, which must overwrite all of it): two chunks of
 /// results take turns, one folded while the other is filled, so a long study reuses
 /// their memory instead of allocating, first touching and freeing it for every
-/// replication. `fold` reads each chunk's results in replication order.
-pub fn replicate_range_into<T: Send + Sync + Default>(
+/// replication (about 3% of a study's time, docs/PERFORMANCE.md). `fold` gets each
+/// chunk's results in replication order.
+pub fn replicate_range_into<T: Send + Default>(
     range: Range<u64>,
     threads: Option<usize>,
     progress: &mut (dyn FnMut(u64, u64) + Send),
     one: impl Fn(u64, &mut T) + Sync,
-    mut fold: impl FnMut(&[T]) + Send,
+    mut fold: impl FnMut(&mut [T]) + Send,
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()?;
     let total = range.end.saturating_sub(range.start);
     pool.install(|| {
-        // As in `replicate_range`: chunk k is folded while chunk k + 1 is filled.
+        // Chunk k is folded while chunk k + 1 is filled (rayon::join: the idle worker
+        // of either side steals from the other), so the folding's serial parts overlap
+        // the simulation; chunks are still folded one after the other, in order.
         let (mut folding, mut filling): (Vec<T>, Vec<T>) = (Vec::new(), Vec::new());
         let mut done = range.start;
         let mut pending: Option<(usize, u64)> = None;
@@ -206,7 +186,7 @@ pub fn replicate_range_into<T: Send + Sync + Default>(
             rayon::join(
                 || {
                     if let Some((len, upto)) = pending.take() {
-                        fold(&folding[..len]);
+                        fold(&mut folding[..len]);
                         progress(upto - range.start, total);
                     }
                 },
