@@ -217,7 +217,12 @@ impl<'a> Engine<'a> {
         let mut queues = QueueLayer::new(s, &self.arcs, uniforms, draws);
         out.resize_with(s.n_years(), YearFigures::default);
         let mut starts = Starts::default();
-        let mut acc = YearAcc::default();
+        thread_local! {
+            /// Each thread's year accumulator, kept across its replications so that
+            /// its vectors are not grown afresh in every replication.
+            static YEAR_ACC: std::cell::Cell<YearAcc> = std::cell::Cell::default();
+        }
+        let mut acc = YEAR_ACC.take();
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -414,6 +419,7 @@ impl<'a> Engine<'a> {
                 starts.push(rs, gids, flows);
             }
         }
+        YEAR_ACC.set(acc);
     }
 
     /// Each flow's composite cost in the base year on the undisrupted network with the
