@@ -43,6 +43,9 @@ pub struct RouteSet {
     pub start: Arc<Vec<usize>>,
     pub paths: Arc<Paths>,
     pub ln_path_size: Arc<Vec<f64>>,
+    /// Each route's corridor, flattened like `paths` (a year's figures read it for
+    /// every route; the `Route`s themselves are 96 bytes apart).
+    pub corridor: Vec<u32>,
 }
 
 /// Routes as arc sequences in one flat array (compressed rows): route r is
@@ -80,11 +83,13 @@ impl RouteSet {
             arcs: Vec::new(),
         };
         let mut ln_ps = Vec::new();
+        let mut corridor = Vec::new();
         for routes in &by_demand {
             for r in routes {
                 paths.arcs.extend(r.arcs.iter().map(|&a| a as u32));
                 paths.offsets.push(paths.arcs.len());
                 ln_ps.push(r.ln_path_size);
+                corridor.push(r.corridor as u32);
             }
             start.push(ln_ps.len());
         }
@@ -93,6 +98,7 @@ impl RouteSet {
             start: Arc::new(start),
             paths: Arc::new(paths),
             ln_path_size: Arc::new(ln_ps),
+            corridor,
         }
     }
 }

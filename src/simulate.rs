@@ -740,9 +740,9 @@ impl YearAcc {
         let mut r = 0;
         for (d, cands) in rs.by_demand.iter().enumerate() {
             let (mut served, mut c_sum, mut t_sum) = (0.0, 0.0, 0.0);
-            for route in cands {
+            for _ in cands {
                 let f = self.route_t[r];
-                let c = route.corridor;
+                let c = rs.corridor[r] as usize;
                 served += f;
                 c_sum += self.route_cost_t[r];
                 t_sum += self.route_time_t[r];
