@@ -472,13 +472,7 @@ impl Sketch {
                 .fold((lo, hi), |(a, b), &v| (total_min(a, v), total_max(b, v)));
         }
         if count > 0 {
-            if self.n == 0 {
-                (self.min, self.max) = (lo, hi);
-            } else {
-                self.min = total_min(self.min, lo);
-                self.max = total_max(self.max, hi);
-            }
-            self.n += count;
+            self.count_in(count, lo, hi);
             // A block whose values all lie in one bucket (three varying blocks in five
             // of the default scenario's: figures that move by solver noise or less than
             // half a percent) is counted at once.
@@ -508,6 +502,18 @@ impl Sketch {
             }
         }
         self.sums.push_many(values);
+    }
+
+    /// Counts `count` more values (not NaN, at least one) whose extremes are `lo` and
+    /// `hi` (in total order).
+    fn count_in(&mut self, count: usize, lo: f64, hi: f64) {
+        if self.n == 0 {
+            (self.min, self.max) = (lo, hi);
+        } else {
+            self.min = total_min(self.min, lo);
+            self.max = total_max(self.max, hi);
+        }
+        self.n += count;
     }
 
     /// Adds each non-NaN value of `values` to the zeros or its bucket (counts and
@@ -553,13 +559,7 @@ impl Sketch {
         if v.is_nan() {
             return true;
         }
-        if self.n == 0 {
-            (self.min, self.max) = (v, v);
-        } else {
-            self.min = total_min(self.min, v);
-            self.max = total_max(self.max, v);
-        }
-        self.n += count;
+        self.count_in(count, v, v);
         let count = count as u64;
         if v == 0.0 {
             self.zeros += count;
@@ -599,15 +599,9 @@ impl Sketch {
     /// whatever the order of the merges.
     pub fn merge(&mut self, other: &Sketch) {
         if other.n > 0 {
-            if self.n == 0 {
-                (self.min, self.max) = (other.min, other.max);
-            } else {
-                self.min = total_min(self.min, other.min);
-                self.max = total_max(self.max, other.max);
-            }
+            self.count_in(other.n, other.min, other.max);
         }
         self.pushed += other.pushed;
-        self.n += other.n;
         self.zeros += other.zeros;
         self.sums.merge(&other.sums);
         self.positive.merge(&other.positive);
