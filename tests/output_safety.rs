@@ -75,6 +75,18 @@ fn signal(pid: u32, signal: &str) {
     assert!(ok, "kill {signal} {pid} failed");
 }
 
+/// Whether signal `number` is ignored by this process (Linux: the `SigIgn` mask of
+/// /proc/self/status), as its children then inherit; false where that cannot be read.
+fn ignored_here(number: u32) -> bool {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let mask = status.lines().find_map(|l| l.strip_prefix("SigIgn:"))?;
+            u64::from_str_radix(mask.trim(), 16).ok()
+        })
+        .is_some_and(|mask| mask >> (number - 1) & 1 == 1)
+}
+
 #[test]
 fn a_killed_run_leaves_the_previous_results_untouched() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -82,7 +94,14 @@ fn a_killed_run_leaves_the_previous_results_untouched() {
     let out = tmp.path().join("out");
     let dest = old_results(&out, "slow");
     // SIGKILL (a kill -9, an out-of-memory kill) and SIGINT (Ctrl-C), mid-way.
-    for sig in ["-KILL", "-INT", "-TERM"] {
+    for (sig, number) in [("-KILL", 9), ("-INT", 2), ("-TERM", 15)] {
+        if ignored_here(number) {
+            // The child would inherit the ignored disposition (a test suite started as
+            // a background job of a non-interactive shell ignores SIGINT) and run to
+            // the end: nothing to test about an interruption that cannot happen.
+            eprintln!("{sig} is ignored by this test process and its children: case skipped");
+            continue;
+        }
         let mut child = corridor()
             .args(["run", "--quiet", "--out"])
             .arg(&out)
