@@ -154,18 +154,18 @@ fn fold_one_chunk_of_256(bencher: divan::Bencher) {
     });
 }
 
-/// Folding one chunk of 64 replications' figures into sketches (a long study's mode:
-/// every figure sketched from the first replication), after a first chunk has set up
-/// the sketches.
+/// Folding one chunk of 128 replications' figures (the study's chunk,
+/// `runner::CHUNK`) into sketches (a long study's mode: every figure sketched from the
+/// first replication), after a first chunk has set up the sketches.
 #[divan::bench(sample_count = 20)]
-fn fold_one_chunk_of_64_sketched(bencher: divan::Bencher) {
+fn fold_one_chunk_of_128_sketched(bencher: divan::Bencher) {
     let s = default_scenario();
     let engine = Engine::new(&s);
     let uniforms = |rep| runner::uniforms(&s, 1, rep);
-    let first: Vec<_> = (0..64)
+    let first: Vec<_> = (0..128)
         .map(|rep| engine.run(Some(&uniforms(rep))))
         .collect();
-    let chunk: Vec<_> = (64..128)
+    let chunk: Vec<_> = (128..256)
         .map(|rep| engine.run(Some(&uniforms(rep))))
         .collect();
     let mut c = corridor_sim::results::Collector::for_study(&s, 0, 10_000);
