@@ -262,7 +262,7 @@ pub struct Scratch {
 
 /// Sets `v` to `n` copies of `x`, keeping its allocation.
 #[inline]
-fn refill(v: &mut Vec<f64>, n: usize, x: f64) {
+pub(crate) fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.clear();
     v.resize(n, x);
 }
@@ -452,8 +452,7 @@ fn solve_logit(
     } = scratch;
     refill(y, routes.paths.len(), 0.0);
     stale.clear();
-    is_stale.clear();
-    is_stale.resize(arcs.t0_h.len(), false);
+    refill(is_stale, arcs.t0_h.len(), false);
     congestible.clear();
     congestible.extend((0..arcs.t0_h.len()).map(|x| arcs.congestible(x)));
     let total: f64 = demand_t.iter().sum();

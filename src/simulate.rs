@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc as Shared, Mutex, OnceLock};
 
-use crate::assignment::{ArcData, Assignment, RouteData, assign, carry_flows, extrapolate_flows};
+use crate::assignment::{
+    ArcData, Assignment, RouteData, assign, carry_flows, extrapolate_flows, refill,
+};
 use crate::demand::{DemandCurves, ReferenceCosts, composite_cost, induced_figures, solve_year};
 use crate::equilibrium::candidates;
 use crate::figures::{RouteFigure, RouteInfo, YearFigures};
@@ -404,11 +406,10 @@ impl<'a> Engine<'a> {
             }
             let figures = &mut out[yi];
             acc.finish_into(self, &state, &rs, &gids, figures);
-            figures.induced = if self.record_induced {
-                induced_figures(&fixed_t, &year_demand, &reference_usd)
-            } else {
-                Vec::new()
-            };
+            // (`finish_into` left them empty.)
+            if self.record_induced {
+                figures.induced = induced_figures(&fixed_t, &year_demand, &reference_usd);
+            }
             (
                 figures.queues,
                 figures.queue_convergence,
@@ -609,21 +610,15 @@ impl YearAcc {
         } else {
             s.links.iter().map(|l| 1 + usize::from(l.two_way)).sum()
         };
-        let refill = |v: &mut Vec<f64>, n: usize, x: f64| {
-            v.clear();
-            v.resize(n, x);
-        };
         self.year = year;
-        self.links.clear();
-        self.links.resize(s.links.len(), [0.0; 4]);
+        refill(&mut self.links, s.links.len(), [0.0; 4]);
         refill(&mut self.arc_t, n_arcs, 0.0);
         refill(&mut self.route_t, n, 0.0);
         refill(&mut self.route_cost_t, n, 0.0);
         refill(&mut self.route_time_t, n, 0.0);
         refill(&mut self.route_cost0, n, f64::NAN);
         refill(&mut self.route_time0, n, f64::NAN);
-        self.route_avail.clear();
-        self.route_avail.resize(n, false);
+        refill(&mut self.route_avail, n, false);
         refill(&mut self.unserved, demand_t.len(), 0.0);
         self.demand_t.clear();
         self.demand_t.extend_from_slice(demand_t);
@@ -716,10 +711,6 @@ impl YearAcc {
         out: &mut YearFigures,
     ) {
         let s = e.scenario;
-        let refill = |v: &mut Vec<[f64; 5]>, n: usize| {
-            v.clear();
-            v.resize(n, [0.0; 5]);
-        };
         let mut links = std::mem::take(&mut out.links);
         links.clear();
         links.extend_from_slice(&self.links);
@@ -728,11 +719,11 @@ impl YearAcc {
         }
         let nc = s.corridors.len();
         let mut corridors = std::mem::take(&mut out.corridors);
-        refill(&mut corridors, nc + 1);
+        refill(&mut corridors, nc + 1, [0.0; 5]);
         let mut cost_sum = vec![0.0; nc];
         let mut time_sum = vec![0.0; nc];
         let mut demand = std::mem::take(&mut out.demand);
-        refill(&mut demand, s.demand.len());
+        refill(&mut demand, s.demand.len(), [0.0; 5]);
         let mut route_figs = std::mem::take(&mut out.routes);
         route_figs.clear();
         route_figs.reserve(self.route_t.len());

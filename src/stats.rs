@@ -476,16 +476,15 @@ impl Sketch {
             // A block whose values all lie in one bucket (three varying blocks in five
             // of the default scenario's: figures that move by solver noise or less than
             // half a percent) is counted at once.
-            let (positive, magnitudes) = if lo > 0.0 {
-                (true, (lo, hi))
+            let bucket = if lo > 0.0 {
+                one_bucket(lo, hi)
+            } else if hi < 0.0 {
+                one_bucket(-hi, -lo)
             } else {
-                (false, (-hi, -lo))
+                None
             };
-            match (lo > 0.0 || hi < 0.0)
-                .then(|| one_bucket(magnitudes.0, magnitudes.1))
-                .flatten()
-            {
-                Some(i) if positive => self.positive.add(i, count as u64),
+            match bucket {
+                Some(i) if lo > 0.0 => self.positive.add(i, count as u64),
                 Some(i) => self.negative.add(i, count as u64),
                 None => self.count_each(values),
             }
