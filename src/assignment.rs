@@ -338,7 +338,13 @@ fn logit(
     let mut sum = 0.0;
     for r in range.clone() {
         let v = if routes.available[r] {
-            (-theta * cost[r] + routes.ln_path_size[r] - best).exp()
+            let u = -theta * cost[r] + routes.ln_path_size[r];
+            // The best route's term is exp(0) = 1 (the same bits, without the call).
+            if u == best && best.is_finite() {
+                1.0
+            } else {
+                (u - best).exp()
+            }
         } else {
             0.0
         };
