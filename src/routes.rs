@@ -8,7 +8,6 @@
 //! input values and shared by every year and replication with that topology; the flows
 //! are searched in parallel (rayon), collected in flow order.
 
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
@@ -103,26 +102,40 @@ impl RouteSet {
     }
 }
 
-#[derive(Copy, Clone, PartialEq)]
-struct Entry {
-    cost: f64,
-    state: usize,
-}
+/// A label in Dijkstra's queue (a max-heap): popped cheapest first in
+/// `f64::total_cmp`'s order, then lowest state. Held as one integer key whose unsigned
+/// order is that order reversed, so that the heap compares integers.
+#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry(std::cmp::Reverse<u128>);
 
-impl Eq for Entry {}
+impl Entry {
+    const SIGN: u64 = 1 << 63;
 
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .cost
-            .total_cmp(&self.cost)
-            .then_with(|| other.state.cmp(&self.state))
+    fn new(cost: f64, state: usize) -> Self {
+        // `total_cmp`'s order as unsigned: negative costs' bits flipped, the sign bit
+        // set on the others.
+        let b = cost.to_bits();
+        let ordered = if b & Self::SIGN != 0 {
+            !b
+        } else {
+            b | Self::SIGN
+        };
+        Entry(std::cmp::Reverse(
+            (u128::from(ordered) << 64) | state as u128,
+        ))
     }
-}
 
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+    fn cost(self) -> f64 {
+        let ordered = (self.0.0 >> 64) as u64;
+        f64::from_bits(if ordered & Self::SIGN != 0 {
+            ordered & !Self::SIGN
+        } else {
+            !ordered
+        })
+    }
+
+    fn state(self) -> usize {
+        self.0.0 as u64 as usize
     }
 }
 
@@ -136,6 +149,17 @@ struct Search<'a> {
     arc_cost: Vec<f64>,
     /// Arcs the flow may use (`None`: all): its `modes` and `avoid_nodes`.
     allowed: Option<Vec<bool>>,
+    /// Working space of `shortest`, kept across the searches of Yen's loop.
+    scratch: std::cell::RefCell<ShortestScratch>,
+}
+
+/// Labels, predecessors, settled flags and the queue of one `Search::shortest`.
+#[derive(Default)]
+struct ShortestScratch {
+    dist: Vec<f64>,
+    pred: Vec<usize>,
+    done: Vec<bool>,
+    heap: BinaryHeap<Entry>,
 }
 
 /// The arcs demand row `d` may use, or `None` when the flow is unrestricted: arcs of
@@ -183,6 +207,7 @@ impl<'a> Search<'a> {
             vot,
             arc_cost,
             allowed: None,
+            scratch: Default::default(),
         }
     }
 
@@ -211,6 +236,7 @@ impl<'a> Search<'a> {
         c
     }
 
+    #[inline]
     fn usable(&self, a: usize, banned_arcs: &[bool], banned_nodes: &[bool]) -> bool {
         let arc = &self.arcs.arcs[a];
         self.open[arc.link]
@@ -229,10 +255,20 @@ impl<'a> Search<'a> {
         banned_nodes: &[bool],
     ) -> Option<Vec<usize>> {
         let n_arcs = self.arcs.arcs.len();
-        let mut dist = vec![f64::INFINITY; n_arcs];
-        let mut pred = vec![usize::MAX; n_arcs];
-        let mut done = vec![false; n_arcs];
-        let mut heap = BinaryHeap::new();
+        let mut scratch = self.scratch.borrow_mut();
+        let ShortestScratch {
+            dist,
+            pred,
+            done,
+            heap,
+        } = &mut *scratch;
+        dist.clear();
+        dist.resize(n_arcs, f64::INFINITY);
+        pred.clear();
+        pred.resize(n_arcs, usize::MAX);
+        done.clear();
+        done.resize(n_arcs, false);
+        heap.clear();
         for &b in &self.arcs.out[start] {
             if !self.usable(b, banned_arcs, banned_nodes) {
                 continue;
@@ -243,11 +279,12 @@ impl<'a> Search<'a> {
             let c = self.step(start, via, Some(b)) + self.arc_cost[b];
             if c < dist[b] {
                 dist[b] = c;
-                heap.push(Entry { cost: c, state: b });
+                heap.push(Entry::new(c, b));
             }
         }
         // States >= n_arcs are "arrived at dest via arc state - n_arcs".
-        while let Some(Entry { cost, state }) = heap.pop() {
+        while let Some(entry) = heap.pop() {
+            let (cost, state) = (entry.cost(), entry.state());
             if state >= n_arcs {
                 let mut path = vec![state - n_arcs];
                 while pred[*path.last()?] != usize::MAX {
@@ -263,10 +300,7 @@ impl<'a> Search<'a> {
             let head = self.arcs.arcs[state].head;
             if head == dest {
                 let c = cost + self.step(dest, Some(state), None);
-                heap.push(Entry {
-                    cost: c,
-                    state: n_arcs + state,
-                });
+                heap.push(Entry::new(c, n_arcs + state));
                 continue;
             }
             if !self.s.nodes[head].through_traffic {
@@ -283,7 +317,7 @@ impl<'a> Search<'a> {
                 if c < dist[b] {
                     dist[b] = c;
                     pred[b] = state;
-                    heap.push(Entry { cost: c, state: b });
+                    heap.push(Entry::new(c, b));
                 }
             }
         }
@@ -437,6 +471,7 @@ impl<'a> Search<'a> {
                 .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
                 .collect(),
             allowed,
+            scratch: Default::default(),
         }
     }
 }
@@ -485,11 +520,12 @@ impl Search<'_> {
                 let c = self.step(origin, None, Some(b)) + self.arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
-                    heap.push(Entry { cost: c, state: b });
+                    heap.push(Entry::new(c, b));
                 }
             }
         }
-        while let Some(Entry { cost, state }) = heap.pop() {
+        while let Some(entry) = heap.pop() {
+            let (cost, state) = (entry.cost(), entry.state());
             if cost > dist[state] {
                 continue;
             }
@@ -518,7 +554,7 @@ impl Search<'_> {
                 let c = cost + self.step(head, Some(state), Some(b)) + self.arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
-                    heap.push(Entry { cost: c, state: b });
+                    heap.push(Entry::new(c, b));
                 }
             }
         }
@@ -736,7 +772,43 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
 
 #[cfg(test)]
 mod tests {
-    use super::{cheapest_costs_with, path_sizes};
+    use super::{Entry, cheapest_costs_with, path_sizes};
+
+    /// The queue's integer keys order labels as comparing (cost, state) did: cheapest
+    /// first in `total_cmp`'s order, then lowest state; the cost comes back bit for bit.
+    #[test]
+    fn queue_keys_order_as_total_cmp_then_state() {
+        let costs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            f64::MIN_POSITIVE,
+            1.0,
+            1.0 + f64::EPSILON,
+            2.5,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for &a in &costs {
+            for &b in &costs {
+                for (sa, sb) in [(0, 0), (0, 7), (7, 0), (3, usize::MAX)] {
+                    let (ea, eb) = (Entry::new(a, sa), Entry::new(b, sb));
+                    // The heap pops the greatest: the cheaper label, then the lower state.
+                    let expected = b.total_cmp(&a).then(sb.cmp(&sa));
+                    assert_eq!(ea.cmp(&eb), expected, "({a}, {sa}) against ({b}, {sb})");
+                    assert_eq!(ea.cost().to_bits(), a.to_bits());
+                    assert_eq!(ea.state(), sa);
+                }
+            }
+        }
+    }
     use crate::network::{Arcs, Instance};
 
     /// The network check's trees stop once every destination is settled; the costs
