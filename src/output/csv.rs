@@ -218,7 +218,7 @@ mod tests {
             let v = if i % 2 == 0 {
                 f64::from_bits(x)
             } else {
-                (x >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((i % 40) as i32 - 20)
+                (x >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi(i % 40 - 20)
             };
             if v.is_finite() {
                 cases.push(v);
