@@ -149,13 +149,13 @@ struct Search<'a> {
     arc_cost: Vec<f64>,
     /// Arcs the flow may use (`None`: all): its `modes` and `avoid_nodes`.
     allowed: Option<Vec<bool>>,
-    /// Working space of `shortest`, kept across the searches of Yen's loop.
-    scratch: std::cell::RefCell<ShortestScratch>,
 }
 
-/// Labels, predecessors, settled flags and the queue of one `Search::shortest`.
+/// Working space of the arc searches (`Search::shortest`, `Search::costs_to`): labels,
+/// predecessors, settled flags and the queue, kept across the searches of Yen's loop
+/// and of a network check so that none allocates them afresh.
 #[derive(Default)]
-struct ShortestScratch {
+struct Scratch {
     dist: Vec<f64>,
     pred: Vec<usize>,
     done: Vec<bool>,
@@ -207,7 +207,6 @@ impl<'a> Search<'a> {
             vot,
             arc_cost,
             allowed: None,
-            scratch: Default::default(),
         }
     }
 
@@ -253,15 +252,15 @@ impl<'a> Search<'a> {
         dest: usize,
         banned_arcs: &[bool],
         banned_nodes: &[bool],
+        scratch: &mut Scratch,
     ) -> Option<Vec<usize>> {
         let n_arcs = self.arcs.arcs.len();
-        let mut scratch = self.scratch.borrow_mut();
-        let ShortestScratch {
+        let Scratch {
             dist,
             pred,
             done,
             heap,
-        } = &mut *scratch;
+        } = scratch;
         dist.clear();
         dist.resize(n_arcs, f64::INFINITY);
         pred.clear();
@@ -371,7 +370,9 @@ impl<'a> Search<'a> {
         let n_nodes = self.s.nodes.len();
         let no_arcs = vec![false; n_arcs];
         let no_nodes = vec![false; n_nodes];
-        let Some(first) = self.shortest(origin, None, dest, &no_arcs, &no_nodes) else {
+        let mut scratch = Scratch::default();
+        let Some(first) = self.shortest(origin, None, dest, &no_arcs, &no_nodes, &mut scratch)
+        else {
             return Vec::new();
         };
         if !self.loopless(origin, &first) {
@@ -409,7 +410,9 @@ impl<'a> Search<'a> {
                     banned_nodes[origin] = true;
                 }
                 let via = root.last().copied();
-                if let Some(tail) = self.shortest(spur, via, dest, &banned_arcs, &banned_nodes) {
+                let tail =
+                    self.shortest(spur, via, dest, &banned_arcs, &banned_nodes, &mut scratch);
+                if let Some(tail) = tail {
                     let mut path = root.to_vec();
                     path.extend(tail);
                     if self.loopless(origin, &path)
@@ -471,7 +474,6 @@ impl<'a> Search<'a> {
                 .map(|(a, &t)| links[a.link].charge_usd_per_t() + vot * t)
                 .collect(),
             allowed,
-            scratch: Default::default(),
         }
     }
 }
@@ -495,16 +497,16 @@ impl Search<'_> {
     /// destination's best closing is no dearer than the label being settled: any arc
     /// settled later costs at least that label, so its closing cannot be cheaper, and
     /// the costs are, to the bit, those of the whole tree (`early_exit` false grows the
-    /// whole tree: the tests compare the two). `dist` and `heap` are working space.
+    /// whole tree: the tests compare the two).
     fn costs_to(
         &self,
         origin: usize,
         dests: &[usize],
-        dist: &mut Vec<f64>,
-        heap: &mut BinaryHeap<Entry>,
         early_exit: bool,
+        scratch: &mut Scratch,
     ) -> Vec<f64> {
         let n_arcs = self.arcs.arcs.len();
+        let Scratch { dist, heap, .. } = scratch;
         dist.clear();
         dist.resize(n_arcs, f64::INFINITY);
         heap.clear();
@@ -600,7 +602,7 @@ fn cheapest_costs_with(
             .or_default()
             .push(d);
     }
-    let (mut dests, mut dist, mut heap) = (Vec::new(), Vec::new(), BinaryHeap::new());
+    let (mut dests, mut scratch) = (Vec::new(), Scratch::default());
     for ((origin, vot_bits, restricted), rows) in groups {
         let vot = f64::from_bits(vot_bits);
         let allowed = if restricted == usize::MAX {
@@ -611,7 +613,7 @@ fn cheapest_costs_with(
         let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
         dests.clear();
         dests.extend(rows.iter().map(|&d| s.demand[d].destination));
-        let costs = search.costs_to(origin, &dests, &mut dist, &mut heap, early_exit);
+        let costs = search.costs_to(origin, &dests, early_exit, &mut scratch);
         for (&d, c) in rows.iter().zip(costs) {
             out[d] = c;
         }
@@ -640,7 +642,15 @@ pub fn cheapest_route(
     let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
     let none_arcs = vec![false; arcs.arcs.len()];
     let none_nodes = vec![false; s.nodes.len()];
-    let path = search.shortest(origin, None, destination, &none_arcs, &none_nodes)?;
+    let mut scratch = Scratch::default();
+    let path = search.shortest(
+        origin,
+        None,
+        destination,
+        &none_arcs,
+        &none_nodes,
+        &mut scratch,
+    )?;
     let cost = search.route_cost(&path);
     Some((path, cost))
 }

@@ -73,19 +73,16 @@ pub fn is_flat(values: &[f64; 5]) -> bool {
 impl Figure for Spider {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Drawn {
         let values: Vec<[f64; 5]> = self.lines.iter().map(|(_, v)| *v).collect();
-        let near = nearly_flat(&values);
-        let flat: Vec<_> = self.lines.iter().filter(|(_, v)| is_flat(v)).collect();
-        let (near, moving): (Vec<_>, Vec<_>) = self
-            .lines
-            .iter()
-            .zip(&near)
-            .filter(|((_, v), _)| !is_flat(v))
-            .partition(|(_, near)| **near);
-        let near: Vec<&(String, [f64; 5])> = near.into_iter().map(|(l, _)| l).collect();
-        let moving: Vec<&(String, [f64; 5])> = moving.into_iter().map(|(l, _)| l).collect();
+        let (mut moving, mut near, mut flat) = (Vec::new(), Vec::new(), Vec::new());
+        for (line, nearly) in self.lines.iter().zip(nearly_flat(&values)) {
+            match (is_flat(&line.1), nearly) {
+                (true, _) => flat.push(line),
+                (false, true) => near.push(line),
+                (false, false) => moving.push(line),
+            }
+        }
         let shown: Vec<&(String, [f64; 5])> = moving.iter().take(MAX_LINES).copied().collect();
-        // The unit of the axis, from every moving line (those not drawn included, so
-        // that the subtitle's figure is in the axis's unit).
+        // The axis's unit, from every line (those not drawn included).
         let (div, unit) = if self.tonnes {
             let max = self
                 .lines

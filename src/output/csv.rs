@@ -17,19 +17,24 @@ pub fn fmt_num(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 {
         return format!("{}", v as i64);
     }
-    let decimals = if v.abs() >= 1000.0 {
-        2
-    } else if v.abs() >= 1.0 {
-        4
-    } else {
-        6
-    };
+    let decimals = decimals(v);
     if let Some(s) = fixed_decimals(v, decimals) {
         return s;
     }
     let s = format!("{v:.decimals$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// The decimals `fmt_num` writes a number with: 2 from 1000 up, 4 from 1, 6 below.
+fn decimals(v: f64) -> usize {
+    if v.abs() >= 1000.0 {
+        2
+    } else if v.abs() >= 1.0 {
+        4
+    } else {
+        6
+    }
 }
 
 /// `format!("{v:.decimals$}")` with trailing zeros (and a bare point) trimmed and "-0"
@@ -236,13 +241,7 @@ mod tests {
                 }
             }
             if v.is_finite() && v != v.trunc() {
-                let d = if v.abs() >= 1000.0 {
-                    2
-                } else if v.abs() >= 1.0 {
-                    4
-                } else {
-                    6
-                };
+                let d = decimals(v);
                 assert_eq!(fmt_num(v), by_format(v, d), "{v:e}");
                 // Every number fmt_num writes with a fraction takes the quick path.
                 assert!(v.abs() >= 1e15 || fixed_decimals(v, d).is_some(), "{v:e}");
