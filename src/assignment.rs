@@ -182,9 +182,7 @@ pub fn assign_into(
                 };
             }
         } else {
-            for i in r.clone() {
-                price_route(routes, i, vot[d], a);
-            }
+            price_routes(routes, r.clone(), vot[d], a);
             let y = &mut a.route_flow_t[r.clone()];
             match rc.model {
                 ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
@@ -194,10 +192,13 @@ pub fn assign_into(
             }
         }
     }
-    load_arcs(arcs, routes, a);
+    scratch.arc_routes(&routes.paths, arcs);
+    load_arcs(arcs, &scratch.arc_routes[0], a);
     match rc.model {
         ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, a, scratch),
-        ChoiceModel::Deterministic => solve_deterministic(rc, arcs, routes, demand_t, vot, a),
+        ChoiceModel::Deterministic => {
+            solve_deterministic(rc, arcs, routes, demand_t, vot, a)
+        }
     }
 }
 
@@ -256,8 +257,118 @@ pub struct Scratch {
     /// Arcs whose flow changed since their time was last computed, and a flag per arc.
     stale: Vec<u32>,
     is_stale: Vec<bool>,
-    /// `ArcData::congestible` of every arc, read once per assignment.
+    /// The paths seen from the arcs, for the paths of the last few assignments, the
+    /// latest first (a replication's years go back and forth between a few route
+    /// sets as links close and reopen).
+    arc_routes: Vec<ArcRoutes>,
+}
+
+/// How many sets of paths `Scratch` keeps seen from the arcs.
+const ARC_ROUTES_KEPT: usize = 8;
+
+impl Scratch {
+    /// `paths` over `arcs` seen from the arcs, from those kept when it is there: moved
+    /// to the front, the view built anew only if the congestible arcs differ.
+    fn arc_routes(&mut self, paths: &Arc<Paths>, arcs: &ArcData) {
+        let kept = self
+            .arc_routes
+            .iter()
+            .position(|v| v.paths.as_ref().is_some_and(|p| Arc::ptr_eq(p, paths)));
+        match kept {
+            Some(k) => self.arc_routes[..=k].rotate_right(1),
+            None => {
+                if self.arc_routes.len() < ARC_ROUTES_KEPT {
+                    self.arc_routes.push(ArcRoutes::default());
+                }
+                // The last one (new, or the least recently used) goes to the front.
+                self.arc_routes.rotate_right(1);
+            }
+        }
+        self.arc_routes[0].prepare(paths, arcs);
+    }
+}
+
+/// The routes through each arc and each route's congestible arcs, for one set of paths
+/// and one set of congestible arcs: built when either changes (the candidate routes
+/// change with the network state, congestibility only with the queue layer's rounds),
+/// so most assignments of a replication reuse them.
+///
+/// Loading arcs from the arcs' side (`load_arcs`) adds each arc's route flows in route
+/// order, as adding each route's flow to its arcs does, so the flows are the same to
+/// the bit; but each sum stays in a register instead of going through memory once per
+/// route, and the sweeps read only the arcs whose times move.
+#[derive(Debug, Clone, Default)]
+struct ArcRoutes {
+    /// The paths this was built from: held, so that their address is not reused for
+    /// other paths while they are cached here.
+    paths: Option<Arc<Paths>>,
+    /// The routes through arc x are `routes[through[x]..through[x + 1]]`, in route
+    /// order, a route once per time it passes the arc.
+    through: Vec<u32>,
+    routes: Vec<u32>,
+    /// `ArcData::congestible` of every arc, as `congested` and `congestible_arcs` were
+    /// built for.
     congestible: Vec<bool>,
+    /// Each route's congestible arcs, in path order.
+    congested: Paths,
+    /// The congestible arcs, in arc order.
+    congestible_arcs: Vec<u32>,
+}
+
+impl ArcRoutes {
+    /// Makes this the view of `paths` over `arcs`, rebuilding only what changed.
+    fn prepare(&mut self, paths: &Arc<Paths>, arcs: &ArcData) {
+        let n_arcs = arcs.t0_h.len();
+        let same_paths = self.paths.as_ref().is_some_and(|p| Arc::ptr_eq(p, paths))
+            && self.through.len() == n_arcs + 1;
+        if !same_paths {
+            self.paths = Some(Arc::clone(paths));
+            refill(&mut self.through, n_arcs + 1, 0);
+            for &x in &paths.arcs {
+                self.through[x as usize + 1] += 1;
+            }
+            for x in 0..n_arcs {
+                self.through[x + 1] += self.through[x];
+            }
+            refill(&mut self.routes, paths.arcs.len(), 0);
+            // Each arc's next free place, from its start: routes in order, so each
+            // arc's list is in route order.
+            let mut next: Vec<u32> = self.through[..n_arcs].to_vec();
+            for (r, path) in paths.iter().enumerate() {
+                for &x in path {
+                    let at = &mut next[x as usize];
+                    self.routes[*at as usize] = r as u32;
+                    *at += 1;
+                }
+            }
+        }
+        let same_congestible = same_paths
+            && self.congestible.len() == n_arcs
+            && (0..n_arcs).all(|x| self.congestible[x] == arcs.congestible(x));
+        if !same_congestible {
+            self.congestible.clear();
+            self.congestible
+                .extend((0..n_arcs).map(|x| arcs.congestible(x)));
+            self.congestible_arcs.clear();
+            self.congestible_arcs
+                .extend((0..n_arcs as u32).filter(|&x| self.congestible[x as usize]));
+            self.congested.offsets.clear();
+            self.congested.offsets.push(0);
+            self.congested.arcs.clear();
+            for path in paths.iter() {
+                self.congested
+                    .arcs
+                    .extend(path.iter().filter(|&&x| self.congestible[x as usize]));
+                self.congested.offsets.push(self.congested.arcs.len());
+            }
+        }
+    }
+
+    /// The routes through arc `x`.
+    #[inline]
+    fn through(&self, x: usize) -> &[u32] {
+        &self.routes[self.through[x] as usize..self.through[x + 1] as usize]
+    }
 }
 
 /// Sets `v` to `n` copies of `x`, keeping its allocation.
@@ -267,25 +378,31 @@ pub(crate) fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.resize(n, x);
 }
 
-/// Arc flows and congested times from route flows.
-fn load_arcs(arcs: &ArcData, routes: &RouteData, a: &mut Assignment) {
-    a.arc_flow_t.iter_mut().for_each(|x| *x = 0.0);
-    for (r, path) in routes.paths.iter().enumerate() {
-        let f = a.route_flow_t[r];
-        if f != 0.0 {
-            for &arc in path {
-                a.arc_flow_t[arc as usize] += f;
-            }
-        }
+/// Arc flows and congested times from route flows: each arc's flow is the sum of the
+/// flows of the routes through it, added in route order (`ArcRoutes`). Only congestible
+/// arcs are timed: the others keep their free-flow times, which the assignment set at
+/// its start and nothing changes.
+fn load_arcs(arcs: &ArcData, ar: &ArcRoutes, a: &mut Assignment) {
+    for (x, flow) in a.arc_flow_t.iter_mut().enumerate() {
+        // (Adding a zero flow leaves the sum as it is, to the bit: +0 + -0 is +0.)
+        *flow = ar
+            .through(x)
+            .iter()
+            .fold(0.0, |sum, &r| sum + a.route_flow_t[r as usize]);
     }
-    for (i, t) in a.arc_time_h.iter_mut().enumerate() {
-        *t = bpr_time_h(
-            arcs.t0_h[i],
-            a.arc_flow_t[i],
-            arcs.capacity_tpy[i],
-            arcs.bpr[i],
+    for &x in &ar.congestible_arcs {
+        let x = x as usize;
+        a.arc_time_h[x] = bpr_time_h(
+            arcs.t0_h[x],
+            a.arc_flow_t[x],
+            arcs.capacity_tpy[x],
+            arcs.bpr[x],
         );
     }
+    debug_assert!(
+        (0..arcs.t0_h.len())
+            .all(|x| arcs.congestible(x) || a.arc_time_h[x].to_bits() == arcs.t0_h[x].to_bits())
+    );
 }
 
 /// Whether demand row `d` has nothing to assign: no demand, or no available route.
@@ -297,9 +414,7 @@ fn idle(a: &Assignment, demand_t: &[f64], d: usize) -> bool {
 /// Route times and generalized costs at the current arc times.
 fn update_costs(_arcs: &ArcData, routes: &RouteData, vot: &[f64], a: &mut Assignment) {
     for d in 0..routes.n_rows() {
-        for r in routes.rows(d) {
-            price_route(routes, r, vot[d], a);
-        }
+        price_routes(routes, routes.rows(d), vot[d], a);
     }
 }
 
@@ -316,6 +431,28 @@ fn price_route(routes: &RouteData, r: usize, vot: f64, a: &mut Assignment) {
     let t = running + routes.fixed_h[r];
     a.route_time_h[r] = t;
     a.route_cost_usd[r] = routes.fixed_usd[r] + vot * t;
+}
+
+/// `price_route` for each route of `range` (a demand row's, with value of time
+/// `vot`), with the row's slices found once.
+#[inline]
+fn price_routes(routes: &RouteData, range: std::ops::Range<usize>, vot: f64, a: &mut Assignment) {
+    let paths = &*routes.paths;
+    let offsets = &paths.offsets[range.start..=range.end];
+    let times = &a.arc_time_h[..];
+    let fixed_h = &routes.fixed_h[range.clone()];
+    let fixed_usd = &routes.fixed_usd[range.clone()];
+    let time_h = &mut a.route_time_h[range.clone()];
+    let cost_usd = &mut a.route_cost_usd[range];
+    for (k, ends) in offsets.windows(2).enumerate() {
+        let running: f64 = paths.arcs[ends[0]..ends[1]]
+            .iter()
+            .map(|&x| times[x as usize])
+            .sum();
+        let t = running + fixed_h[k];
+        time_h[k] = t;
+        cost_usd[k] = fixed_usd[k] + vot * t;
+    }
 }
 
 /// Path-size logit split of `demand` over the available routes in `range`, into `y`.
@@ -408,9 +545,7 @@ fn flow_gap_until(
     let mut err = 0.0;
     for d in 0..routes.n_rows() {
         // Every row is priced, idle ones too (the final costs cover every route).
-        for r in routes.rows(d) {
-            price_route(routes, r, vot[d], a);
-        }
+        price_routes(routes, routes.rows(d), vot[d], a);
         if idle(a, demand_t, d) {
             continue;
         }
@@ -454,13 +589,12 @@ fn solve_logit(
         y,
         stale,
         is_stale,
-        congestible,
+        arc_routes,
     } = scratch;
+    let arc_routes = &arc_routes[0];
     refill(y, routes.paths.len(), 0.0);
     stale.clear();
     refill(is_stale, arcs.t0_h.len(), false);
-    congestible.clear();
-    congestible.extend((0..arcs.t0_h.len()).map(|x| arcs.congestible(x)));
     let total: f64 = demand_t.iter().sum();
     if total <= 0.0 {
         update_costs(arcs, routes, vot, a);
@@ -493,9 +627,7 @@ fn solve_logit(
             }
             let r = routes.rows(d);
             let (s, e) = (r.start, r.end);
-            for i in s..e {
-                price_route(routes, i, vot[d], a);
-            }
+            price_routes(routes, s..e, vot[d], a);
             logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
             for i in s..e {
                 let delta = step * (y[i] - a.route_flow_t[i]);
@@ -507,11 +639,8 @@ fn solve_logit(
                 // Only congestible arcs need their flow within a sweep (the times of
                 // the others never change); every arc flow is loaded afresh from the
                 // route flows before the sweeps end (`load_arcs`).
-                for &x in routes.paths.path(i) {
+                for &x in arc_routes.congested.path(i) {
                     let x = x as usize;
-                    if !congestible[x] {
-                        continue;
-                    }
                     a.arc_flow_t[x] += delta;
                     if !is_stale[x] {
                         is_stale[x] = true;
@@ -546,7 +675,7 @@ fn solve_logit(
         };
         if err <= rc.tolerance || err * ratio <= rc.tolerance || it == rc.max_iterations {
             // Measure honestly at the flows reached.
-            load_arcs(arcs, routes, a);
+            load_arcs(arcs, arc_routes, a);
             a.gap = flow_gap(rc, arcs, routes, demand_t, vot, a, y);
             if a.gap <= rc.tolerance {
                 a.converged = true;
@@ -604,9 +733,7 @@ fn solve_deterministic(
             }
             let r = routes.rows(d);
             // Costs of this row's routes at the current arc flows.
-            for i in r.clone() {
-                price_route(routes, i, vot[d], a);
-            }
+            price_routes(routes, r.clone(), vot[d], a);
             let Some(m) = r
                 .clone()
                 .filter(|&i| routes.available[i])
