@@ -106,7 +106,7 @@ pub fn composite_cost(rc: &RouteChoice, routes: &RouteData, cost: &[f64], d: usi
                 return f64::INFINITY;
             }
             let sum: f64 = avail
-                .map(|r| (-theta * cost[r] + routes.ln_path_size[r] - best).exp())
+                .map(|r| crate::exp::exp(-theta * cost[r] + routes.ln_path_size[r] - best))
                 .sum();
             -(best + sum.ln()) / theta
         }

@@ -29,6 +29,7 @@ pub mod demand;
 pub mod distributions;
 pub mod equilibrium;
 pub mod exact_sum;
+pub mod exp;
 pub mod figures;
 pub mod folder_name;
 pub mod import;

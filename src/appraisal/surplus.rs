@@ -27,7 +27,7 @@ pub fn composite_cost(theta_per_usd: f64, routes: impl Iterator<Item = (f64, f64
         return f64::NAN;
     }
     let sum: f64 = routes
-        .map(|(c, ps)| (-theta_per_usd * c + ps - best).exp())
+        .map(|(c, ps)| crate::exp::exp(-theta_per_usd * c + ps - best))
         .sum();
     -(best + sum.ln()) / theta_per_usd
 }
