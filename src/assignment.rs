@@ -263,6 +263,9 @@ pub struct Scratch {
     /// latest first (a replication's years go back and forth between a few route
     /// sets as links close and reopen).
     arc_routes: Vec<ArcRoutes>,
+    /// The demand row farthest from its logit response when a start last failed the
+    /// equilibrium check (`solve_logit`), checked first next time.
+    far_row: Option<usize>,
 }
 
 /// How many sets of paths `Scratch` keeps seen from the arcs.
@@ -554,13 +557,14 @@ fn flow_gap(
     a: &mut Assignment,
     y: &mut [f64],
 ) -> f64 {
-    flow_gap_until(rc, ar, routes, demand_t, vot, a, y, f64::INFINITY)
+    flow_gap_until(rc, ar, routes, demand_t, vot, a, y, f64::INFINITY).0
 }
 
 /// `flow_gap`, stopping at the first demand row after which the gap summed so far
 /// passes `stop_above`: the rows' terms are not negative, so the whole gap would pass
 /// it too. The answer is then that partial gap (above `stop_above`), and the costs of
-/// the rows not reached are not set. Otherwise it is `flow_gap`'s, to the bit.
+/// the rows not reached are not set. Otherwise it is `flow_gap`'s, to the bit. Also
+/// returns the row with the largest term among those reached (`None` if none).
 #[allow(clippy::too_many_arguments)]
 fn flow_gap_until(
     rc: &RouteChoice,
@@ -571,10 +575,11 @@ fn flow_gap_until(
     a: &mut Assignment,
     y: &mut [f64],
     stop_above: f64,
-) -> f64 {
+) -> (f64, Option<usize>) {
     let total: f64 = demand_t.iter().sum();
     let gap = |err: f64| if total > 0.0 { err / total } else { 0.0 };
     let mut err = 0.0;
+    let mut far: Option<(usize, f64)> = None;
     for d in 0..routes.n_rows() {
         // Every row is priced, idle ones too (the final costs cover every route).
         price_routes(routes, ar, routes.rows(d), vot[d], a);
@@ -584,14 +589,18 @@ fn flow_gap_until(
         let r = routes.rows(d);
         let (s, e) = (r.start, r.end);
         logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
-        err += (s..e)
+        let term = (s..e)
             .map(|i| (y[i] - a.route_flow_t[i]).abs())
             .sum::<f64>();
+        err += term;
+        if far.is_none_or(|(_, t)| term > t) {
+            far = Some((d, term));
+        }
         if gap(err) > stop_above {
-            return gap(err);
+            return (gap(err), far.map(|(d, _)| d));
         }
     }
-    gap(err)
+    (gap(err), far.map(|(d, _)| d))
 }
 
 /// How much closer to equilibrium a sweep is taken to bring the flows when there is no
@@ -622,6 +631,7 @@ fn solve_logit(
         stale,
         is_stale,
         arc_routes,
+        far_row,
     } = scratch;
     let arc_routes = &arc_routes[0];
     refill(y, routes.paths.len(), 0.0);
@@ -644,7 +654,35 @@ fn solve_logit(
     } else {
         f64::INFINITY
     };
-    a.gap = flow_gap_until(rc, arc_routes, routes, demand_t, vot, a, y, stop_above);
+    // The row that was farthest from its response the last time a start failed is
+    // checked first, alone: its term alone over the tolerance answers no, as the
+    // partial sums in row order would (they are not negative and rounding keeps their
+    // order, so the whole sum is at least any one term); about two starts in three that
+    // fail end there on the default scenario, instead of after about 9 rows of 30.
+    let far_off = match *far_row {
+        Some(d) if rc.max_iterations > 0 && d < routes.n_rows() && !idle(a, demand_t, d) => {
+            let r = routes.rows(d);
+            let (s, e) = (r.start, r.end);
+            price_routes(routes, arc_routes, r.clone(), vot[d], a);
+            logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
+            let term = (s..e)
+                .map(|i| (y[i] - a.route_flow_t[i]).abs())
+                .sum::<f64>();
+            Some(term / total).filter(|&g| g > rc.tolerance)
+        }
+        _ => None,
+    };
+    a.gap = match far_off {
+        Some(g) => g,
+        None => {
+            let (gap, far) =
+                flow_gap_until(rc, arc_routes, routes, demand_t, vot, a, y, stop_above);
+            if gap > rc.tolerance {
+                *far_row = far;
+            }
+            gap
+        }
+    };
     a.iterations = 0;
     if a.gap <= rc.tolerance {
         a.converged = true;
