@@ -939,6 +939,52 @@ mod tests {
     }
 
     #[test]
+    fn checking_the_farthest_row_first_changes_no_result() {
+        // Two rows over the same three roads; starts far from equilibrium in one row
+        // or the other, or at it. Each is solved on a thread that has just solved
+        // other starts (its scratch remembers a far row) and on a fresh thread: the
+        // results must be the same to the bit.
+        let (rc, arcs, one) = three_roads();
+        let routes = RouteData {
+            start: Arc::new(vec![0, 3, 6]),
+            paths: Arc::new(Paths {
+                offsets: (0..=6).collect(),
+                arcs: vec![0, 1, 2, 0, 1, 2],
+            }),
+            fixed_usd: [one.fixed_usd.clone(), vec![1.0, 3.0, 0.0]].concat(),
+            fixed_h: vec![0.0; 6],
+            ln_path_size: Arc::new(vec![0.0; 6]),
+            available: vec![true; 6],
+        };
+        let vot = [1.0, 2.0];
+        let demand = [900.0, 1300.0];
+        let exact = assign(&rc, &arcs, &routes, &demand, &vot, None).route_flow_t;
+        let mut starts: Vec<Vec<f64>> = vec![exact.clone()];
+        for (row, shift) in [(0, 200.0), (1, 300.0), (1, 5.0), (0, 0.01)] {
+            let mut s = exact.clone();
+            s[3 * row] += shift;
+            s[3 * row + 2] -= shift.min(s[3 * row + 2]);
+            starts.push(s);
+        }
+        let solve_all = || -> Vec<Assignment> {
+            starts
+                .iter()
+                .map(|s| assign(&rc, &arcs, &routes, &demand, &vot, Some(s)))
+                .collect()
+        };
+        let primed = solve_all();
+        for (k, s) in starts.iter().enumerate() {
+            let fresh = std::thread::scope(|t| {
+                t.spawn(|| assign(&rc, &arcs, &routes, &demand, &vot, Some(s)))
+                    .join()
+                    .expect("solve")
+            });
+            assert_eq!(primed[k], fresh, "start {k}");
+        }
+        assert!(primed.iter().skip(1).any(|a| a.iterations > 0));
+    }
+
+    #[test]
     fn extrapolated_flows_continue_a_geometric_trend_within_bounds() {
         let got = extrapolate_flows(
             &[110.0, 50.0, 0.0, 400.0, 7.0],
