@@ -447,23 +447,10 @@ fn update_costs(ar: &ArcRoutes, routes: &RouteData, vot: &[f64], a: &mut Assignm
     }
 }
 
-/// Sets route `r`'s time (running at the current arc times plus fixed hours) and its
-/// generalized cost for value of time `vot`. `ar` holds the route's running hours on
-/// arcs that are not congestible and its congestible arcs.
-#[inline]
-fn price_route(routes: &RouteData, ar: &ArcRoutes, r: usize, vot: f64, a: &mut Assignment) {
-    let running = ar
-        .congested
-        .path(r)
-        .iter()
-        .fold(ar.free_h[r], |sum, &x| sum + a.arc_time_h[x as usize]);
-    let t = running + routes.fixed_h[r];
-    a.route_time_h[r] = t;
-    a.route_cost_usd[r] = routes.fixed_usd[r] + vot * t;
-}
-
-/// `price_route` for each route of `range` (a demand row's, with value of time
-/// `vot`), with the row's slices found once.
+/// Sets the time (running at the current arc times plus fixed hours) and the
+/// generalized cost, for value of time `vot`, of each route in `range` (a demand row's,
+/// or part of one): its running hours on arcs that are not congestible, summed once
+/// (`ArcRoutes::free_h`), plus its congestible arcs' times.
 #[inline]
 fn price_routes(
     routes: &RouteData,
@@ -510,13 +497,8 @@ fn logit(
     let mut sum = 0.0;
     for r in range.clone() {
         let v = if routes.available[r] {
-            let u = -theta * cost[r] + routes.ln_path_size[r];
-            // The best route's term is exp(0) = 1 (the same bits, without the call).
-            if u == best && best.is_finite() {
-                1.0
-            } else {
-                crate::exp::exp(u - best)
-            }
+            // (The best route's term is exp(0), exactly 1.)
+            crate::exp::exp(-theta * cost[r] + routes.ln_path_size[r] - best)
         } else {
             0.0
         };
@@ -582,16 +564,11 @@ fn flow_gap_until(
     let mut far: Option<(usize, f64)> = None;
     for d in 0..routes.n_rows() {
         // Every row is priced, idle ones too (the final costs cover every route).
-        price_routes(routes, ar, routes.rows(d), vot[d], a);
         if idle(a, demand_t, d) {
+            price_routes(routes, ar, routes.rows(d), vot[d], a);
             continue;
         }
-        let r = routes.rows(d);
-        let (s, e) = (r.start, r.end);
-        logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
-        let term = (s..e)
-            .map(|i| (y[i] - a.route_flow_t[i]).abs())
-            .sum::<f64>();
+        let term = row_term(rc, ar, routes, demand_t, vot, d, a, y);
         err += term;
         if far.is_none_or(|(_, t)| term > t) {
             far = Some((d, term));
@@ -601,6 +578,28 @@ fn flow_gap_until(
         }
     }
     (gap(err), far.map(|(d, _)| d))
+}
+
+/// Demand row `d`'s term of the flow gap, sum_r |y_r - f_r| over its routes, with its
+/// routes priced at the current arc times and y their logit response (left in `y`).
+#[allow(clippy::too_many_arguments)]
+fn row_term(
+    rc: &RouteChoice,
+    ar: &ArcRoutes,
+    routes: &RouteData,
+    demand_t: &[f64],
+    vot: &[f64],
+    d: usize,
+    a: &mut Assignment,
+    y: &mut [f64],
+) -> f64 {
+    let r = routes.rows(d);
+    let (s, e) = (r.start, r.end);
+    price_routes(routes, ar, r.clone(), vot[d], a);
+    logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
+    (s..e)
+        .map(|i| (y[i] - a.route_flow_t[i]).abs())
+        .sum::<f64>()
 }
 
 /// How much closer to equilibrium a sweep is taken to bring the flows when there is no
@@ -661,13 +660,7 @@ fn solve_logit(
     // fail end there on the default scenario, instead of after about 9 rows of 30.
     let far_off = match *far_row {
         Some(d) if rc.max_iterations > 0 && d < routes.n_rows() && !idle(a, demand_t, d) => {
-            let r = routes.rows(d);
-            let (s, e) = (r.start, r.end);
-            price_routes(routes, arc_routes, r.clone(), vot[d], a);
-            logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
-            let term = (s..e)
-                .map(|i| (y[i] - a.route_flow_t[i]).abs())
-                .sum::<f64>();
+            let term = row_term(rc, arc_routes, routes, demand_t, vot, d, a, y);
             Some(term / total).filter(|&g| g > rc.tolerance)
         }
         _ => None,
@@ -862,7 +855,7 @@ fn solve_deterministic(
                 }
                 // Refresh the two routes' costs for the next shift in this row.
                 for j in [i, m] {
-                    price_route(routes, ar, j, vot[d], a);
+                    price_routes(routes, ar, j..j + 1, vot[d], a);
                 }
             }
         }

@@ -615,12 +615,7 @@ mod tests {
     #[test]
     fn a_block_of_one_exponent_gives_the_state_of_a_block_push() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = || crate::test_rng::next(&mut state);
         // Positive, negative and subnormal blocks, each within one exponent, of 1 to
         // 300 values, pushed after some other values.
         for (exponent, sign, len) in [
@@ -657,10 +652,7 @@ mod tests {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut values: Vec<f64> = (0..5000)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let x = (state >> 11) as f64 / (1u64 << 53) as f64;
+                let x = crate::test_rng::unit(&mut state);
                 match i % 7 {
                     0 => -x * 1e9,
                     1 => x * 1e-300 * 1e-10,

@@ -279,12 +279,7 @@ mod tests {
         // Random arguments over the fast range, denser where the logit calls it
         // (differences of utilities, mostly within -40..0), and tiny ones.
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = || crate::test_rng::unit(&mut state);
         let (mut n, mut differ) = (0u64, 0u64);
         for i in 0..600_000 {
             let u = next();

@@ -49,6 +49,8 @@ pub mod sensitivity;
 pub mod shard;
 pub mod simulate;
 pub mod stats;
+#[cfg(test)]
+mod test_rng;
 
 /// The most replications one run accepts.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;

@@ -699,10 +699,7 @@ mod tests {
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut checked = 0;
         for _ in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let x = f64::from_bits(state >> 1);
+            let x = f64::from_bits(crate::test_rng::next(&mut state) >> 1);
             if x > 0.0 && !x.is_nan() {
                 assert_eq!(bucket_index(x), bucket_index_exact(x), "{x:e}");
                 assert_eq!(indexer.index(x), bucket_index_exact(x), "{x:e}");
