@@ -194,11 +194,18 @@ pub fn assign_into(
             }
         }
     }
-    load_arcs(arcs, ar, a);
     match rc.model {
-        ChoiceModel::Logit => solve_logit(rc, arcs, routes, demand_t, vot, a, scratch),
+        ChoiceModel::Logit => {
+            // The sweeps read only the congestible arcs: the others' flows are loaded
+            // once, from the flows the solve ends with.
+            load_congestible(arcs, ar, a);
+            solve_logit(rc, arcs, routes, demand_t, vot, a, scratch);
+            load_free(arcs, &scratch.arc_routes[0], a);
+        }
         ChoiceModel::Deterministic => {
-            let ar = &scratch.arc_routes[0];
+            // (Its shifts move the flows of every arc on the routes.)
+            load_congestible(arcs, ar, a);
+            load_free(arcs, ar, a);
             solve_deterministic(rc, arcs, ar, routes, demand_t, vot, a)
         }
     }
@@ -298,10 +305,10 @@ impl Scratch {
 /// change with the network state, congestibility only with the queue layer's rounds),
 /// so most assignments of a replication reuse them.
 ///
-/// Loading arcs from the arcs' side (`load_arcs`) adds each arc's route flows in route
-/// order, as adding each route's flow to its arcs does, so the flows are the same to
-/// the bit; but each sum stays in a register instead of going through memory once per
-/// route, and the sweeps read only the arcs whose times move. A route is priced as its
+/// Loading arcs from the arcs' side (`load_congestible`, `load_free`) adds each arc's
+/// route flows in route order, as adding each route's flow to its arcs does, so the
+/// flows are the same to the bit; but each sum stays in a register instead of going
+/// through memory once per route, and the sweeps read only the arcs whose times move. A route is priced as its
 /// running hours on the arcs that are not congestible, summed once (`free_h`), plus
 /// its congestible arcs' times: 5.2 arcs read instead of 8.4 on the default scenario
 /// (the sums' order differs from a sum along the path, by rounding only).
@@ -319,8 +326,9 @@ struct ArcRoutes {
     congestible: Vec<bool>,
     /// Each route's congestible arcs, in path order.
     congested: Paths,
-    /// The congestible arcs, in arc order.
+    /// The congestible arcs, and the others, in arc order.
     congestible_arcs: Vec<u32>,
+    free_arcs: Vec<u32>,
     /// The free-flow times the running hours below were summed from (bits of every
     /// arc's `t0_h`; a disrupted period or a queue round may differ).
     t0_bits: Vec<u64>,
@@ -381,6 +389,9 @@ impl ArcRoutes {
             self.congestible_arcs.clear();
             self.congestible_arcs
                 .extend((0..n_arcs as u32).filter(|&x| self.congestible[x as usize]));
+            self.free_arcs.clear();
+            self.free_arcs
+                .extend((0..n_arcs as u32).filter(|&x| !self.congestible[x as usize]));
             self.congested.offsets.clear();
             self.congested.offsets.push(0);
             self.congested.arcs.clear();
@@ -407,20 +418,13 @@ pub(crate) fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
     v.resize(n, x);
 }
 
-/// Arc flows and congested times from route flows: each arc's flow is the sum of the
-/// flows of the routes through it, added in route order (`ArcRoutes`). Only congestible
-/// arcs are timed: the others keep their free-flow times, which the assignment set at
-/// its start and nothing changes.
-fn load_arcs(arcs: &ArcData, ar: &ArcRoutes, a: &mut Assignment) {
-    for (x, flow) in a.arc_flow_t.iter_mut().enumerate() {
-        // (Adding a zero flow leaves the sum as it is, to the bit: +0 + -0 is +0.)
-        *flow = ar
-            .through(x)
-            .iter()
-            .fold(0.0, |sum, &r| sum + a.route_flow_t[r as usize]);
-    }
+/// Flows and congested times of the congestible arcs from the route flows: each arc's
+/// flow is the sum of the flows of the routes through it, added in route order
+/// (`ArcRoutes`).
+fn load_congestible(arcs: &ArcData, ar: &ArcRoutes, a: &mut Assignment) {
     for &x in &ar.congestible_arcs {
         let x = x as usize;
+        a.arc_flow_t[x] = arc_flow(ar, a, x);
         a.arc_time_h[x] = bpr_time_h(
             arcs.t0_h[x],
             a.arc_flow_t[x],
@@ -428,10 +432,29 @@ fn load_arcs(arcs: &ArcData, ar: &ArcRoutes, a: &mut Assignment) {
             arcs.bpr[x],
         );
     }
+}
+
+/// Flows of the arcs that are not congestible, from the route flows, as
+/// `load_congestible` sums them. Their times are their free-flow times, which the
+/// assignment set at its start and nothing changes.
+fn load_free(arcs: &ArcData, ar: &ArcRoutes, a: &mut Assignment) {
+    for &x in &ar.free_arcs {
+        let x = x as usize;
+        a.arc_flow_t[x] = arc_flow(ar, a, x);
+    }
     debug_assert!(
         (0..arcs.t0_h.len())
             .all(|x| arcs.congestible(x) || a.arc_time_h[x].to_bits() == arcs.t0_h[x].to_bits())
     );
+}
+
+/// Arc `x`'s flow: the flows of the routes through it, added in route order.
+#[inline]
+fn arc_flow(ar: &ArcRoutes, a: &Assignment, x: usize) -> f64 {
+    // (Adding a zero flow leaves the sum as it is, to the bit: +0 + -0 is +0.)
+    ar.through(x)
+        .iter()
+        .fold(0.0, |sum, &r| sum + a.route_flow_t[r as usize])
 }
 
 /// Whether demand row `d` has nothing to assign: no demand, or no available route.
@@ -700,8 +723,9 @@ fn solve_logit(
                 }
                 a.route_flow_t[i] += delta;
                 // Only congestible arcs need their flow within a sweep (the times of
-                // the others never change); every arc flow is loaded afresh from the
-                // route flows before the sweeps end (`load_arcs`).
+                // the others never change); theirs are loaded afresh from the route
+                // flows before the sweeps end (`load_congestible`), the others' once
+                // the solve ends (`load_free`).
                 for &x in arc_routes.congested.path(i) {
                     let x = x as usize;
                     a.arc_flow_t[x] += delta;
@@ -738,7 +762,7 @@ fn solve_logit(
         };
         if err <= rc.tolerance || err * ratio <= rc.tolerance || it == rc.max_iterations {
             // Measure honestly at the flows reached.
-            load_arcs(arcs, arc_routes, a);
+            load_congestible(arcs, arc_routes, a);
             a.gap = flow_gap(rc, arc_routes, routes, demand_t, vot, a, y);
             if a.gap <= rc.tolerance {
                 a.converged = true;

@@ -37,6 +37,7 @@ pub mod measures;
 pub mod memo;
 pub mod model;
 pub mod network;
+pub mod network_costs;
 pub mod output;
 pub mod queues;
 pub mod report;

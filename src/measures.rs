@@ -17,8 +17,8 @@ use crate::network::Arcs;
 use crate::scenario::measures::DAYS_PER_YEAR;
 
 /// A measure's tonnes from the tonnes on each arc and the served tonnes of each flow
-/// (`served_t[d]`).
-pub fn tonnes(s: &Scenario, m: &Measure, arcs: &Arcs, arc_t: &[f64], served_t: &[f64]) -> f64 {
+/// (column 1 of its row of `demand`, `figures::DEMAND_METRICS`).
+pub fn tonnes(s: &Scenario, m: &Measure, arcs: &Arcs, arc_t: &[f64], demand: &[[f64; 5]]) -> f64 {
     let mut t = 0.0;
     for &(link, dir) in &m.links {
         let (fwd, rev) = arcs.arc_of[link];
@@ -42,9 +42,9 @@ pub fn tonnes(s: &Scenario, m: &Measure, arcs: &Arcs, arc_t: &[f64], served_t: &
         t += s
             .demand
             .iter()
-            .zip(served_t)
+            .zip(demand)
             .filter(|(d, _)| d.origin == n)
-            .map(|(_, x)| x)
+            .map(|(_, row)| row[1])
             .sum::<f64>();
     }
     t
@@ -59,24 +59,23 @@ pub fn units_per_day(m: &Measure, tonnes: f64) -> f64 {
 }
 
 /// The measures' figures of one year (`figures::MEASURE_METRICS`), from the year's
-/// tonnes per arc and its demand rows (`figures::DEMAND_METRICS`: served is column 1).
-pub fn year_figures(
+/// tonnes per arc and its demand rows (`figures::DEMAND_METRICS`: served is column 1),
+/// into `out` (emptied first).
+pub fn year_figures_into(
     s: &Scenario,
     arcs: &Arcs,
     arc_t: &[f64],
     demand: &[[f64; 5]],
     year: i32,
-) -> Vec<[f64; 3]> {
+    out: &mut Vec<[f64; 3]>,
+) {
+    out.clear();
     if s.measures.is_empty() {
-        return Vec::new();
+        return;
     }
-    let served: Vec<f64> = demand.iter().map(|d| d[1]).collect();
-    s.measures
-        .iter()
-        .map(|m| {
-            let t = tonnes(s, m, arcs, arc_t, &served);
-            let diff = m.observed_in(year).map_or(f64::NAN, |o| t / o.tonnes - 1.0);
-            [t, units_per_day(m, t), diff]
-        })
-        .collect()
+    out.extend(s.measures.iter().map(|m| {
+        let t = tonnes(s, m, arcs, arc_t, demand);
+        let diff = m.observed_in(year).map_or(f64::NAN, |o| t / o.tonnes - 1.0);
+        [t, units_per_day(m, t), diff]
+    }));
 }

@@ -106,12 +106,12 @@ impl RouteSet {
 /// `f64::total_cmp`'s order, then lowest state. Held as one integer key whose unsigned
 /// order is that order reversed, so that the heap compares integers.
 #[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Entry(std::cmp::Reverse<u128>);
+pub(crate) struct Entry(std::cmp::Reverse<u128>);
 
 impl Entry {
     const SIGN: u64 = 1 << 63;
 
-    fn new(cost: f64, state: usize) -> Self {
+    pub(crate) fn new(cost: f64, state: usize) -> Self {
         // `total_cmp`'s order as unsigned: negative costs' bits flipped, the sign bit
         // set on the others.
         let b = cost.to_bits();
@@ -125,7 +125,7 @@ impl Entry {
         ))
     }
 
-    fn cost(self) -> f64 {
+    pub(crate) fn cost(self) -> f64 {
         let ordered = (self.0.0 >> 64) as u64;
         f64::from_bits(if ordered & Self::SIGN != 0 {
             ordered & !Self::SIGN
@@ -134,7 +134,7 @@ impl Entry {
         })
     }
 
-    fn state(self) -> usize {
+    pub(crate) fn state(self) -> usize {
         self.0.0 as u64 as usize
     }
 }
@@ -151,7 +151,7 @@ struct Search<'a> {
     allowed: Option<Vec<bool>>,
 }
 
-/// Working space of the arc searches (`Search::shortest`, `Search::costs_to`): labels,
+/// Working space of the arc searches (`Search::shortest`; `Search::costs_to` in tests): labels,
 /// predecessors, settled flags and the queue, kept across the searches of Yen's loop
 /// and of a network check so that none allocates them afresh.
 #[derive(Default)]
@@ -478,6 +478,7 @@ impl<'a> Search<'a> {
     }
 }
 
+#[cfg(test)]
 impl Search<'_> {
     /// Whether every arc cost and every node step of this search is non-negative (then
     /// a label, once settled, is final and no later one is cheaper).
@@ -564,24 +565,13 @@ impl Search<'_> {
     }
 }
 
-/// The cheapest generalized cost (USD/t) of each demand row over the whole open
-/// network, with arcs priced at `arc_time_h` (congested running times), link charges
-/// of `links` and node costs of `nodes`: what the relative gap of docs/MODEL.md
-/// ("Relative gap") compares route costs with. One tree per (origin, value of time).
-pub fn cheapest_costs(
-    s: &Scenario,
-    arcs: &Arcs,
-    nodes: &[NodeValues],
-    links: &[crate::network::LinkValues],
-    open: &[bool],
-    arc_time_h: &[f64],
-    vot: &[f64],
-) -> Vec<f64> {
-    cheapest_costs_with(s, arcs, nodes, links, open, arc_time_h, vot, true)
-}
-
+/// The network check's costs as `network_costs::cheapest_costs` gives them, grown by
+/// `Search` tree by tree (each tree prices its arcs and node steps afresh): the
+/// reference the check is compared with, to the bit. `early_exit` false grows whole
+/// trees.
+#[cfg(test)]
 #[allow(clippy::too_many_arguments)]
-fn cheapest_costs_with(
+pub(crate) fn cheapest_costs_by_search(
     s: &Scenario,
     arcs: &Arcs,
     nodes: &[NodeValues],
@@ -622,7 +612,7 @@ fn cheapest_costs_with(
 }
 
 /// The cheapest route of one origin-destination pair over the whole open network,
-/// priced as `cheapest_costs` prices it (arcs at `arc_time_h`, link charges of `links`,
+/// priced as `network_costs::cheapest_costs` prices it (arcs at `arc_time_h`, link charges of `links`,
 /// node costs of `nodes`), as arcs in travel order with its cost (USD/t); `None` when
 /// the destination cannot be reached. For diagnostics: which route the network check
 /// (`equilibrium::candidates`) found cheaper than a flow's candidates.
@@ -782,7 +772,7 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, cheapest_costs_with, path_sizes};
+    use super::{Entry, path_sizes};
 
     /// The queue's integer keys order labels as comparing (cost, state) did: cheapest
     /// first in `total_cmp`'s order, then lowest state; the cost comes back bit for bit.
@@ -818,54 +808,6 @@ mod tests {
                 }
             }
         }
-    }
-    use crate::network::{Arcs, Instance};
-
-    /// The network check's trees stop once every destination is settled; the costs
-    /// must equal, to the bit, those of the whole tree, on the shipped network with its
-    /// links open and closed over the horizon and arcs from free-flowing to congested.
-    #[test]
-    fn cheapest_costs_stop_early_with_the_whole_trees_costs() {
-        let loaded = crate::scenario::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/tripp-opens.toml"
-        )))
-        .expect("the default scenario loads");
-        let s = &loaded.scenario;
-        let arcs = Arcs::new(s);
-        let inst = Instance::new(s, None);
-        let mut compared = 0;
-        for year in [s.first_year, 2030, s.last_year] {
-            let state = inst.year_state(year);
-            for scale in [1.0, 1.7, 6.0] {
-                let times: Vec<f64> = arcs
-                    .arcs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| state.links[a.link].t0_h * (1.0 + scale * (i % 7) as f64 / 7.0))
-                    .collect();
-                let run = |early| {
-                    cheapest_costs_with(
-                        s,
-                        &arcs,
-                        &inst.nodes,
-                        &state.links,
-                        &state.open,
-                        &times,
-                        &inst.vot_usd_per_t_h,
-                        early,
-                    )
-                };
-                let (early, whole) = (run(true), run(false));
-                assert_eq!(early.len(), s.demand.len());
-                for (d, (e, w)) in early.iter().zip(&whole).enumerate() {
-                    assert_eq!(e.to_bits(), w.to_bits(), "row {d}, {year}, x{scale}");
-                    assert!(w.is_finite() && *w > 0.0, "row {d} reached at a cost");
-                }
-                compared += early.len();
-            }
-        }
-        assert!(compared >= 9 * 29);
     }
 
     #[test]

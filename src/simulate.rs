@@ -15,9 +15,10 @@ use crate::figures::{RouteFigure, RouteInfo, YearFigures};
 use crate::memo::AssignmentMemo;
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues, YearState};
+use crate::network_costs::cheapest_costs;
 use crate::queues::QueueLayer;
 use crate::route_data::{RouteDataCache, route_data};
-use crate::routes::{RouteSet, build_route_set, cheapest_costs, cheapest_route};
+use crate::routes::{RouteSet, build_route_set, cheapest_route};
 
 /// A topology's candidate routes and their global ids.
 type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
@@ -235,40 +236,37 @@ impl<'a> Engine<'a> {
             vec![f64::NAN; s.demand.len()]
         };
         let mut state = YearState::default();
+        // (Buffers of the year, kept across years.)
+        let (mut active, mut fixed_t, mut reference_usd) = (Vec::new(), Vec::new(), Vec::new());
         for (yi, year) in s.years().enumerate() {
             inst.year_state_into(year, &mut state);
-            let active = inst.active_events(year);
+            inst.active_events_into(year, &mut active);
             let (rs, gids) = match &last {
                 Some((open, act, entry)) if *open == state.open && *act == active => entry.clone(),
                 _ => {
                     let entry = self.route_set(&state.open, &active);
-                    last = Some((state.open.clone(), active, entry.clone()));
+                    last = Some((state.open.clone(), active.clone(), entry.clone()));
                     entry
                 }
             };
-            let fixed_t: Vec<f64> = (0..s.demand.len())
-                .map(|d| inst.demand_t(d, s.base_year, year))
-                .collect();
-            let reference_usd: Vec<f64> = s
-                .demand
-                .iter()
-                .enumerate()
-                .map(|(d, dem)| {
-                    reference
-                        .and_then(|r| r.get(&dem.id, year))
-                        .unwrap_or(own_reference[d])
-                })
-                .collect();
+            fixed_t.clear();
+            fixed_t.extend((0..s.demand.len()).map(|d| inst.demand_t(d, s.base_year, year)));
+            reference_usd.clear();
+            reference_usd.extend(s.demand.iter().enumerate().map(|(d, dem)| {
+                reference
+                    .and_then(|r| r.get(&dem.id, year))
+                    .unwrap_or(own_reference[d])
+            }));
             let periods = self.periods(&inst, &state, year, yi, uniforms);
             // The normal period's route costs and arcs change only with the network
             // state (route set, events): reuse last year's when it is the same.
-            let reuse = normal_data.as_ref().is_some_and(|(prev, act, _, _)| {
-                Shared::ptr_eq(prev, &rs) && *act == inst.active_events(year)
-            });
+            let reuse = normal_data
+                .as_ref()
+                .is_some_and(|(prev, act, _, _)| Shared::ptr_eq(prev, &rs) && *act == active);
             if !reuse {
                 normal_data = Some((
                     rs.clone(),
-                    inst.active_events(year),
+                    active.clone(),
                     self.route_data.route_data(
                         s,
                         &self.arcs,
@@ -598,6 +596,9 @@ struct YearAcc {
     /// Each flow's mean cost and time per served tonne in the normal period.
     normal_rows: Vec<(f64, f64)>,
     normal_unserved: f64,
+    /// Each corridor's tonnes times cost and times time (working space of `finish_into`).
+    corridor_cost: Vec<f64>,
+    corridor_time: Vec<f64>,
 }
 
 impl YearAcc {
@@ -720,8 +721,12 @@ impl YearAcc {
         let nc = s.corridors.len();
         let mut corridors = std::mem::take(&mut out.corridors);
         refill(&mut corridors, nc + 1, [0.0; 5]);
-        let mut cost_sum = vec![0.0; nc];
-        let mut time_sum = vec![0.0; nc];
+        let (mut cost_sum, mut time_sum) = (
+            std::mem::take(&mut self.corridor_cost),
+            std::mem::take(&mut self.corridor_time),
+        );
+        refill(&mut cost_sum, nc, 0.0);
+        refill(&mut time_sum, nc, 0.0);
         let mut demand = std::mem::take(&mut out.demand);
         refill(&mut demand, s.demand.len(), [0.0; 5]);
         let mut route_figs = std::mem::take(&mut out.routes);
@@ -796,7 +801,16 @@ impl YearAcc {
                 row[4] = f64::NAN;
             }
         }
-        let measures = crate::measures::year_figures(s, &e.arcs, &self.arc_t, &demand, self.year);
+        (self.corridor_cost, self.corridor_time) = (cost_sum, time_sum);
+        let mut measures = std::mem::take(&mut out.measures);
+        crate::measures::year_figures_into(
+            s,
+            &e.arcs,
+            &self.arc_t,
+            &demand,
+            self.year,
+            &mut measures,
+        );
         *out = YearFigures {
             links,
             corridors,
