@@ -238,9 +238,10 @@ impl Columns {
     }
 
     /// Summaries of figures `at..at + n`.
-    fn summaries(&mut self, at: usize, n: usize) -> Vec<Summary> {
+    /// Every figure's summary, in figure order (in parallel over the figures).
+    fn summaries(&mut self) -> Vec<Summary> {
         match self {
-            Columns::Exact { width, data } => (at..at + n)
+            Columns::Exact { width, data } => (0..*width)
                 .into_par_iter()
                 .map(|f| {
                     let mut column: Vec<f64> =
@@ -248,12 +249,14 @@ impl Columns {
                     Summary::of(&mut column)
                 })
                 .collect(),
-            Columns::Sketched(accs) => accs[at..at + n]
-                .par_iter_mut()
-                .map(|a| a.summary())
-                .collect(),
+            Columns::Sketched(accs) => accs.par_iter_mut().map(|a| a.summary()).collect(),
         }
     }
+}
+
+/// Figures `at..at + n` of summaries `s`.
+fn part(s: &[Summary], at: usize, n: usize) -> Vec<Summary> {
+    s[at..at + n].to_vec()
 }
 
 /// Collects figures replication by replication (call `add` in replication order).
@@ -568,6 +571,27 @@ impl Collector {
     pub fn finish(mut self, s: &Scenario, info: &[RouteInfo]) -> Results {
         let years: Vec<String> = s.years().map(|y| y.to_string()).collect();
         let reps = self.reps as usize;
+        // Every figure summarised first, each group in parallel over its figures.
+        let [
+            links_s,
+            corridors_s,
+            demand_s,
+            induced_s,
+            convergence_s,
+            queues_s,
+            disruptions_s,
+            measures_s,
+        ] = [
+            &mut self.links,
+            &mut self.corridors,
+            &mut self.demand,
+            &mut self.induced,
+            &mut self.convergence,
+            &mut self.queues,
+            &mut self.disruptions,
+            &mut self.measures,
+        ]
+        .map(|c| c.summaries());
 
         let mut links = table(
             "links",
@@ -587,7 +611,7 @@ impl Collector {
                         link.mode.name().to_string(),
                         s.corridors[link.corridor].id.clone(),
                     ],
-                    stats: self.links.summaries(at, LINK_METRICS.len()),
+                    stats: part(&links_s, at, LINK_METRICS.len()),
                 });
             }
         }
@@ -607,7 +631,7 @@ impl Collector {
                 let at = (y * nc + c) * CORRIDOR_METRICS.len();
                 corridors.rows.push(Row {
                     keys: vec![year.clone(), id, name],
-                    stats: self.corridors.summaries(at, CORRIDOR_METRICS.len()),
+                    stats: part(&corridors_s, at, CORRIDOR_METRICS.len()),
                 });
             }
         }
@@ -630,10 +654,10 @@ impl Collector {
         for (y, year) in years.iter().enumerate() {
             for (d, dem) in s.demand.iter().enumerate() {
                 let at = (y * nd + d) * DEMAND_METRICS.len();
-                let mut stats = self.demand.summaries(at, DEMAND_METRICS.len());
+                let mut stats = part(&demand_s, at, DEMAND_METRICS.len());
                 if self.elastic {
                     let at = (y * nd + d) * INDUCED_METRICS.len();
-                    stats.extend(self.induced.summaries(at, INDUCED_METRICS.len()));
+                    stats.extend(part(&induced_s, at, INDUCED_METRICS.len()));
                 }
                 od.rows.push(Row {
                     keys: vec![
@@ -656,10 +680,10 @@ impl Collector {
         }
         for (y, year) in years.iter().enumerate() {
             let at = y * CONVERGENCE_METRICS.len();
-            let mut stats = self.convergence.summaries(at, CONVERGENCE_METRICS.len());
+            let mut stats = part(&convergence_s, at, CONVERGENCE_METRICS.len());
             if nq > 0 {
                 let at = years.len() * nq * nqm + y * QUEUE_CONVERGENCE_METRICS.len();
-                stats.extend(self.queues.summaries(at, QUEUE_CONVERGENCE_METRICS.len()));
+                stats.extend(part(&queues_s, at, QUEUE_CONVERGENCE_METRICS.len()));
             }
             convergence.rows.push(Row {
                 keys: vec![year.clone()],
@@ -687,7 +711,7 @@ impl Collector {
                             at,
                             q.unit.clone(),
                         ],
-                        stats: self.queues.summaries((y * nq + p) * nqm, nqm),
+                        stats: part(&queues_s, (y * nq + p) * nqm, nqm),
                     });
                 }
             }
@@ -698,7 +722,7 @@ impl Collector {
             let at = years.len() * (nq * nqm + QUEUE_CONVERGENCE_METRICS.len());
             crate::queues::trace::table(s, |p, day| {
                 let nf = QUEUE_TRACE_FIGURES.len();
-                self.queues.summaries(at + (p * QUEUE_DAYS + day) * nf, nf)
+                part(&queues_s, at + (p * QUEUE_DAYS + day) * nf, nf)
             })
         });
 
@@ -708,7 +732,7 @@ impl Collector {
                 let at = y * DISRUPTION_METRICS.len();
                 t.rows.push(Row {
                     keys: vec![year.clone()],
-                    stats: self.disruptions.summaries(at, DISRUPTION_METRICS.len()),
+                    stats: part(&disruptions_s, at, DISRUPTION_METRICS.len()),
                 });
             }
             t
@@ -747,7 +771,7 @@ impl Collector {
                                 .map(|o| crate::measures::units_per_day(m, o.tonnes))),
                             obs.map(|o| o.source.clone()).unwrap_or_default(),
                         ],
-                        stats: self.measures.summaries(at, MEASURE_METRICS.len()),
+                        stats: part(&measures_s, at, MEASURE_METRICS.len()),
                     });
                 }
             }
@@ -755,9 +779,10 @@ impl Collector {
         });
 
         // Routes: a replication without the route (another topology) carried 0 tonnes on it.
-        let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
+        // (Each year's routes in parallel, joined in year order.)
         let share_over = self.route_share_over.take();
-        for (y, slots) in std::mem::take(&mut self.routes).into_iter().enumerate() {
+        let year_rows = |(y, slots): (usize, Vec<Option<Box<[Acc; 4]>>>)| {
+            let mut route_rows: Vec<((usize, usize, String), Row)> = Vec::new();
             for (gid, acc) in slots.into_iter().enumerate() {
                 let Some(mut acc) = acc else { continue };
                 let ri = &info[gid];
@@ -788,7 +813,16 @@ impl Collector {
                     },
                 ));
             }
-        }
+            route_rows
+        };
+        let mut route_rows: Vec<((usize, usize, String), Row)> = std::mem::take(&mut self.routes)
+            .into_par_iter()
+            .enumerate()
+            .map(year_rows)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect();
         route_rows.sort_by(|a, b| a.0.cmp(&b.0));
         let mut routes = table(
             "routes",

@@ -20,6 +20,8 @@ pub mod sobol;
 pub mod sweep;
 pub mod switching;
 
+use rayon::prelude::*;
+
 use crate::figures::YearFigures;
 use crate::model::Scenario;
 use crate::results::Results;
@@ -114,6 +116,9 @@ pub struct RankTable {
 /// and bounded memory for runs of millions of replications.
 pub const RANK_MAX: usize = 100_000;
 
+/// Replications whose factor values are recomputed together, in parallel.
+const FACTOR_WINDOW: usize = 4096;
+
 /// What a run adds about sensitivity: rank measures from its replications and the
 /// one-at-a-time tornado.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,11 +202,26 @@ fn analyse_after(
     // xs[output][factor][rep], from each replication's uniforms recomputed one at a time.
     let mut xs: Vec<Vec<Vec<f64>>> =
         vec![vec![Vec::with_capacity(values.len()); fs.len()]; study.outputs.len()];
-    for rep in 0..values.len() as u64 {
-        let u = runner::uniforms(s, seed, rep);
-        for (o, out) in study.outputs.iter().enumerate() {
-            for (f, factor) in fs.iter().enumerate() {
-                xs[o][f].push(factor_value(s, factor, &u, out.year));
+    // Each replication's factor values ([output][factor] flattened), in parallel over
+    // a window of replications at a time (bounded memory), appended in order.
+    let n = values.len() as u64;
+    for window in (0..n).step_by(FACTOR_WINDOW) {
+        let per_rep: Vec<Vec<f64>> = (window..(window + FACTOR_WINDOW as u64).min(n))
+            .into_par_iter()
+            .map(|rep| {
+                let u = runner::uniforms(s, seed, rep);
+                study
+                    .outputs
+                    .iter()
+                    .flat_map(|out| fs.iter().map(|f| factor_value(s, f, &u, out.year)))
+                    .collect()
+            })
+            .collect();
+        for rep_values in &per_rep {
+            for (o, row) in xs.iter_mut().enumerate() {
+                for (f, x) in row.iter_mut().enumerate() {
+                    x.push(rep_values[o * fs.len() + f]);
+                }
             }
         }
     }
