@@ -227,7 +227,7 @@ fn analyse_after(
     }
     let ranks = study
         .outputs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(o, out)| {
             let y: Vec<f64> = values.iter().map(|v| v[o]).collect();
