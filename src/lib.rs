@@ -52,6 +52,7 @@ pub mod simulate;
 pub mod stats;
 #[cfg(test)]
 mod test_rng;
+pub mod turns;
 
 /// The most replications one run accepts.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;

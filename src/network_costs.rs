@@ -17,55 +17,10 @@
 
 use std::collections::BinaryHeap;
 
-use crate::cost::{Step, node_step};
 use crate::model::Scenario;
 use crate::network::{Arcs, LinkValues, NodeValues};
 use crate::routes::{Entry, allowed_arcs};
-
-/// The turns of the open network, in compressed rows: `to[from[a]..from[a + 1]]` are the
-/// arcs a route on arc `a` may take next at its head (open, not back along its own link,
-/// none where the head carries no through traffic), in `Arcs::out` order, with the
-/// node step of each; `start[a]` is the step of starting a route on `a` (at its tail),
-/// `close[a]` that of ending one on `a` (at its head).
-struct Turns {
-    from: Vec<u32>,
-    to: Vec<(u32, Step)>,
-    start: Vec<Step>,
-    close: Vec<Step>,
-}
-
-impl Turns {
-    fn new(s: &Scenario, arcs: &Arcs, nodes: &[NodeValues], open: &[bool]) -> Turns {
-        let n = arcs.arcs.len();
-        let mut t = Turns {
-            from: Vec::with_capacity(n + 1),
-            to: Vec::new(),
-            start: Vec::with_capacity(n),
-            close: Vec::with_capacity(n),
-        };
-        t.from.push(0);
-        for a in &arcs.arcs {
-            let head = a.head;
-            t.start.push(node_step(s, &nodes[a.tail], None, Some(a)));
-            t.close.push(node_step(s, &nodes[head], Some(a), None));
-            if open[a.link] && s.nodes[head].through_traffic {
-                for &b in &arcs.out[head] {
-                    let next = &arcs.arcs[b];
-                    if open[next.link] && next.link != a.link {
-                        t.to.push((b as u32, node_step(s, &nodes[head], Some(a), Some(next))));
-                    }
-                }
-            }
-            t.from.push(t.to.len() as u32);
-        }
-        t
-    }
-
-    #[inline]
-    fn after(&self, a: usize) -> &[(u32, Step)] {
-        &self.to[self.from[a] as usize..self.from[a + 1] as usize]
-    }
-}
+use crate::turns::Turns;
 
 /// The cheapest cost of each demand row over the open network (`open`), with arcs
 /// priced at `arc_time_h` (congested running times), the link charges of `links` and
@@ -196,7 +151,7 @@ impl Tree {
         );
         for &b in &q.arcs.out[origin] {
             if q.open[arcs[b].link] && allowed(b) {
-                let c = q.turns.start[b].cost(q.vot) + arc_cost[b];
+                let c = q.turns.start(b).cost(q.vot) + arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
                     heap.push(Entry::new(c, b));
@@ -210,7 +165,7 @@ impl Tree {
             }
             let head = arcs[state].head;
             if head != origin && dests.contains(&head) {
-                let closing = cost + q.turns.close[state].cost(q.vot);
+                let closing = cost + q.turns.close(state).cost(q.vot);
                 for (k, &d) in dests.iter().enumerate() {
                     if d == head && closing < best[k] {
                         best[k] = closing;

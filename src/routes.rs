@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::cost::node_step;
 use crate::model::Scenario;
 use crate::network::{Arcs, Instance, NodeValues};
+use crate::turns::Turns;
 
 /// One candidate route.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,6 +146,8 @@ struct Search<'a> {
     arcs: &'a Arcs,
     nodes: &'a [NodeValues],
     open: &'a [bool],
+    /// The turns of `open` with the node values `nodes`.
+    turns: &'a Turns,
     vot: f64,
     arc_cost: Vec<f64>,
     /// Arcs the flow may use (`None`: all): its `modes` and `avoid_nodes`.
@@ -189,6 +192,7 @@ impl<'a> Search<'a> {
         arcs: &'a Arcs,
         inst: &'a Instance,
         open: &'a [bool],
+        turns: &'a Turns,
         vot: f64,
     ) -> Self {
         let arc_cost = arcs
@@ -204,6 +208,7 @@ impl<'a> Search<'a> {
             arcs,
             nodes: &inst.nodes,
             open,
+            turns,
             vot,
             arc_cost,
             allowed: None,
@@ -237,10 +242,14 @@ impl<'a> Search<'a> {
 
     #[inline]
     fn usable(&self, a: usize, banned_arcs: &[bool], banned_nodes: &[bool]) -> bool {
-        let arc = &self.arcs.arcs[a];
-        self.open[arc.link]
-            && !banned_arcs[a]
-            && !banned_nodes[arc.head]
+        self.open[self.arcs.arcs[a].link] && self.allowed_past(a, banned_arcs, banned_nodes)
+    }
+
+    /// Whether the flow may take arc `a` (open or not) past the bans of a spur search.
+    #[inline]
+    fn allowed_past(&self, a: usize, banned_arcs: &[bool], banned_nodes: &[bool]) -> bool {
+        !banned_arcs[a]
+            && !banned_nodes[self.arcs.arcs[a].head]
             && self.allowed.as_ref().is_none_or(|m| m[a])
     }
 
@@ -298,21 +307,18 @@ impl<'a> Search<'a> {
             done[state] = true;
             let head = self.arcs.arcs[state].head;
             if head == dest {
-                let c = cost + self.step(dest, Some(state), None);
+                let c = cost + self.turns.close(state).cost(self.vot);
                 heap.push(Entry::new(c, n_arcs + state));
                 continue;
             }
-            if !self.s.nodes[head].through_traffic {
-                continue;
-            }
-            for &b in &self.arcs.out[head] {
-                if done[b] || !self.usable(b, banned_arcs, banned_nodes) {
+            // (The turns are open, not back along the arc's own link, and none where
+            // the head carries no through traffic.)
+            for &(b, step) in self.turns.after(state) {
+                let b = b as usize;
+                if done[b] || !self.allowed_past(b, banned_arcs, banned_nodes) {
                     continue;
                 }
-                if self.arcs.arcs[b].link == self.arcs.arcs[state].link {
-                    continue;
-                }
-                let c = cost + self.step(head, Some(state), Some(b)) + self.arc_cost[b];
+                let c = cost + step.cost(self.vot) + self.arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
                     pred[b] = state;
@@ -457,6 +463,7 @@ impl<'a> Search<'a> {
         nodes: &'a [NodeValues],
         links: &[crate::network::LinkValues],
         open: &'a [bool],
+        turns: &'a Turns,
         arc_time_h: &[f64],
         vot: f64,
         allowed: Option<Vec<bool>>,
@@ -466,6 +473,7 @@ impl<'a> Search<'a> {
             arcs,
             nodes,
             open,
+            turns,
             vot,
             arc_cost: arcs
                 .arcs
@@ -593,6 +601,7 @@ pub(crate) fn cheapest_costs_by_search(
             .push(d);
     }
     let (mut dests, mut scratch) = (Vec::new(), Scratch::default());
+    let turns = Turns::new(s, arcs, nodes, open);
     for ((origin, vot_bits, restricted), rows) in groups {
         let vot = f64::from_bits(vot_bits);
         let allowed = if restricted == usize::MAX {
@@ -600,7 +609,9 @@ pub(crate) fn cheapest_costs_by_search(
         } else {
             allowed_arcs(s, arcs, restricted)
         };
-        let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
+        let search = Search::at_times(
+            s, arcs, nodes, links, open, &turns, arc_time_h, vot, allowed,
+        );
         dests.clear();
         dests.extend(rows.iter().map(|&d| s.demand[d].destination));
         let costs = search.costs_to(origin, &dests, early_exit, &mut scratch);
@@ -629,7 +640,10 @@ pub fn cheapest_route(
 ) -> Option<(Vec<usize>, f64)> {
     let (origin, destination) = (s.demand[d].origin, s.demand[d].destination);
     let allowed = allowed_arcs(s, arcs, d);
-    let search = Search::at_times(s, arcs, nodes, links, open, arc_time_h, vot, allowed);
+    let turns = Turns::new(s, arcs, nodes, open);
+    let search = Search::at_times(
+        s, arcs, nodes, links, open, &turns, arc_time_h, vot, allowed,
+    );
     let none_arcs = vec![false; arcs.arcs.len()];
     let none_nodes = vec![false; s.nodes.len()];
     let mut scratch = Scratch::default();
@@ -707,6 +721,7 @@ pub fn path_sizes(lengths: &[Vec<f64>], links: &[Vec<usize>]) -> Vec<f64> {
 /// Candidate routes for every demand row on the topology `open`, priced at `nominal`.
 pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bool]) -> RouteSet {
     let rc = &s.route_choice;
+    let turns = Turns::new(s, arcs, &nominal.nodes, open);
     // In parallel over flows (each search is independent); collected in flow order, so
     // the route set is the same for any number of threads.
     let by_demand = s
@@ -720,7 +735,8 @@ pub fn build_route_set(s: &Scenario, arcs: &Arcs, nominal: &Instance, open: &[bo
                 .filter(|r| r.origin == dem.origin && r.destination == dem.destination)
                 .collect();
             let paths: Vec<Vec<usize>> = if explicit.is_empty() {
-                let mut search = Search::new(s, arcs, nominal, open, nominal.vot_usd_per_t_h[d]);
+                let vot = nominal.vot_usd_per_t_h[d];
+                let mut search = Search::new(s, arcs, nominal, open, &turns, vot);
                 search.allowed = allowed_arcs(s, arcs, d);
                 search.k_shortest(
                     dem.origin,
