@@ -44,6 +44,8 @@ pub struct Engine<'a> {
     memo: AssignmentMemo,
     /// Each route set's fixed route costs, for replications that share it.
     route_data: RouteDataCache,
+    /// What each measure counts.
+    measures: crate::measures::Counted,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -58,9 +60,11 @@ const MEMO_LANES_PER_YEAR: usize = 4;
 
 impl<'a> Engine<'a> {
     pub fn new(scenario: &'a Scenario) -> Engine<'a> {
+        let arcs = Arcs::new(scenario);
         Engine {
             scenario,
-            arcs: Arcs::new(scenario),
+            measures: crate::measures::Counted::new(scenario, &arcs),
+            arcs,
             nominal: Instance::new(scenario, None),
             route_sets: Mutex::new(HashMap::new()),
             registry: Mutex::new(Registry::default()),
@@ -805,7 +809,7 @@ impl YearAcc {
         let mut measures = std::mem::take(&mut out.measures);
         crate::measures::year_figures_into(
             s,
-            &e.arcs,
+            &e.measures,
             &self.arc_t,
             &demand,
             self.year,
