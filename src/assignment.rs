@@ -308,10 +308,11 @@ impl Scratch {
 /// Loading arcs from the arcs' side (`load_congestible`, `load_free`) adds each arc's
 /// route flows in route order, as adding each route's flow to its arcs does, so the
 /// flows are the same to the bit; but each sum stays in a register instead of going
-/// through memory once per route, and the sweeps read only the arcs whose times move. A route is priced as its
-/// running hours on the arcs that are not congestible, summed once (`free_h`), plus
-/// its congestible arcs' times: 5.2 arcs read instead of 8.4 on the default scenario
-/// (the sums' order differs from a sum along the path, by rounding only).
+/// through memory once per route, and the sweeps read only the arcs whose times move.
+/// A route is priced as its running hours on the arcs that are not congestible, summed
+/// once (`free_h`), plus its congestible arcs' times: 5.2 arcs read instead of 8.4 on
+/// the default scenario (the sums' order differs from a sum along the path, by
+/// rounding only).
 #[derive(Debug, Clone, Default)]
 struct ArcRoutes {
     /// The paths this was built from: held, so that their address is not reused for

@@ -52,6 +52,8 @@ pub mod simulate;
 pub mod stats;
 #[cfg(test)]
 mod test_rng;
+#[cfg(test)]
+mod test_scenario;
 pub mod turns;
 
 /// The most replications one run accepts.

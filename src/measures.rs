@@ -125,12 +125,8 @@ mod tests {
     /// order, on the shipped measures with drawn arc tonnes and served tonnes.
     #[test]
     fn counted_tonnes_follow_the_definition() {
-        let loaded = crate::scenario::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/tripp-opens.toml"
-        )))
-        .expect("the default scenario loads");
-        let s = &loaded.scenario;
+        let loaded = crate::test_scenario::default_scenario();
+        let s = &loaded;
         assert!(
             s.measures.iter().any(|m| !m.nodes.is_empty()),
             "a node measure"

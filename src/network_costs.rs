@@ -203,12 +203,8 @@ mod tests {
     /// kept off nodes (trees of their own).
     #[test]
     fn check_costs_equal_tree_by_tree_search_to_the_bit() {
-        let loaded = crate::scenario::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/tripp-opens.toml"
-        )))
-        .expect("the default scenario loads");
-        let shipped = &loaded.scenario;
+        let loaded = crate::test_scenario::default_scenario();
+        let shipped = &loaded;
         let mut restricted = shipped.clone();
         for (d, dem) in restricted.demand.iter_mut().enumerate() {
             match d % 3 {

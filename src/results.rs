@@ -237,7 +237,6 @@ impl Columns {
         }
     }
 
-    /// Summaries of figures `at..at + n`.
     /// Every figure's summary, in figure order (in parallel over the figures).
     fn summaries(&mut self) -> Vec<Summary> {
         match self {

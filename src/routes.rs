@@ -154,9 +154,9 @@ struct Search<'a> {
     allowed: Option<Vec<bool>>,
 }
 
-/// Working space of the arc searches (`Search::shortest`; `Search::costs_to` in tests): labels,
-/// predecessors, settled flags and the queue, kept across the searches of Yen's loop
-/// and of a network check so that none allocates them afresh.
+/// Working space of the arc searches (`Search::shortest`; `Search::costs_to` in the
+/// tests): labels, predecessors, settled flags and the queue, kept across the searches
+/// of Yen's loop so that none allocates them afresh.
 #[derive(Default)]
 struct Scratch {
     dist: Vec<f64>,

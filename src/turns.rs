@@ -80,12 +80,8 @@ mod tests {
     /// node step of `cost::node_step` to the bit; the start and close steps too.
     #[test]
     fn turns_are_the_open_pairs_with_their_node_steps() {
-        let loaded = crate::scenario::load(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/tripp-opens.toml"
-        )))
-        .expect("the default scenario loads");
-        let s = &loaded.scenario;
+        let loaded = crate::test_scenario::default_scenario();
+        let s = &loaded;
         let arcs = Arcs::new(s);
         let inst = Instance::new(s, None);
         let first = inst.year_state(s.first_year).open;
