@@ -89,14 +89,14 @@ fn cheapest_costs_with(
             && tree.arc_cost.iter().all(|&c| c >= 0.0);
         dests.clear();
         dests.extend(group.iter().map(|&(.., d)| s.demand[d].destination));
-        let search = Search {
+        let graph = Graph {
             arcs,
             turns: &turns,
             open,
             allowed: allowed.as_deref(),
             vot,
         };
-        tree.grow(&search, origin, &dests, stop_early);
+        tree.grow(&graph, origin, &dests, stop_early);
         for (&(.., d), &c) in group.iter().zip(&tree.best) {
             out[d] = c;
         }
@@ -104,9 +104,9 @@ fn cheapest_costs_with(
     out
 }
 
-/// What one tree searches: the network's turns, at one value of time, over the arcs a
-/// flow may use (`None`: all).
-struct Search<'a> {
+/// The graph one tree grows over: the network's turns, at one value of time, over the
+/// arcs a flow may use (`None`: all).
+struct Graph<'a> {
     arcs: &'a Arcs,
     turns: &'a Turns,
     open: &'a [bool],
@@ -131,15 +131,15 @@ impl Tree {
     /// dearer than the label being settled: any arc settled later costs at least that
     /// label, so its closing cannot be cheaper, and the costs are, to the bit, those of
     /// the whole tree (the tests compare the two).
-    fn grow(&mut self, q: &Search, origin: usize, dests: &[usize], stop_early: bool) {
+    fn grow(&mut self, g: &Graph, origin: usize, dests: &[usize], stop_early: bool) {
         let Tree {
             arc_cost,
             dist,
             heap,
             best,
         } = self;
-        let arcs = &q.arcs.arcs;
-        let allowed = |b: usize| q.allowed.is_none_or(|m| m[b]);
+        let arcs = &g.arcs.arcs;
+        let allowed = |b: usize| g.allowed.is_none_or(|m| m[b]);
         dist.clear();
         dist.resize(arcs.len(), f64::INFINITY);
         heap.clear();
@@ -149,9 +149,9 @@ impl Tree {
                 .iter()
                 .map(|&d| if d == origin { 0.0 } else { f64::INFINITY }),
         );
-        for &b in &q.arcs.out[origin] {
-            if q.open[arcs[b].link] && allowed(b) {
-                let c = q.turns.start(b).cost(q.vot) + arc_cost[b];
+        for &b in &g.arcs.out[origin] {
+            if g.open[arcs[b].link] && allowed(b) {
+                let c = g.turns.start(b).cost(g.vot) + arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
                     heap.push(Entry::new(c, b));
@@ -165,7 +165,7 @@ impl Tree {
             }
             let head = arcs[state].head;
             if head != origin && dests.contains(&head) {
-                let closing = cost + q.turns.close(state).cost(q.vot);
+                let closing = cost + g.turns.close(state).cost(g.vot);
                 for (k, &d) in dests.iter().enumerate() {
                     if d == head && closing < best[k] {
                         best[k] = closing;
@@ -175,12 +175,12 @@ impl Tree {
             if stop_early && best.iter().all(|&b| b <= cost) {
                 break;
             }
-            for &(b, step) in q.turns.after(state) {
+            for &(b, step) in g.turns.after(state) {
                 let b = b as usize;
                 if !allowed(b) {
                     continue;
                 }
-                let c = cost + step.cost(q.vot) + arc_cost[b];
+                let c = cost + step.cost(g.vot) + arc_cost[b];
                 if c < dist[b] {
                     dist[b] = c;
                     heap.push(Entry::new(c, b));
