@@ -14,6 +14,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use crate::folder_name::safe_dir_name;
 
 /// Writes `files` (relative path, bytes) as the folder `dest`, replacing it whole.
@@ -203,14 +205,21 @@ pub fn render_run(
     sens: Option<&crate::sensitivity::RunSensitivity>,
     opts: RenderOptions,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::charts::ChartError> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = r
-        .tables()
-        .iter()
-        .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
-        .collect();
-    let doc = summary::summary(s, r, seed, requested, warnings);
-    let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    json.push(b'\n');
+    // (The tables in parallel, and with the summary.)
+    let (mut files, json): (Vec<(PathBuf, Vec<u8>)>, Vec<u8>) = rayon::join(
+        || {
+            r.tables()
+                .par_iter()
+                .map(|t| (PathBuf::from(format!("{}.csv", t.name)), csv::to_csv(t)))
+                .collect()
+        },
+        || {
+            let doc = summary::summary(s, r, seed, requested, warnings);
+            let mut json = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            json.push(b'\n');
+            json
+        },
+    );
     files.push((PathBuf::from("summary.json"), json));
     files.push((
         PathBuf::from("network.geojson"),
