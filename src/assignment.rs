@@ -154,7 +154,7 @@ pub fn assign_into(
     a.iterations = 0;
     a.gap = 0.0;
     a.converged = true;
-    scratch.arc_routes(&routes.paths, arcs);
+    scratch.arc_routes(&routes.paths, &routes.start, arcs);
     let ar = &scratch.arc_routes[0];
     // Start: warm flows rescaled to this demand, or the free-flow choice (a row's
     // routes are priced at free flow only where that choice needs them; the solvers
@@ -263,9 +263,6 @@ pub fn carry_flows(from_ids: &[usize], flows: &[f64], ids: &[usize], start: &[us
 pub struct Scratch {
     /// Logit responses per route.
     y: Vec<f64>,
-    /// Arcs whose flow changed since their time was last computed, and a flag per arc.
-    stale: Vec<u32>,
-    is_stale: Vec<bool>,
     /// The paths seen from the arcs, for the paths of the last few assignments, the
     /// latest first (a replication's years go back and forth between a few route
     /// sets as links close and reopen).
@@ -281,7 +278,7 @@ const ARC_ROUTES_KEPT: usize = 8;
 impl Scratch {
     /// `paths` over `arcs` seen from the arcs, from those kept when it is there: moved
     /// to the front, the view built anew only if the congestible arcs differ.
-    fn arc_routes(&mut self, paths: &Arc<Paths>, arcs: &ArcData) {
+    fn arc_routes(&mut self, paths: &Arc<Paths>, start: &Arc<Vec<usize>>, arcs: &ArcData) {
         let kept = self
             .arc_routes
             .iter()
@@ -296,7 +293,7 @@ impl Scratch {
                 self.arc_routes.rotate_right(1);
             }
         }
-        self.arc_routes[0].prepare(paths, arcs);
+        self.arc_routes[0].prepare(paths, start, arcs);
     }
 }
 
@@ -327,6 +324,12 @@ struct ArcRoutes {
     congestible: Vec<bool>,
     /// Each route's congestible arcs, in path order.
     congested: Paths,
+    /// The demand rows these paths are grouped in (`RouteData::start`): held, as
+    /// `paths` is.
+    start: Option<Arc<Vec<usize>>>,
+    /// Each demand row's congestible arcs: those of its routes, each once, in the
+    /// order its routes first reach them (as `congested` lists them).
+    row_arcs: Paths,
     /// The congestible arcs, and the others, in arc order.
     congestible_arcs: Vec<u32>,
     free_arcs: Vec<u32>,
@@ -341,7 +344,7 @@ struct ArcRoutes {
 
 impl ArcRoutes {
     /// Makes this the view of `paths` over `arcs`, rebuilding only what changed.
-    fn prepare(&mut self, paths: &Arc<Paths>, arcs: &ArcData) {
+    fn prepare(&mut self, paths: &Arc<Paths>, start: &Arc<Vec<usize>>, arcs: &ArcData) {
         let n_arcs = arcs.t0_h.len();
         let same_paths = self.paths.as_ref().is_some_and(|p| Arc::ptr_eq(p, paths))
             && self.through.len() == n_arcs + 1;
@@ -367,6 +370,7 @@ impl ArcRoutes {
             }
         }
         let same_congestible = same_paths
+            && self.start.as_ref().is_some_and(|s| Arc::ptr_eq(s, start))
             && self.congestible.len() == n_arcs
             && (0..n_arcs).all(|x| self.congestible[x] == arcs.congestible(x));
         let same_t0 = same_congestible
@@ -401,6 +405,25 @@ impl ArcRoutes {
                     .arcs
                     .extend(path.iter().filter(|&&x| self.congestible[x as usize]));
                 self.congested.offsets.push(self.congested.arcs.len());
+            }
+            self.start = Some(Arc::clone(start));
+            self.row_arcs.offsets.clear();
+            self.row_arcs.offsets.push(0);
+            self.row_arcs.arcs.clear();
+            let mut seen = vec![false; n_arcs];
+            for rows in start.windows(2) {
+                let from = self.row_arcs.arcs.len();
+                for r in rows[0]..rows[1] {
+                    for &x in self.congested.path(r) {
+                        if !std::mem::replace(&mut seen[x as usize], true) {
+                            self.row_arcs.arcs.push(x);
+                        }
+                    }
+                }
+                for &x in &self.row_arcs.arcs[from..] {
+                    seen[x as usize] = false;
+                }
+                self.row_arcs.offsets.push(self.row_arcs.arcs.len());
             }
         }
     }
@@ -651,15 +674,11 @@ fn solve_logit(
 ) {
     let Scratch {
         y,
-        stale,
-        is_stale,
         arc_routes,
         far_row,
     } = scratch;
     let arc_routes = &arc_routes[0];
     refill(y, routes.paths.len(), 0.0);
-    stale.clear();
-    refill(is_stale, arcs.t0_h.len(), false);
     let total: f64 = demand_t.iter().sum();
     if total <= 0.0 {
         update_costs(arc_routes, routes, vot, a);
@@ -728,19 +747,14 @@ fn solve_logit(
                 // flows before the sweeps end (`load_congestible`), the others' once
                 // the solve ends (`load_free`).
                 for &x in arc_routes.congested.path(i) {
-                    let x = x as usize;
-                    a.arc_flow_t[x] += delta;
-                    if !is_stale[x] {
-                        is_stale[x] = true;
-                        stale.push(x as u32);
-                    }
+                    a.arc_flow_t[x as usize] += delta;
                 }
             }
-            // Times are read only when the next row is priced: each arc changed by
-            // this row's routes is timed once, at its final flow.
-            for &x in stale.iter() {
+            // Times are read only when the next row is priced: each arc of this row's
+            // routes is timed once, at its final flow (an arc whose flow did not move
+            // gets the time it had: a time is a function of its arc's flow alone).
+            for &x in arc_routes.row_arcs.path(d) {
                 let x = x as usize;
-                is_stale[x] = false;
                 a.arc_time_h[x] = bpr_time_h(
                     arcs.t0_h[x],
                     a.arc_flow_t[x],
@@ -748,7 +762,6 @@ fn solve_logit(
                     arcs.bpr[x],
                 );
             }
-            stale.clear();
         }
         err /= total;
         a.iterations = it;
@@ -954,6 +967,48 @@ mod tests {
             .map(|i| (d * w[i] / sum - flows[i]).abs())
             .sum::<f64>()
             / d
+    }
+
+    #[test]
+    fn each_rows_arcs_are_the_congestible_arcs_of_its_routes_once() {
+        // Five arcs: 3 is not congestible (alpha 0), 4 has no capacity limit. Row 0's
+        // routes share arc 1 and pass arc 2 twice; row 1's repeat row 0's arcs.
+        let bpr = Bpr {
+            alpha: 0.15,
+            beta: 4.0,
+        };
+        let arcs = ArcData {
+            t0_h: vec![1.0; 5],
+            capacity_tpy: vec![10.0, 10.0, 10.0, 10.0, f64::INFINITY],
+            bpr: vec![bpr, bpr, bpr, Bpr { alpha: 0.0, ..bpr }, bpr],
+        };
+        let paths = Arc::new(Paths {
+            offsets: vec![0, 3, 7, 9, 10],
+            arcs: vec![2, 1, 3, 4, 1, 2, 0, 3, 4, 1],
+        });
+        let start = Arc::new(vec![0, 2, 4]);
+        let mut ar = ArcRoutes::default();
+        ar.prepare(&paths, &start, &arcs);
+        // By definition: each row's routes' arcs that are congestible, in path order,
+        // each kept where first reached.
+        for d in 0..2 {
+            let mut want: Vec<u32> = Vec::new();
+            for r in start[d]..start[d + 1] {
+                for &x in paths.path(r) {
+                    if arcs.congestible(x as usize) && !want.contains(&x) {
+                        want.push(x);
+                    }
+                }
+            }
+            assert_eq!(ar.row_arcs.path(d), want.as_slice(), "row {d}");
+        }
+        assert_eq!(ar.row_arcs.path(0), &[2, 1, 0]);
+        assert_eq!(ar.row_arcs.path(1), &[1]);
+        // Another grouping of the same paths is seen and rebuilt.
+        let one_row = Arc::new(vec![0, 4]);
+        ar.prepare(&paths, &one_row, &arcs);
+        assert_eq!(ar.row_arcs.path(0), &[2, 1, 0]);
+        assert_eq!(ar.row_arcs.len(), 1);
     }
 
     #[test]
