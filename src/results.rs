@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, INDUCED_METRICS,
     LINK_METRICS, MEASURE_METRICS, QUEUE_CONVERGENCE_METRICS, QUEUE_METRICS, ROUTE_METRICS,
-    RouteInfo, YearFigures,
+    RouteFigure, RouteInfo, YearFigures,
 };
 use crate::figures::{QUEUE_DAYS, QUEUE_TRACE_FIGURES};
 use crate::model::Scenario;
@@ -282,15 +282,93 @@ pub struct Collector {
     /// replication, so it is summarised from the tonnes' summary instead of folded (its
     /// accumulators stay empty).
     pub(crate) route_share_over: Option<Vec<Vec<f64>>>,
-    /// Per year, per global route id, the chunk's values of each route metric being
-    /// gathered (working space of `add_chunk`, kept so that it does not reallocate).
-    route_columns: Vec<Vec<[Vec<f64>; 4]>>,
+    /// Per year, the chunk's route values being gathered (working space of
+    /// `add_chunk`, kept so that it does not reallocate).
+    route_columns: Vec<RouteColumns>,
     /// Values recorded (held exactly until they pass `budget`, then everything
     /// switches to sketches).
     pub(crate) stored: usize,
     pub(crate) budget: usize,
     pub(crate) sketched: bool,
     pub(crate) reps: u64,
+}
+
+/// One year's route values of a chunk, gathered per route and metric in replication
+/// order (`Collector::add_chunk`). Each global route id met in the year gets a slot,
+/// kept from chunk to chunk: slot `k`'s values of its `w`-th column are
+/// `values[(width k + w) n..][..counts[k]]`, with `n` the chunk's replications (a route
+/// is at most once in a replication's year); the columns are the route metrics, the
+/// share left out when it is not gathered.
+#[derive(Debug, Clone, Default)]
+struct RouteColumns {
+    /// Replications of the chunk: the stride of a metric's column.
+    n: usize,
+    /// Whether the shares are gathered (not when they are summarised from the tonnes).
+    with_share: bool,
+    /// Columns per slot: 4, or 3 without the shares.
+    width: usize,
+    /// Per global route id, its slot + 1 (0: none yet).
+    slot_of: Vec<u32>,
+    /// Per slot, its global route id and the chunk's values put so far.
+    gids: Vec<usize>,
+    counts: Vec<u32>,
+    values: Vec<f64>,
+}
+
+impl RouteColumns {
+    /// Empties the columns for a chunk of `n` replications, to gather their shares or
+    /// not.
+    fn start(&mut self, n: usize, with_share: bool) {
+        self.n = n;
+        self.with_share = with_share;
+        self.width = if with_share { 4 } else { 3 };
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.values.resize(self.gids.len() * self.width * n, 0.0);
+    }
+
+    /// Appends a route's values of one replication.
+    #[inline]
+    fn put(&mut self, rf: &RouteFigure) {
+        let g = rf.gid;
+        if g >= self.slot_of.len() {
+            self.slot_of.resize(g + 1, 0);
+        }
+        if self.slot_of[g] == 0 {
+            self.gids.push(g);
+            self.counts.push(0);
+            self.values
+                .resize(self.gids.len() * self.width * self.n, 0.0);
+            self.slot_of[g] = self.gids.len() as u32;
+        }
+        let slot = self.slot_of[g] as usize - 1;
+        let k = self.counts[slot] as usize;
+        self.counts[slot] += 1;
+        let (n, w) = (self.n, self.width);
+        let at = w * slot * n + k;
+        let [tonnes, share, cost, time] = rf.values;
+        self.values[at] = tonnes;
+        if self.with_share {
+            self.values[at + n] = share;
+        }
+        self.values[at + (w - 2) * n] = cost;
+        self.values[at + (w - 1) * n] = time;
+    }
+
+    /// Each route with values in this chunk, by global route id, with its four
+    /// columns (the share's empty when it was not put).
+    fn drain(&self) -> impl Iterator<Item = (usize, [&[f64]; 4])> + '_ {
+        let (n, w) = (self.n, self.width);
+        self.gids
+            .iter()
+            .zip(&self.counts)
+            .enumerate()
+            .filter(|(_, (_, c))| **c > 0)
+            .map(move |(k, (&g, &c))| {
+                let col = |w_th: usize| &self.values[(w * k + w_th) * n..][..c as usize];
+                let share: &[f64] = if self.with_share { col(1) } else { &[] };
+                (g, [col(0), share, col(w - 2), col(w - 1)])
+            })
+    }
 }
 
 impl Collector {
@@ -323,7 +401,7 @@ impl Collector {
             }),
             routes: vec![Vec::new(); ny],
             route_share_over: fixed_demand(s),
-            route_columns: vec![Vec::new(); ny],
+            route_columns: vec![RouteColumns::default(); ny],
             stored: 0,
             budget,
             sketched: false,
@@ -479,26 +557,13 @@ impl Collector {
             .zip(self.route_columns.par_iter_mut())
             .enumerate()
             .for_each(|(y, (slots, columns))| {
-                let mut touched: Vec<usize> = Vec::new();
+                columns.start(reps.len(), share_over.is_none());
                 for years in reps {
                     for rf in &years[y].routes {
-                        if columns.len() <= rf.gid {
-                            columns.resize_with(rf.gid + 1, Default::default);
-                        }
-                        let col = &mut columns[rf.gid];
-                        if col[0].is_empty() {
-                            touched.push(rf.gid);
-                        }
-                        let [tonnes, share, cost, time] = rf.values;
-                        col[0].push(tonnes);
-                        if share_over.is_none() {
-                            col[1].push(share);
-                        }
-                        col[2].push(cost);
-                        col[3].push(time);
+                        columns.put(rf);
                     }
                 }
-                for gid in touched {
+                for (gid, values) in columns.drain() {
                     if slots.len() <= gid {
                         slots.resize(gid + 1, None);
                     }
@@ -509,9 +574,8 @@ impl Collector {
                         }
                         a
                     });
-                    for (a, c) in acc.iter_mut().zip(columns[gid].iter_mut()) {
+                    for (a, c) in acc.iter_mut().zip(values) {
                         a.push_many(c);
-                        c.clear();
                     }
                 }
             });
@@ -910,6 +974,99 @@ fn share_of(tonnes: &Summary, demand: f64) -> Summary {
             sd: 0.0,
             p: [0.0; 5],
             n: tonnes.n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value no other (replication, year, route, metric) shares.
+    fn value(rep: usize, y: usize, g: usize, m: usize) -> f64 {
+        (rep * 100_000 + y * 1_000 + g * 10 + m) as f64 + 0.5
+    }
+
+    /// Replications whose years carry routes that differ from one replication to the
+    /// next (some missing, in an order of their own), with every other figure at the
+    /// scenario's sizes and the demand `demand[y][d]`.
+    fn replications(s: &Scenario, demand: &[Vec<f64>], n: usize) -> Vec<Vec<YearFigures>> {
+        (0..n)
+            .map(|rep| {
+                (0..s.n_years())
+                    .map(|y| {
+                        let mut routes: Vec<RouteFigure> = (0..7)
+                            .filter(|g| (g + rep + y) % 3 != 0)
+                            .map(|g| {
+                                let gid = 5 * g + y % 2;
+                                RouteFigure {
+                                    gid,
+                                    values: std::array::from_fn(|m| value(rep, y, gid, m)),
+                                }
+                            })
+                            .collect();
+                        if rep % 2 == 1 {
+                            routes.reverse();
+                        }
+                        YearFigures {
+                            links: vec![[0.0; 4]; s.links.len()],
+                            corridors: vec![[0.0; 5]; s.corridors.len() + 1],
+                            demand: demand[y].iter().map(|&d| [d, 0.0, 0.0, 0.0, 0.0]).collect(),
+                            measures: vec![[0.0; 3]; s.measures.len()],
+                            routes,
+                            ..YearFigures::default()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_routes_values_reach_its_accumulators_in_replication_order() {
+        let s = crate::test_scenario::default_scenario();
+        for with_share in [false, true] {
+            // Exact accumulators (no budget), so that the order of values shows.
+            let mut c = Collector::with_budget(&s, usize::MAX);
+            let demand = c
+                .route_share_over
+                .clone()
+                .expect("the default scenario's demand is not drawn");
+            if with_share {
+                c.route_share_over = None;
+            }
+            let reps = replications(&s, &demand, 9);
+            // Two chunks of different lengths: the columns' stride changes between them.
+            c.add_chunk(&reps[..5]);
+            c.add_chunk(&reps[5..]);
+            for y in 0..s.n_years() {
+                for g in 0..40 {
+                    // By definition: the route's values of each metric, replication
+                    // after replication, where it was.
+                    let want: Vec<Vec<f64>> = (0..4)
+                        .map(|m| {
+                            reps.iter()
+                                .flat_map(|r| r[y].routes.iter().filter(|rf| rf.gid == g))
+                                .map(|rf| rf.values[m])
+                                .collect()
+                        })
+                        .collect();
+                    let Some(accs) = c.routes[y].get(g).and_then(Option::as_ref) else {
+                        assert!(want[0].is_empty(), "year {y} route {g} missing");
+                        continue;
+                    };
+                    for (m, acc) in accs.iter().enumerate() {
+                        let Acc::Exact(got) = acc else {
+                            panic!("a sketch without a budget")
+                        };
+                        if m == 1 && !with_share {
+                            assert!(got.is_empty(), "a share summarised from the tonnes");
+                        } else {
+                            assert_eq!(got, &want[m], "year {y} route {g} metric {m}");
+                        }
+                    }
+                }
+            }
         }
     }
 }
