@@ -534,23 +534,32 @@ fn logit(
     y: &mut [f64],
 ) {
     let theta = rc.logit_scale_per_usd;
-    let start = range.start;
+    let available = &routes.available[range.clone()];
+    let ln_path_size = &routes.ln_path_size[range.clone()];
+    let cost = &cost[range];
+    // Each route's utility (minus infinity for an unavailable one), kept in `y`, and
+    // the best.
     let mut best = f64::NEG_INFINITY;
-    for r in range.clone() {
-        if routes.available[r] {
-            best = best.max(-theta * cost[r] + routes.ln_path_size[r]);
+    for (k, u) in y.iter_mut().enumerate() {
+        *u = if available[k] {
+            -theta * cost[k] + ln_path_size[k]
+        } else {
+            f64::NEG_INFINITY
+        };
+        if *u > best {
+            best = *u;
         }
     }
     let mut sum = 0.0;
-    for r in range.clone() {
-        let v = if routes.available[r] {
-            // (The best route's term is exp(0), exactly 1.)
-            crate::exp::exp(-theta * cost[r] + routes.ln_path_size[r] - best)
-        } else {
+    for v in y.iter_mut() {
+        // (The best route's term is exp(0), exactly 1; a route without utility gets
+        // nothing, as exp(-inf) is 0.)
+        *v = if *v == f64::NEG_INFINITY {
             0.0
+        } else {
+            crate::exp::exp(*v - best)
         };
-        y[r - start] = v;
-        sum += v;
+        sum += *v;
     }
     for v in y.iter_mut() {
         *v *= demand / sum;
