@@ -354,8 +354,8 @@ impl RouteColumns {
         self.values[at + (w - 1) * n] = time;
     }
 
-    /// Each route with values in this chunk, by global route id, with its four
-    /// columns (the share's empty when it was not put).
+    /// Each route with values in this chunk (its global id, in the order the year
+    /// first met them), with its four columns (the share's empty when it was not put).
     fn drain(&self) -> impl Iterator<Item = (usize, [&[f64]; 4])> + '_ {
         let (n, w) = (self.n, self.width);
         self.gids
