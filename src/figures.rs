@@ -92,12 +92,62 @@ pub const QUEUE_TRACE_FIGURES: [&str; 2] = ["queue_units", "disrupted"];
 /// 28 days).
 pub const QUEUE_DAYS: usize = 365;
 
-/// A route's figures in one year of one replication.
+/// A route's figures in one year of one replication: 32 bytes (a study writes and
+/// reads millions of them). Its share of its flow is not stored: it is the tonnes over
+/// the flow's demand that year (`share`), to the bit as the engine would compute it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RouteFigure {
     /// Global route id (see `Engine::route_info`).
-    pub gid: usize,
-    pub values: [f64; 4],
+    pub gid: u32,
+    /// The route's demand row.
+    pub demand: u32,
+    /// Tonnes, generalized cost (USD/t) and transit time (h).
+    pub values: [f64; 3],
+}
+
+impl RouteFigure {
+    /// Global route id, as an index.
+    #[inline]
+    pub fn gid(&self) -> usize {
+        self.gid as usize
+    }
+
+    #[inline]
+    pub fn tonnes(&self) -> f64 {
+        self.values[0]
+    }
+
+    #[inline]
+    pub fn cost_usd_per_t(&self) -> f64 {
+        self.values[1]
+    }
+
+    #[inline]
+    pub fn transit_time_h(&self) -> f64 {
+        self.values[2]
+    }
+
+    /// The route's share of its flow's demand in `year` (the figures this one belongs
+    /// to): tonnes / demand, 0 without demand.
+    #[inline]
+    pub fn share(&self, year: &YearFigures) -> f64 {
+        let demand = year.demand[self.demand as usize][0];
+        if demand > 0.0 {
+            self.tonnes() / demand
+        } else {
+            0.0
+        }
+    }
+
+    /// Its `ROUTE_METRICS` in `year`.
+    pub fn metrics(&self, year: &YearFigures) -> [f64; 4] {
+        [
+            self.tonnes(),
+            self.share(year),
+            self.cost_usd_per_t(),
+            self.transit_time_h(),
+        ]
+    }
 }
 
 /// Everything recorded for one year of one replication.
@@ -133,4 +183,30 @@ pub struct RouteInfo {
     pub key: String,
     pub name: String,
     pub corridor: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_routes_metrics_are_its_values_and_its_share_of_the_flows_demand() {
+        let year = YearFigures {
+            demand: vec![[400.0, 0.0, 0.0, 0.0, 0.0], [0.0; 5]],
+            ..YearFigures::default()
+        };
+        let rf = |demand| RouteFigure {
+            gid: 7,
+            demand,
+            values: [100.0, 55.5, 36.0],
+        };
+        assert_eq!(rf(0).gid(), 7);
+        assert_eq!(rf(0).metrics(&year), [100.0, 0.25, 55.5, 36.0]);
+        // A flow without demand: no share.
+        assert_eq!(rf(1).share(&year), 0.0);
+        assert_eq!(
+            ROUTE_METRICS,
+            ["tonnes", "share", "cost_usd_per_t", "transit_time_h"]
+        );
+    }
 }

@@ -326,10 +326,10 @@ impl RouteColumns {
         self.values.resize(self.gids.len() * self.width * n, 0.0);
     }
 
-    /// Appends a route's values of one replication.
+    /// Appends a route's values of one replication (`year`: the figures it belongs to).
     #[inline]
-    fn put(&mut self, rf: &RouteFigure) {
-        let g = rf.gid;
+    fn put(&mut self, rf: &RouteFigure, year: &YearFigures) {
+        let g = rf.gid();
         if g >= self.slot_of.len() {
             self.slot_of.resize(g + 1, 0);
         }
@@ -345,13 +345,12 @@ impl RouteColumns {
         self.counts[slot] += 1;
         let (n, w) = (self.n, self.width);
         let at = w * slot * n + k;
-        let [tonnes, share, cost, time] = rf.values;
-        self.values[at] = tonnes;
+        self.values[at] = rf.tonnes();
         if self.with_share {
-            self.values[at + n] = share;
+            self.values[at + n] = rf.share(year);
         }
-        self.values[at + (w - 2) * n] = cost;
-        self.values[at + (w - 1) * n] = time;
+        self.values[at + (w - 2) * n] = rf.cost_usd_per_t();
+        self.values[at + (w - 1) * n] = rf.transit_time_h();
     }
 
     /// Each route with values in this chunk (its global id, in the order the year
@@ -559,8 +558,9 @@ impl Collector {
             .for_each(|(y, (slots, columns))| {
                 columns.start(reps.len(), share_over.is_none());
                 for years in reps {
-                    for rf in &years[y].routes {
-                        columns.put(rf);
+                    let year = &years[y];
+                    for rf in &year.routes {
+                        columns.put(rf, year);
                     }
                 }
                 for (gid, values) in columns.drain() {
@@ -1000,7 +1000,8 @@ mod tests {
                             .map(|g| {
                                 let gid = 5 * g + y % 2;
                                 RouteFigure {
-                                    gid,
+                                    gid: gid as u32,
+                                    demand: (g % demand[y].len()) as u32,
                                     values: std::array::from_fn(|m| value(rep, y, gid, m)),
                                 }
                             })
@@ -1046,8 +1047,18 @@ mod tests {
                     let want: Vec<Vec<f64>> = (0..4)
                         .map(|m| {
                             reps.iter()
-                                .flat_map(|r| r[y].routes.iter().filter(|rf| rf.gid == g))
-                                .map(|rf| rf.values[m])
+                                .flat_map(|r| {
+                                    let year = &r[y];
+                                    year.routes
+                                        .iter()
+                                        .filter(|rf| rf.gid() == g)
+                                        .map(move |rf| match m {
+                                            // The share: tonnes over the flow's demand.
+                                            1 => rf.values[0] / year.demand[rf.demand as usize][0],
+                                            0 => rf.values[0],
+                                            _ => rf.values[m - 1],
+                                        })
+                                })
                                 .collect()
                         })
                         .collect();

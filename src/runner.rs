@@ -53,7 +53,7 @@ impl Default for RunOptions {
 
 /// Replications handled per parallel chunk: bounds the memory held before folding (two
 /// chunks are in flight: one folded while the next is simulated). A replication's
-/// figures of `tripp-opens` are about 260 KB. Wave 5 measured 64 against 256 (whose
+/// figures of `tripp-opens` are about 235 KB. Wave 5 measured 64 against 256 (whose
 /// 130 MB in flight cost 4-8% of the CPU in the kernel's page clearing); since wave 10
 /// most sketch blocks are counted at once (`stats::one_bucket`), so a block's cost is
 /// mostly its visit to the sketch's memory and longer blocks pay: 128 took about 4%

@@ -754,10 +754,10 @@ impl YearAcc {
                 } else {
                     (self.route_cost0[r], self.route_time0[r])
                 };
-                let dem = self.demand_t[d];
                 route_figs.push(RouteFigure {
-                    gid: gids[r],
-                    values: [f, if dem > 0.0 { f / dem } else { 0.0 }, cost, time],
+                    gid: gids[r] as u32,
+                    demand: d as u32,
+                    values: [f, cost, time],
                 });
                 r += 1;
             }

@@ -321,7 +321,10 @@ fn route_shares_of_a_fixed_demand_summarise_the_recorded_shares() {
         for years in chunk {
             for (y, figures) in years.iter().enumerate() {
                 for rf in &figures.routes {
-                    recorded.entry((y, rf.gid)).or_default().push(rf.values[1]);
+                    recorded
+                        .entry((y, rf.gid()))
+                        .or_default()
+                        .push(rf.share(figures));
                 }
             }
         }

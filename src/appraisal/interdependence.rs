@@ -83,11 +83,11 @@ pub fn record(setup: &Setup, metas: &Metas, k: usize, f: &YearFigures) -> Vec<f6
     let nk = setup.a.chokepoints.len();
     let mut out = vec![0.0; record_len(setup)];
     for r in &f.routes {
-        let t = r.values[0];
+        let t = r.tonnes();
         if t <= 0.0 {
             continue;
         }
-        let Some(m) = metas.per[k].get(r.gid) else {
+        let Some(m) = metas.per[k].get(r.gid()) else {
             continue;
         };
         for &a in m.ends.iter().filter(|a| **a < nc) {

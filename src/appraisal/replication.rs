@@ -319,15 +319,20 @@ fn route_roh(
     for rp in fp
         .routes
         .iter()
-        .filter(|r| info_p.get(r.gid).is_some_and(|i| i.demand == dp))
+        .filter(|r| info_p.get(r.gid()).is_some_and(|i| i.demand == dp))
     {
-        let key = &info_p[rp.gid].key;
+        let key = &info_p[rp.gid()].key;
         if let Some(rb) = fb.routes.iter().find(|r| {
             info_b
-                .get(r.gid)
+                .get(r.gid())
                 .is_some_and(|i| i.demand == db && i.key == *key)
         }) {
-            sum += rule_of_half(rb.values[0], rp.values[0], rb.values[2], rp.values[2]);
+            sum += rule_of_half(
+                rb.tonnes(),
+                rp.tonnes(),
+                rb.cost_usd_per_t(),
+                rp.cost_usd_per_t(),
+            );
         }
     }
     sum

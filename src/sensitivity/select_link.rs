@@ -102,8 +102,8 @@ pub fn flow_tonnes(
         .map(|y| {
             let mut t = vec![0.0; s.demand.len()];
             for rf in &y.routes {
-                if uses.get(rf.gid).copied().unwrap_or(false) {
-                    t[info[rf.gid].demand] += rf.values[0];
+                if uses.get(rf.gid()).copied().unwrap_or(false) {
+                    t[info[rf.gid()].demand] += rf.tonnes();
                 }
             }
             t
@@ -151,9 +151,9 @@ fn simulate_all(
 fn by_corridor(s: &Scenario, y: &YearFigures, info: &[RouteInfo], chosen: &[bool]) -> Vec<f64> {
     let mut t = vec![0.0; s.corridors.len()];
     for rf in &y.routes {
-        let ri = &info[rf.gid];
+        let ri = &info[rf.gid()];
         if chosen[ri.demand] {
-            t[ri.corridor] += rf.values[0];
+            t[ri.corridor] += rf.tonnes();
         }
     }
     t
