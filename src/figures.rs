@@ -138,16 +138,6 @@ impl RouteFigure {
             0.0
         }
     }
-
-    /// Its `ROUTE_METRICS` in `year`.
-    pub fn metrics(&self, year: &YearFigures) -> [f64; 4] {
-        [
-            self.tonnes(),
-            self.share(year),
-            self.cost_usd_per_t(),
-            self.transit_time_h(),
-        ]
-    }
 }
 
 /// Everything recorded for one year of one replication.
@@ -200,13 +190,18 @@ mod tests {
             demand,
             values: [100.0, 55.5, 36.0],
         };
-        assert_eq!(rf(0).gid(), 7);
-        assert_eq!(rf(0).metrics(&year), [100.0, 0.25, 55.5, 36.0]);
+        let r = rf(0);
+        assert_eq!(r.gid(), 7);
+        assert_eq!(
+            [
+                r.tonnes(),
+                r.share(&year),
+                r.cost_usd_per_t(),
+                r.transit_time_h()
+            ],
+            [100.0, 0.25, 55.5, 36.0]
+        );
         // A flow without demand: no share.
         assert_eq!(rf(1).share(&year), 0.0);
-        assert_eq!(
-            ROUTE_METRICS,
-            ["tonnes", "share", "cost_usd_per_t", "transit_time_h"]
-        );
     }
 }

@@ -955,7 +955,7 @@ fn fixed_demand(s: &Scenario) -> Option<Vec<Vec<f64>>> {
 
 /// The summary of a route's share from that of its tonnes when its flow's demand is
 /// `demand` in every replication: each share is tonnes / demand (0 without demand, as
-/// the engine records it), so the mean, the standard deviation and every percentile
+/// `RouteFigure::share` gives it), so the mean, the standard deviation and every percentile
 /// scale by 1 / demand.
 fn share_of(tonnes: &Summary, demand: f64) -> Summary {
     if tonnes.n == 0 {
