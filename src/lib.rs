@@ -15,7 +15,8 @@
 //! The same scenario and seed give byte-identical tables whatever the thread count:
 //! each replication draws from its own ChaCha8 stream derived from (seed, index);
 //! replications are folded into the results in index order; maps that reach output
-//! are ordered; numbers are formatted the same way on every run.
+//! are ordered; numbers are formatted the same way on every run (`number_text`, below
+//! `results`, whose tables carry some text cells, and the writers).
 //!
 //! The library never prints; `main.rs` owns the terminal and the exit codes.
 
@@ -38,6 +39,7 @@ pub mod memo;
 pub mod model;
 pub mod network;
 pub mod network_costs;
+pub mod number_text;
 pub mod output;
 pub mod queues;
 pub mod report;

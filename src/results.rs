@@ -821,7 +821,7 @@ impl Collector {
                     let at = (y * nm + i) * MEASURE_METRICS.len();
                     let obs = m.observed_in(year);
                     let fmt =
-                        |v: Option<f64>| v.map(crate::output::csv::fmt_num).unwrap_or_default();
+                        |v: Option<f64>| v.map(crate::number_text::fmt_num).unwrap_or_default();
                     t.rows.push(Row {
                         keys: vec![
                             year.to_string(),

@@ -18,7 +18,7 @@ pub fn round4(v: f64) -> f64 {
 }
 
 fn num(v: f64) -> String {
-    crate::output::csv::fmt_num(round4(v))
+    crate::number_text::fmt_num(round4(v))
 }
 
 fn mt(t: f64) -> String {
@@ -196,7 +196,7 @@ fn toml_str(s: &str) -> String {
 
 /// A TOML float (always with a decimal point, so that it reads back as a float).
 fn toml_num(v: f64) -> String {
-    let s = crate::output::csv::fmt_num(v);
+    let s = crate::number_text::fmt_num(v);
     if s.contains('.') { s } else { format!("{s}.0") }
 }
 
