@@ -24,7 +24,6 @@
 pub mod closed_form;
 pub mod day;
 pub mod draw;
-pub mod trace;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, RngExt, SeedableRng};
@@ -732,7 +731,8 @@ fn from_total_order_key(key: i64) -> f64 {
 }
 
 /// First days of the months of the layer's 365-day year, and the year's end.
-const MONTH_STARTS: [usize; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+pub(crate) const MONTH_STARTS: [usize; 13] =
+    [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 
 /// Pass one of a point's year: the units arriving each day, month by month (the
 /// month's mean and normal terms, `months`), from the year's draws per day (rate and

@@ -3,6 +3,8 @@
 
 use rayon::prelude::*;
 
+mod queue_trace;
+
 use crate::figures::{
     CONVERGENCE_METRICS, CORRIDOR_METRICS, DEMAND_METRICS, DISRUPTION_METRICS, INDUCED_METRICS,
     LINK_METRICS, MEASURE_METRICS, QUEUE_CONVERGENCE_METRICS, QUEUE_METRICS, ROUTE_METRICS,
@@ -54,7 +56,7 @@ pub struct Results {
     /// Per year and queue point, when the scenario has queue points (`queues.csv`).
     pub queues: Option<Table>,
     /// Per queue point and day of `Scenario::queue_trace_year`, when the scenario has
-    /// queue points (`queue_trace.csv`, see `crate::queues::trace`).
+    /// queue points (`queue_trace.csv`, see `queue_trace`).
     pub queue_trace: Option<Table>,
     /// Replications actually simulated.
     pub replications: u64,
@@ -783,7 +785,7 @@ impl Collector {
 
         let queue_trace = (nq > 0).then(|| {
             let at = years.len() * (nq * nqm + QUEUE_CONVERGENCE_METRICS.len());
-            crate::queues::trace::table(s, |p, day| {
+            queue_trace::table(s, |p, day| {
                 let nf = QUEUE_TRACE_FIGURES.len();
                 part(&queues_s, at + (p * QUEUE_DAYS + day) * nf, nf)
             })

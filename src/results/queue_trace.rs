@@ -1,4 +1,4 @@
-//! The daily queue trace of one year (`[scenario] queue_trace_year`): per queue point
+//! The table of the daily queue trace of one year (`[scenario] queue_trace_year`): per queue point
 //! and day, the queue at the end of the day over the replications (`queue_trace.csv`
 //! and the `queue_trace` chart), and the share of replications in which a disruption
 //! cut the point's capacity that day.
@@ -14,10 +14,10 @@
 //! a year the mean of the trace is `queue_mean_units` of `queues.csv` plus (Q_end_of_year
 //! - Q_start_of_year) / (2 x 365): equal when the year starts and ends without a queue.
 
-use super::MONTH_STARTS;
+use super::{Row, Table};
 use crate::figures::{QUEUE_DAYS, QUEUE_TRACE_FIGURES};
 use crate::model::Scenario;
-use crate::results::{Row, Table};
+use crate::queues::MONTH_STARTS;
 use crate::stats::Summary;
 
 /// Columns of `queue_trace.csv` after its keys.
