@@ -638,29 +638,56 @@ impl YearAcc {
 
     fn add(&mut self, e: &Engine, p: &Period, routes: &RouteData, a: &Assignment) {
         let w = p.weight;
-        for (i, arc) in e.arcs.arcs.iter().enumerate() {
-            let lv = &p.state.links[arc.link];
-            let x = a.arc_flow_t[i];
-            let row = &mut self.links[arc.link];
-            row[0] += w * x;
-            if lv.capacity_tpy.is_finite() && lv.capacity_tpy > 0.0 && p.state.open[arc.link] {
-                row[1] += w * x / lv.capacity_tpy;
+        // Link by link, its forward arc then its reverse one (the arcs' own order, so
+        // each figure adds the same terms in the same order as arc by arc).
+        for ((row, &(fwd, rev)), (lv, &open)) in self
+            .links
+            .iter_mut()
+            .zip(&e.arcs.arc_of)
+            .zip(p.state.links.iter().zip(&p.state.open))
+        {
+            let utilised = lv.capacity_tpy.is_finite() && lv.capacity_tpy > 0.0 && open;
+            for i in std::iter::once(fwd).chain(rev) {
+                let x = a.arc_flow_t[i];
+                row[0] += w * x;
+                if utilised {
+                    row[1] += w * x / lv.capacity_tpy;
+                }
+                row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
             }
-            row[2] += w * (a.arc_time_h[i] - lv.t0_h).max(0.0);
         }
         for (t, x) in self.arc_t.iter_mut().zip(&a.arc_flow_t) {
             *t += w * x;
         }
-        for r in 0..routes.paths.len() {
-            let f = a.route_flow_t[r];
-            self.route_t[r] += w * f;
-            self.route_cost_t[r] += w * f * a.route_cost_usd[r];
-            self.route_time_t[r] += w * f * a.route_time_h[r];
-            if p.disruption.is_none() {
-                self.route_avail[r] = routes.available[r];
-                if routes.available[r] {
-                    self.route_cost0[r] = a.route_cost_usd[r];
-                    self.route_time0[r] = a.route_time_h[r];
+        // Each route's weighted tonnes, tonne-costs and tonne-hours (loops without an
+        // index or a branch, in the same arithmetic as the figures always had).
+        let n = routes.paths.len();
+        let (flow, cost, time) = (
+            &a.route_flow_t[..n],
+            &a.route_cost_usd[..n],
+            &a.route_time_h[..n],
+        );
+        for (t, &f) in self.route_t[..n].iter_mut().zip(flow) {
+            *t += w * f;
+        }
+        for ((ct, &f), &c) in self.route_cost_t[..n].iter_mut().zip(flow).zip(cost) {
+            *ct += w * f * c;
+        }
+        for ((ht, &f), &h) in self.route_time_t[..n].iter_mut().zip(flow).zip(time) {
+            *ht += w * f * h;
+        }
+        if p.disruption.is_none() {
+            let available = &routes.available[..n];
+            self.route_avail[..n].copy_from_slice(available);
+            for (((c0, h0), &av), (&c, &h)) in self.route_cost0[..n]
+                .iter_mut()
+                .zip(&mut self.route_time0[..n])
+                .zip(available)
+                .zip(cost.iter().zip(time))
+            {
+                if av {
+                    *c0 = c;
+                    *h0 = h;
                 }
             }
         }
@@ -673,12 +700,18 @@ impl YearAcc {
         // Per flow: served tonnes and their mean cost and time in this period.
         let rows = (0..routes.n_rows()).map(|d| {
             let r = routes.rows(d);
-            let served: f64 = a.route_flow_t[r.clone()].iter().sum();
-            let cost: f64 = r
-                .clone()
-                .map(|i| a.route_flow_t[i] * a.route_cost_usd[i])
+            let flow = &a.route_flow_t[r.clone()];
+            let served: f64 = flow.iter().sum();
+            let cost: f64 = flow
+                .iter()
+                .zip(&a.route_cost_usd[r.clone()])
+                .map(|(f, c)| f * c)
                 .sum();
-            let time: f64 = r.map(|i| a.route_flow_t[i] * a.route_time_h[i]).sum();
+            let time: f64 = flow
+                .iter()
+                .zip(&a.route_time_h[r])
+                .map(|(f, h)| f * h)
+                .sum();
             (served, cost, time)
         });
         match p.disruption {
@@ -719,8 +752,8 @@ impl YearAcc {
         let mut links = std::mem::take(&mut out.links);
         links.clear();
         links.extend_from_slice(&self.links);
-        for (l, row) in links.iter_mut().enumerate() {
-            row[3] = if state.open[l] { 1.0 } else { 0.0 };
+        for (row, &open) in links.iter_mut().zip(&state.open) {
+            row[3] = if open { 1.0 } else { 0.0 };
         }
         let nc = s.corridors.len();
         let mut corridors = std::mem::take(&mut out.corridors);
@@ -740,26 +773,32 @@ impl YearAcc {
         let mut r = 0;
         for (d, cands) in rs.by_demand.iter().enumerate() {
             let (mut served, mut c_sum, mut t_sum) = (0.0, 0.0, 0.0);
-            for _ in cands {
-                let f = self.route_t[r];
-                let c = rs.corridor[r] as usize;
+            let row = r..r + cands.len();
+            r = row.end;
+            for (((&f, &ct), &ht), ((&c0, &h0), (&c, &gid))) in self.route_t[row.clone()]
+                .iter()
+                .zip(&self.route_cost_t[row.clone()])
+                .zip(&self.route_time_t[row.clone()])
+                .zip(
+                    self.route_cost0[row.clone()]
+                        .iter()
+                        .zip(&self.route_time0[row.clone()])
+                        .zip(rs.corridor[row.clone()].iter().zip(&gids[row])),
+                )
+            {
+                let c = c as usize;
                 served += f;
-                c_sum += self.route_cost_t[r];
-                t_sum += self.route_time_t[r];
+                c_sum += ct;
+                t_sum += ht;
                 corridors[c][0] += f;
-                cost_sum[c] += self.route_cost_t[r];
-                time_sum[c] += self.route_time_t[r];
-                let (cost, time) = if f > 0.0 {
-                    (self.route_cost_t[r] / f, self.route_time_t[r] / f)
-                } else {
-                    (self.route_cost0[r], self.route_time0[r])
-                };
+                cost_sum[c] += ct;
+                time_sum[c] += ht;
+                let (cost, time) = if f > 0.0 { (ct / f, ht / f) } else { (c0, h0) };
                 route_figs.push(RouteFigure {
-                    gid: gids[r] as u32,
+                    gid: gid as u32,
                     demand: d as u32,
                     values: [f, cost, time],
                 });
-                r += 1;
             }
             let unserved = self.unserved[d];
             demand[d] = [
@@ -779,8 +818,8 @@ impl YearAcc {
             ];
             corridors[nc][0] += unserved;
         }
-        for (l, link) in s.links.iter().enumerate() {
-            corridors[link.corridor][2] += links[l][0] * state.links[l].length_km;
+        for ((link, row), lv) in s.links.iter().zip(&links).zip(&state.links) {
+            corridors[link.corridor][2] += row[0] * lv.length_km;
         }
         for (c, row) in corridors.iter_mut().enumerate() {
             row[1] = if total_demand > 0.0 {
