@@ -514,13 +514,17 @@ fn price_routes(
     let fixed_usd = &routes.fixed_usd[range.clone()];
     let time_h = &mut a.route_time_h[range.clone()];
     let cost_usd = &mut a.route_cost_usd[range];
-    for (k, ends) in offsets.windows(2).enumerate() {
+    for ((ends, (&free, &fixed)), (&usd, (time, cost))) in offsets
+        .windows(2)
+        .zip(free_h.iter().zip(fixed_h))
+        .zip(fixed_usd.iter().zip(time_h.iter_mut().zip(cost_usd)))
+    {
         let running = paths.arcs[ends[0]..ends[1]]
             .iter()
-            .fold(free_h[k], |sum, &x| sum + times[x as usize]);
-        let t = running + fixed_h[k];
-        time_h[k] = t;
-        cost_usd[k] = fixed_usd[k] + vot * t;
+            .fold(free, |sum, &x| sum + times[x as usize]);
+        let t = running + fixed;
+        *time = t;
+        *cost = usd + vot * t;
     }
 }
 
@@ -540,9 +544,13 @@ fn logit(
     // Each route's utility (minus infinity for an unavailable one), kept in `y`, and
     // the best.
     let mut best = f64::NEG_INFINITY;
-    for (k, u) in y.iter_mut().enumerate() {
-        *u = if available[k] {
-            -theta * cost[k] + ln_path_size[k]
+    for ((u, &av), (&c, &lps)) in y
+        .iter_mut()
+        .zip(available)
+        .zip(cost.iter().zip(ln_path_size))
+    {
+        *u = if av {
+            -theta * c + lps
         } else {
             f64::NEG_INFINITY
         };
@@ -653,8 +661,10 @@ fn row_term(
     let (s, e) = (r.start, r.end);
     price_routes(routes, ar, r.clone(), vot[d], a);
     logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
-    (s..e)
-        .map(|i| (y[i] - a.route_flow_t[i]).abs())
+    y[s..e]
+        .iter()
+        .zip(&a.route_flow_t[s..e])
+        .map(|(y, f)| (y - f).abs())
         .sum::<f64>()
 }
 
@@ -744,13 +754,13 @@ fn solve_logit(
             let (s, e) = (r.start, r.end);
             price_routes(routes, arc_routes, s..e, vot[d], a);
             logit(rc, routes, &a.route_cost_usd, r, demand_t[d], &mut y[s..e]);
-            for i in s..e {
-                let delta = step * (y[i] - a.route_flow_t[i]);
-                err += (y[i] - a.route_flow_t[i]).abs();
+            for ((i, &y), f) in (s..e).zip(&y[s..e]).zip(&mut a.route_flow_t[s..e]) {
+                let delta = step * (y - *f);
+                err += (y - *f).abs();
                 if delta == 0.0 {
                     continue;
                 }
-                a.route_flow_t[i] += delta;
+                *f += delta;
                 // Only congestible arcs need their flow within a sweep (the times of
                 // the others never change); theirs are loaded afresh from the route
                 // flows before the sweeps end (`load_congestible`), the others' once
