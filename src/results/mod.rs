@@ -194,21 +194,14 @@ impl Columns {
                     .map(|y| reps.iter().map(|years| rows(&years[y])).collect())
                     .collect();
                 debug_assert!(by_year.iter().flatten().all(|r| r.len() == items));
-                // An item's M figures at a time (`accs` is years x items x metrics): each
-                // replication's row is read once for all of them.
-                accs.par_chunks_mut(M).enumerate().for_each_init(
-                    || vec![Vec::with_capacity(reps.len()); M],
-                    |columns: &mut Vec<Vec<f64>>, (yi, item_accs)| {
-                        let (y, i) = (yi / items, yi % items);
-                        columns.iter_mut().for_each(Vec::clear);
-                        for r in &by_year[y] {
-                            for (column, &v) in columns.iter_mut().zip(&r[i]) {
-                                column.push(v);
-                            }
-                        }
-                        for (acc, column) in item_accs.iter_mut().zip(columns.iter()) {
-                            acc.push_many(column);
-                        }
+                accs.par_iter_mut().enumerate().for_each_init(
+                    || Vec::with_capacity(reps.len()),
+                    |column: &mut Vec<f64>, (f, acc)| {
+                        let (y, rest) = (f / per_year, f % per_year);
+                        let (i, m) = (rest / M, rest % M);
+                        column.clear();
+                        column.extend(by_year[y].iter().map(|r| r[i][m]));
+                        acc.push_many(column);
                     },
                 )
             }
