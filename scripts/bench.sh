@@ -14,7 +14,8 @@
 #   REPS="100 200" scripts/bench.sh  # other replication counts (a smoke test)
 #   NO_WRITE=1 scripts/bench.sh      # print the block, leave docs/PERFORMANCE.md alone
 #
-# Run it on an idle machine: the load average is recorded with the table.
+# Run it on an idle machine: the load average and a reference workload's time on each
+# core (the VM's speed at the time) are recorded with the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,20 @@ cargo build --release --locked --quiet
 BIN=target/release/corridor
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+# The VM's speed at the time, core by core: a fixed workload that does not depend on
+# this code (SHA-256 of 256 MiB of zeros), timed on each core before and after the
+# runs. Its times move with the host's load; compare tables by them.
+reference() {
+  local c out=()
+  for ((c = 0; c < $(nproc); c++)); do
+    out+=("$( { /usr/bin/time -f '%e' taskset -c "$c" sh -c \
+      'head -c 268435456 /dev/zero | sha256sum >/dev/null'; } 2>&1 | tail -1) s")
+  done
+  local IFS=/
+  echo "${out[*]}"
+}
+command -v taskset >/dev/null || { echo "needs taskset (apt-get install util-linux)" >&2; exit 1; }
+ref_before="$(reference)"
 RAW="$OUT/raw.tsv"
 : >"$RAW"
 run_case() { # reps threads charts(yes|no)
@@ -62,11 +77,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+ref_after="$(reference)"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 mem="$(free -g | awk '/Mem:/ {print $2}')"
 header="Measured $(date -u +%Y-%m-%d) by \`scripts/bench.sh\` on $(nproc) cores ($cpu), ${mem} GiB;
-load average before ${load_before}, after ${load_after}. Scenario: \`$SCENARIO\`, release build."
+load average before ${load_before}, after ${load_after}; reference workload (SHA-256 of
+256 MiB, per core) ${ref_before} before, ${ref_after} after. Scenario: \`$SCENARIO\`, release build."
 
 python3 - "$RAW" "$header" "${NO_WRITE:-}" <<'PY'
 import re, statistics, sys
