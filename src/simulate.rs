@@ -640,6 +640,11 @@ impl YearAcc {
         let w = p.weight;
         // Link by link, its forward arc then its reverse one (the arcs' own order, so
         // each figure adds the same terms in the same order as arc by arc).
+        debug_assert!(
+            [e.arcs.arc_of.len(), p.state.links.len(), p.state.open.len()]
+                .iter()
+                .all(|&n| n == self.links.len())
+        );
         for ((row, &(fwd, rev)), (lv, &open)) in self
             .links
             .iter_mut()
