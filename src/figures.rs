@@ -98,11 +98,12 @@ pub const QUEUE_DAYS: usize = 365;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RouteFigure {
     /// Global route id (see `Engine::route_info`).
-    pub gid: u32,
+    pub(crate) gid: u32,
     /// The route's demand row.
-    pub demand: u32,
-    /// Tonnes, generalized cost (USD/t) and transit time (h).
-    pub values: [f64; 3],
+    pub(crate) demand: u32,
+    /// Tonnes, generalized cost (USD/t) and transit time (h); read through the
+    /// accessors below.
+    pub(crate) values: [f64; 3],
 }
 
 impl RouteFigure {
