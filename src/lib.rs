@@ -7,7 +7,9 @@
 //! per topology, path-size factors) -> `assignment` (path-size logit SUE or Wardrop
 //! equilibrium with BPR congestion; `demand` makes tonnes respond to cost around it) ->
 //! `simulate` (one replication over the horizon,
-//! recording the `figures` catalogue) ->
+//! recording the `figures` catalogue; equilibria solved before are taken from `memo`,
+//! and the first years a replication shares with its thread's last one from
+//! `shared_years`, the same bytes either way) ->
 //! `runner` (replications in parallel) -> `results` (summaries) -> `charts` and `report`
 //! (charts, GeoJSON, HTML pages) -> `output` (the files of a run, written atomically).
 //!
@@ -50,6 +52,7 @@ pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
 pub mod shard;
+mod shared_years;
 pub mod simulate;
 pub mod stats;
 #[cfg(test)]

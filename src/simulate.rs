@@ -19,6 +19,7 @@ use crate::network_costs::cheapest_costs;
 use crate::queues::QueueLayer;
 use crate::route_data::{RouteDataCache, route_data};
 use crate::routes::{RouteSet, build_route_set, cheapest_route};
+use crate::shared_years::{SharedYears, copy_figures, engine_number};
 
 /// A topology's candidate routes and their global ids.
 type RouteEntry = (Shared<RouteSet>, Shared<Vec<usize>>);
@@ -46,6 +47,12 @@ pub struct Engine<'a> {
     route_data: RouteDataCache,
     /// What each measure counts.
     measures: crate::measures::Counted,
+    /// This engine's number, for the years a thread keeps (`shared_years`).
+    number: u64,
+    /// Whether a replication takes the first years it shares with the last one its
+    /// thread simulated instead of simulating them (`shared_years`; default true, the
+    /// same bytes either way).
+    pub share_years: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,6 +79,8 @@ impl<'a> Engine<'a> {
             missed: None,
             memo: AssignmentMemo::default(),
             route_data: RouteDataCache::default(),
+            number: engine_number(),
+            share_years: true,
         }
     }
 
@@ -230,6 +239,11 @@ impl<'a> Engine<'a> {
             static YEAR_ACC: std::cell::Cell<YearAcc> = std::cell::Cell::default();
         }
         let mut acc = YEAR_ACC.take();
+        let mut shared = SharedYears::take();
+        shared.start(
+            self.number,
+            self.share_years && queues.is_none() && !check_network,
+        );
         // The previous year's network state and its routes: most years change nothing.
         let mut last: Option<(Vec<bool>, Vec<bool>, RouteEntry)> = None;
         let mut normal_data: Option<(Shared<RouteSet>, Vec<bool>, RouteData, ArcData)> = None;
@@ -294,6 +308,29 @@ impl<'a> Engine<'a> {
             let data: Vec<(&RouteData, &ArcData)> = std::iter::once((normal_routes, normal_arcs))
                 .chain(fresh.iter().map(|(r, a)| (r, a)))
                 .collect();
+            // Every input the year reads beyond the flows of the years before (which
+            // are the kept ones when every earlier year was taken): `shared_years`.
+            let kept = shared.year(yi, |w| {
+                w.state(&state).bools(&active);
+                for (p, (routes, _)) in periods.iter().zip(&data) {
+                    w.word(p.weight.to_bits())
+                        .word(p.days.to_bits())
+                        .word(p.disruption.map_or(0, |k| k as u64 + 1))
+                        .state(&p.state)
+                        .f64s(&routes.fixed_usd)
+                        .f64s(&routes.fixed_h)
+                        .bools(&routes.available);
+                }
+                w.f64s(&fixed_t)
+                    .f64s(&reference_usd)
+                    .f64s(&inst.vot_usd_per_t_h)
+                    .f64s(&inst.elasticity);
+            });
+            if let Some(k) = kept {
+                copy_figures(&mut out[yi], &k.figures);
+                starts.push(k.routes.clone(), k.gids.clone(), k.flows.clone());
+                continue;
+            }
             // The normal period starts from the flows of the years before (`Starts`),
             // each disrupted period from this year's normal flows; later demand rounds
             // from their own previous round.
@@ -419,10 +456,12 @@ impl<'a> Engine<'a> {
             ) = queue_year;
             let normal_flows = assignments.into_iter().next().map(|a| a.route_flow_t);
             if let Some(flows) = normal_flows {
+                shared.keep(yi, figures, &rs, &gids, &flows);
                 starts.push(rs, gids, flows);
             }
         }
         YEAR_ACC.set(acc);
+        shared.put();
     }
 
     /// Each flow's composite cost in the base year on the undisrupted network with the
