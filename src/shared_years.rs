@@ -1,9 +1,9 @@
-//! Years a replication shares with the last replication its thread simulated.
+//! First years a replication shares with replications its thread simulated before.
 //!
 //! A year's figures are a function of the year's inputs and of the flows the years
 //! before it ended with (the warm start). So when a replication's first years have, to
-//! the bit, the inputs of the first years of the replication before it, they end with
-//! the same flows and record the same figures, and those years need not be simulated
+//! the bit, the inputs of the first years of an earlier replication, they end with the
+//! same flows and record the same figures, and those years need not be simulated
 //! again: nothing drawn acts before the first opening year in `tripp-opens` (2024-2026
 //! in every replication), and until a drawn continuous input (the TRIPP fee) reaches a
 //! route, the next years differ only in which of a few discrete opening years came true.
@@ -17,11 +17,16 @@
 //! network check neither takes nor keeps years: its years also depend on its own draws
 //! of the day-by-day queues, or record the check.
 //!
-//! Each thread keeps the years of its latest replications, one engine at a time: the
-//! years a replication shares, then its first year that differs (each replication adds
-//! at most one year, so keeping costs one copy of one year's figures). The bytes are
-//! the same whichever thread simulated which replication: a shared year's figures are
-//! the ones simulating it would give (the tests compare runs with and without).
+//! Each thread keeps a tree of first years, one engine at a time: a kept year names the
+//! kept year before it (its parent), so a chain from the first year is the first years
+//! of one replication, and a replication takes a year only after its parent. A
+//! replication adds at most one year, its first that no kept year matches (so keeping
+//! costs one copy of one year's figures a replication); each year of the horizon keeps
+//! at most `VARIANTS`, the least recently taken going first (a year that no later
+//! replication shares, such as one after a continuous draw acts, is never taken). The
+//! bytes are the same whichever thread simulated which replication: a shared year's
+//! figures are the ones simulating it would give (the tests compare runs with and
+//! without).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,9 +44,17 @@ pub(crate) fn engine_number() -> u64 {
     NEXT_ENGINE.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Kept years per year of the horizon (variants of the first years before it).
+const VARIANTS: usize = 8;
+
 /// One kept year: its inputs as words, its figures and what the next year starts from.
 #[derive(Debug)]
 pub(crate) struct KeptYear {
+    /// This kept year's number and its parent's (0: the year is the first).
+    id: u64,
+    parent: u64,
+    /// When it was last taken or kept (`SharedYears::clock`).
+    used: u64,
     key: Vec<u64>,
     pub figures: YearFigures,
     pub routes: Arc<RouteSet>,
@@ -54,8 +67,13 @@ pub(crate) struct KeptYear {
 #[derive(Debug, Default)]
 pub(crate) struct SharedYears {
     engine: u64,
-    /// Years 0.. of the latest replications (see the module documentation).
-    kept: Vec<KeptYear>,
+    /// Per year of the horizon, its kept variants (see the module documentation).
+    kept: Vec<Vec<KeptYear>>,
+    /// The kept year this replication took last (0 before its first year).
+    at: u64,
+    /// Kept years numbered so far, and replications started (the age of a use).
+    ids: u64,
+    clock: u64,
     /// Whether the current replication may still take years: every year so far was
     /// taken, and sharing is allowed for it.
     taking: bool,
@@ -135,29 +153,40 @@ impl SharedYears {
         }
         self.taking = allowed;
         self.pending = None;
+        self.at = 0;
+        self.clock += 1;
     }
 
-    /// The kept year `yi`, when every earlier year of this replication was taken and
-    /// this one's inputs (written by `feed`) equal its inputs word for word. Otherwise
-    /// `None`, and this replication takes no later year; its year `yi` is kept when
-    /// `keep` is called with it.
+    /// A kept year `yi` when every earlier year of this replication was taken and
+    /// this one's inputs (written by `feed`) equal, word for word, those of a kept
+    /// year after the one taken last. Otherwise `None`, and this replication takes no
+    /// later year; its year `yi` is kept when `keep` is called with it.
     pub fn year(&mut self, yi: usize, feed: impl FnOnce(&mut Words)) -> Option<&KeptYear> {
         if !self.taking {
             return None;
         }
         self.key.clear();
         feed(&mut Words(&mut self.key));
-        if self.kept.get(yi).is_some_and(|k| k.key == self.key) {
+        let (at, key) = (self.at, &self.key);
+        let found = self
+            .kept
+            .get(yi)
+            .and_then(|v| v.iter().position(|k| k.parent == at && k.key == *key));
+        if let Some(i) = found {
+            let k = &mut self.kept[yi][i];
+            k.used = self.clock;
+            self.at = k.id;
             self.taken += 1;
-            return Some(&self.kept[yi]);
+            return Some(k);
         }
         self.taking = false;
         self.pending = Some((yi, std::mem::take(&mut self.key)));
         None
     }
 
-    /// Keeps year `yi` of this replication when it is its first year that differs
-    /// (`year`), in place of the kept year `yi` and those after it.
+    /// Keeps year `yi` of this replication when it is its first year that no kept year
+    /// matched (`year`), in place of the least recently used of year `yi`'s variants
+    /// when they are `VARIANTS`.
     pub fn keep(
         &mut self,
         yi: usize,
@@ -172,9 +201,20 @@ impl SharedYears {
         let Some((_, key)) = self.pending.take() else {
             return;
         };
-        debug_assert!(yi <= self.kept.len());
-        self.kept.truncate(yi);
-        self.kept.push(KeptYear {
+        if self.kept.len() <= yi {
+            self.kept.resize_with(yi + 1, Vec::new);
+        }
+        let variants = &mut self.kept[yi];
+        if variants.len() >= VARIANTS
+            && let Some(oldest) = (0..variants.len()).min_by_key(|&i| variants[i].used)
+        {
+            variants.swap_remove(oldest);
+        }
+        self.ids += 1;
+        variants.push(KeptYear {
+            id: self.ids,
+            parent: self.at,
+            used: self.clock,
             key,
             figures: figures.clone(),
             routes: Arc::clone(routes),
@@ -227,93 +267,71 @@ mod tests {
         (Arc::new(RouteSet::default()), Arc::new(vec![0]))
     }
 
-    /// A replication takes the kept years whose inputs equal its own, up to its first
-    /// year that differs, which it then keeps in place of the old one and its followers.
+    /// Replication `rep` of a test: the years whose inputs are `keys`, each taken when
+    /// kept (its figures returned) or else kept, as the engine does.
+    fn replicate(sy: &mut SharedYears, engine: u64, allowed: bool, keys: &[f64]) -> Vec<f64> {
+        let (rs, gids) = set();
+        sy.start(engine, allowed);
+        let mut got = Vec::new();
+        for (yi, &x) in keys.iter().enumerate() {
+            match sy.year(yi, |w| {
+                w.f64s(&[x]);
+            }) {
+                Some(k) => got.push(k.figures.links[0][0]),
+                None => sy.keep(yi, &figures(x), &rs, &gids, &[x]),
+            }
+        }
+        got
+    }
+
+    /// A replication takes the kept years whose inputs equal its own, each after the
+    /// one it took before, up to its first year that differs, which it then keeps.
     #[test]
     fn takes_the_equal_first_years_and_keeps_its_first_different_year() {
-        let (rs, gids) = set();
         let mut sy = SharedYears::default();
-        // Replication 1: nothing kept, year 0 is kept.
-        sy.start(7, true);
-        assert!(
-            sy.year(0, |w| {
-                w.f64s(&[1.0]);
-            })
-            .is_none()
-        );
-        sy.keep(0, &figures(1.0), &rs, &gids, &[1.0]);
-        assert!(
-            sy.year(1, |w| {
-                w.f64s(&[2.0]);
-            })
-            .is_none(),
-            "not taking any more"
-        );
-        sy.keep(1, &figures(2.0), &rs, &gids, &[2.0]);
-        assert_eq!(sy.kept.len(), 1, "only the first different year is kept");
-        // Replication 2: year 0 equal (taken), year 1 new (kept).
-        sy.start(7, true);
-        let k = sy
-            .year(0, |w| {
-                w.f64s(&[1.0]);
-            })
-            .expect("equal inputs");
-        assert_eq!(k.figures, figures(1.0));
-        assert!(
-            sy.year(1, |w| {
-                w.f64s(&[2.0]);
-            })
-            .is_none()
-        );
-        sy.keep(1, &figures(2.0), &rs, &gids, &[2.0]);
-        assert_eq!(sy.kept.len(), 2);
-        // Replication 3: year 0 differs by one bit (-0 against +0): kept in its place,
-        // and year 1, kept after the old year 0, goes.
-        sy.start(7, true);
-        assert!(
-            sy.year(0, |w| {
-                w.f64s(&[-0.0]);
-            })
-            .is_none()
-        );
-        sy.keep(0, &figures(3.0), &rs, &gids, &[3.0]);
-        assert_eq!(sy.kept.len(), 1);
-        sy.start(7, true);
-        assert!(
-            sy.year(0, |w| {
-                w.f64s(&[0.0]);
-            })
-            .is_none()
-        );
-        sy.keep(0, &figures(4.0), &rs, &gids, &[4.0]);
-        // Another engine, or a replication not allowed to share, takes nothing.
-        sy.start(8, true);
-        assert!(
-            sy.year(0, |w| {
-                w.f64s(&[0.0]);
-            })
-            .is_none()
-        );
-        sy.keep(0, &figures(4.0), &rs, &gids, &[4.0]);
-        sy.start(8, false);
-        assert!(
-            sy.year(0, |w| {
-                w.f64s(&[0.0]);
-            })
-            .is_none()
-        );
-        sy.keep(0, &figures(5.0), &rs, &gids, &[5.0]);
-        sy.start(8, true);
-        let k = sy
-            .year(0, |w| {
-                w.f64s(&[0.0]);
-            })
-            .expect("kept by engine 8");
+        // Nothing kept: year 0 is kept, and only it.
+        assert!(replicate(&mut sy, 7, true, &[1.0, 2.0, 3.0]).is_empty());
+        assert_eq!(sy.kept.iter().map(Vec::len).collect::<Vec<_>>(), [1]);
+        // Each replication takes what is kept and keeps one year more.
+        assert_eq!(replicate(&mut sy, 7, true, &[1.0, 2.0, 3.0]), [1.0]);
+        assert_eq!(replicate(&mut sy, 7, true, &[1.0, 2.0, 3.0]), [1.0, 2.0]);
         assert_eq!(
-            k.figures,
-            figures(4.0),
-            "a replication not allowed keeps nothing"
+            replicate(&mut sy, 7, true, &[1.0, 2.0, 3.0]),
+            [1.0, 2.0, 3.0]
         );
+        // A first year that differs by one bit (-0 against +0) is another variant; its
+        // replication takes nothing, and the next one like it takes it.
+        assert!(replicate(&mut sy, 7, true, &[-0.0, 2.0]).is_empty());
+        assert!(replicate(&mut sy, 7, true, &[0.0, 2.0]).is_empty());
+        assert_eq!(replicate(&mut sy, 7, true, &[-0.0, 2.0]), [-0.0]);
+        assert_eq!(sy.kept.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2, 1]);
+        // A year equal to a kept one after another first year is not taken: the years
+        // before it (its warm start) differ.
+        assert_eq!(replicate(&mut sy, 7, true, &[-0.0, 2.0, 3.0]), [-0.0, 2.0]);
+        assert_eq!(sy.kept[2].len(), 2);
+        assert_eq!(
+            replicate(&mut sy, 7, true, &[1.0, 2.0, 3.0]),
+            [1.0, 2.0, 3.0]
+        );
+        // Another engine takes nothing; a replication not allowed to share keeps nothing.
+        assert!(replicate(&mut sy, 8, true, &[1.0]).is_empty());
+        assert!(replicate(&mut sy, 8, false, &[4.0]).is_empty());
+        assert!(replicate(&mut sy, 8, true, &[4.0]).is_empty());
+        assert_eq!(replicate(&mut sy, 8, true, &[1.0]), [1.0]);
+    }
+
+    /// A year keeps at most `VARIANTS` variants, the least recently used going first.
+    #[test]
+    fn the_least_recently_used_variant_goes_first() {
+        let mut sy = SharedYears::default();
+        let often = 100.0;
+        replicate(&mut sy, 1, true, &[often]);
+        for k in 0..3 * VARIANTS {
+            // Unique first years, and the one that recurs, taken each time.
+            replicate(&mut sy, 1, true, &[k as f64]);
+            assert_eq!(replicate(&mut sy, 1, true, &[often]), [often]);
+            assert!(sy.kept[0].len() <= VARIANTS);
+        }
     }
 
     /// The lengths are part of the key: [1, 2] then [] is not [1] then [2].
