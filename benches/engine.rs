@@ -20,7 +20,8 @@ fn default_scenario() -> Scenario {
 }
 
 /// One replication of the whole horizon, route sets already cached (the steady state
-/// of a long study).
+/// of a long study: each iteration a new replication, so the years it shares with the
+/// ones before are those a study's replications share).
 #[divan::bench]
 fn one_replication_warm(bencher: divan::Bencher) {
     let s = default_scenario();
@@ -30,7 +31,7 @@ fn one_replication_warm(bencher: divan::Bencher) {
     let mut rep = 0;
     bencher.bench_local(|| {
         rep += 1;
-        let u = runner::uniforms(&s, 1, rep % 64);
+        let u = runner::uniforms(&s, 1, rep);
         engine.run(Some(&u))
     });
 }
@@ -129,12 +130,16 @@ fn study_100_replications_one_thread() -> corridor_sim::results::Results {
     runner::run(&s, &opts, &mut |_, _| {}).expect("run")
 }
 
-/// One equilibrium year: the default scenario cut to its first year, nominal values.
+/// One year of the default scenario cut to its first year, nominal values: the same
+/// inputs every iteration, so from the third on the memo gives its equilibrium (the
+/// year's assembly around a remembered equilibrium); the year is simulated, not taken
+/// whole from an earlier replication (`share_years` off).
 #[divan::bench]
 fn one_equilibrium_year(bencher: divan::Bencher) {
     let mut s = default_scenario();
     s.last_year = s.first_year;
-    let engine = Engine::new(&s);
+    let mut engine = Engine::new(&s);
+    engine.share_years = false;
     engine.run(None);
     bencher.bench_local(|| engine.run(None));
 }
