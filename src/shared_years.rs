@@ -8,10 +8,11 @@
 //! in every replication), and until a drawn continuous input (the TRIPP fee) reaches a
 //! route, the next years differ only in which of a few discrete opening years came true.
 //!
-//! A year's inputs are written as words (`SharedYears::year`): its network state and
-//! events, each period's weight, days, disruption, state and fixed route costs, the
-//! demand, the reference costs of elastic demand and the replication's values of time
-//! and elasticities. The caller (`simulate::Engine::run_full_into`) feeds every input a
+//! A year's inputs are written as words (`SharedYears::year`): whether the engine
+//! records the induced-demand figures, the year's network state and events, each
+//! period's weight, days, disruption, state and fixed route costs, the demand, the
+//! reference costs of elastic demand and the replication's values of time and
+//! elasticities. The caller (`simulate::Engine::run_full_into`) feeds every input a
 //! year reads; drawn node values reach a year only through the route costs, which is
 //! why those, not the node values, are compared. A replication with queue points or a
 //! network check neither takes nor keeps years: its years also depend on its own draws

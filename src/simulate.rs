@@ -311,7 +311,9 @@ impl<'a> Engine<'a> {
             // Every input the year reads beyond the flows of the years before (which
             // are the kept ones when every earlier year was taken): `shared_years`.
             let kept = shared.year(yi, |w| {
-                w.state(&state).bools(&active);
+                w.word(u64::from(self.record_induced))
+                    .state(&state)
+                    .bools(&active);
                 for (p, (routes, _)) in periods.iter().zip(&data) {
                     w.word(p.weight.to_bits())
                         .word(p.days.to_bits())
