@@ -196,10 +196,7 @@ impl SharedYears {
         gids: &Arc<Vec<usize>>,
         flows: &[f64],
     ) {
-        if self.pending.as_ref().is_none_or(|(y, _)| *y != yi) {
-            return;
-        }
-        let Some((_, key)) = self.pending.take() else {
+        let Some((_, key)) = self.pending.take_if(|(y, _)| *y == yi) else {
             return;
         };
         if self.kept.len() <= yi {
