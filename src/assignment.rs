@@ -16,7 +16,8 @@
 //! Both warm-start from the flows of the previous year, which cuts iterations sharply
 //! over a horizon: with two earlier years on the same routes the start follows their
 //! trend (`extrapolate_flows`); after the routes changed, the routes kept start from
-//! their flows (`carry_flows`).
+//! their flows and a demand row with a new route is split afresh at the congestion the
+//! other flows leave (`carry_flows`).
 
 // Parallel arrays indexed by demand row and route read more clearly with index loops.
 #![allow(clippy::needless_range_loop)]
@@ -127,7 +128,8 @@ pub fn assign(
 
 /// Solves one assignment into `a`, reusing its buffers (no allocation once they have
 /// grown to size). With `warm`, `a.route_flow_t` holds the route flows to start from
-/// (same routes); otherwise its contents are ignored. `scratch` is working space.
+/// (same routes), NaN for a route without one (`carry_flows`); otherwise its contents
+/// are ignored. `scratch` is working space.
 #[allow(clippy::too_many_arguments)]
 pub fn assign_into(
     rc: &RouteChoice,
@@ -156,15 +158,28 @@ pub fn assign_into(
     a.converged = true;
     scratch.arc_routes(&routes.paths, &routes.start, arcs);
     let ar = &scratch.arc_routes[0];
+    scratch.later.clear();
     // Start: warm flows rescaled to this demand, or the free-flow choice (a row's
     // routes are priced at free flow only where that choice needs them; the solvers
-    // price every route before they read a cost).
+    // price every route before they read a cost). A warm row with a route without a
+    // flow (NaN) is split below, once the other flows are in place.
     for d in 0..routes.n_rows() {
         let r = routes.rows(d);
         let total_avail = r.clone().filter(|&i| routes.available[i]).count();
         if total_avail == 0 || demand_t[d] <= 0.0 {
             a.unserved_t[d] = if total_avail == 0 { demand_t[d] } else { 0.0 };
             a.route_flow_t[r].iter_mut().for_each(|f| *f = 0.0);
+            continue;
+        }
+        if warm && a.route_flow_t[r.clone()].iter().any(|f| f.is_nan()) {
+            // Its known flows stay as they were (last year's) while the congestion is
+            // loaded; its new routes carry nothing yet.
+            for f in &mut a.route_flow_t[r] {
+                if f.is_nan() {
+                    *f = 0.0;
+                }
+            }
+            scratch.later.push(d);
             continue;
         }
         let warm_sum: f64 = if warm {
@@ -184,6 +199,25 @@ pub fn assign_into(
                 };
             }
         } else {
+            price_routes(routes, ar, r.clone(), vot[d], a);
+            let y = &mut a.route_flow_t[r.clone()];
+            match rc.model {
+                ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
+                ChoiceModel::Deterministic => {
+                    cheapest(routes, &a.route_cost_usd, r, demand_t[d], y)
+                }
+            }
+        }
+    }
+    if !scratch.later.is_empty() {
+        // Rows with a new route: their routes' split at the congestion of the start's
+        // other flows and their own known ones (about a third fewer sweeps than a split
+        // at free flow after a change of routes on the default scenario:
+        // docs/PERFORMANCE.md, wave 17).
+        let ar = &scratch.arc_routes[0];
+        load_congestible(arcs, ar, a);
+        for &d in &scratch.later {
+            let r = routes.rows(d);
             price_routes(routes, ar, r.clone(), vot[d], a);
             let y = &mut a.route_flow_t[r.clone()];
             match rc.model {
@@ -232,30 +266,23 @@ pub fn extrapolate_flows(last: &[f64], before: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Route flows to start from after the candidate routes changed: a demand row whose
-/// routes (global ids `ids`, rows `start[d]..start[d + 1]`) were all among `from_ids`
-/// takes their flows in `flows`; a row with a new route gets none, so that
-/// `assign_into` starts it from its free-flow choice (a new route is often the reason
-/// for the change, and a start without it is far from the equilibrium). A change of
-/// routes usually concerns a few rows: the others start where they were.
-pub fn carry_flows(from_ids: &[usize], flows: &[f64], ids: &[usize], start: &[usize]) -> Vec<f64> {
+/// Route flows to start from after the candidate routes changed: each route (global
+/// ids `ids`) that was among `from_ids` takes its flow in `flows`, a new route NaN.
+/// `assign_into` starts a demand row with a NaN from its routes' split (logit, or the
+/// cheapest) at the congestion the start's known flows leave, its new routes at none:
+/// a new route is often the reason for the change, and a start that leaves it out, or
+/// prices the row at free flow, is far from the equilibrium. A change of routes usually
+/// concerns a few rows: the others start where they were.
+pub fn carry_flows(from_ids: &[usize], flows: &[f64], ids: &[usize]) -> Vec<f64> {
     debug_assert_eq!(from_ids.len(), flows.len());
     let size = from_ids.iter().max().map_or(0, |m| m + 1);
     let mut by_id = vec![f64::NAN; size];
     for (&id, &f) in from_ids.iter().zip(flows) {
         by_id[id] = f;
     }
-    let mut out: Vec<f64> = ids
-        .iter()
+    ids.iter()
         .map(|&id| by_id.get(id).copied().unwrap_or(f64::NAN))
-        .collect();
-    for row in start.windows(2) {
-        let r = &mut out[row[0]..row[1]];
-        if r.iter().any(|f| f.is_nan()) {
-            r.iter_mut().for_each(|f| *f = 0.0);
-        }
-    }
-    out
+        .collect()
 }
 
 /// Working space of an assignment, kept across assignments so that none allocates.
@@ -270,6 +297,8 @@ pub struct Scratch {
     /// The demand row farthest from its logit response when a start last failed the
     /// equilibrium check (`solve_logit`), checked first next time.
     far_row: Option<usize>,
+    /// The warm start's demand rows with a route without a flow (`assign_into`).
+    later: Vec<usize>,
 }
 
 /// How many sets of paths `Scratch` keeps seen from the arcs.
@@ -695,6 +724,7 @@ fn solve_logit(
         y,
         arc_routes,
         far_row,
+        later: _,
     } = scratch;
     let arc_routes = &arc_routes[0];
     refill(y, routes.paths.len(), 0.0);
@@ -1092,14 +1122,98 @@ mod tests {
     fn carried_flows_follow_their_route_ids() {
         // Last year: routes 7, 2, 9 and 5; this year a first row of 9 and 7 (2 is gone),
         // a second of 4 (new) and 5.
-        let got = carry_flows(
-            &[7, 2, 9, 5],
-            &[10.0, 20.0, 30.0, 40.0],
-            &[9, 7, 4, 5],
-            &[0, 2, 4],
+        let got = carry_flows(&[7, 2, 9, 5], &[10.0, 20.0, 30.0, 40.0], &[9, 7, 4, 5]);
+        assert_eq!(&got[..2], &[30.0, 10.0]);
+        assert!(got[2].is_nan());
+        assert_eq!(got[3], 40.0);
+        assert!(carry_flows(&[], &[], &[1, 2]).iter().all(|f| f.is_nan()));
+    }
+
+    #[test]
+    fn a_row_with_a_new_route_starts_from_its_split_at_the_known_congestion() {
+        // Row 0 gains road 2 this year; row 1 had all three roads before. Last year's
+        // equilibrium on the old routes is carried to the new ones.
+        let (rc, arcs, one) = three_roads();
+        let vot = [1.0, 2.0];
+        let before = RouteData {
+            start: Arc::new(vec![0, 2, 5]),
+            paths: Arc::new(Paths {
+                offsets: (0..=5).collect(),
+                arcs: vec![0, 1, 0, 1, 2],
+            }),
+            fixed_usd: vec![5.0, 0.0, 1.0, 3.0, 0.0],
+            fixed_h: vec![0.0; 5],
+            ln_path_size: Arc::new(vec![0.0; 5]),
+            available: vec![true; 5],
+        };
+        let last = assign(&rc, &arcs, &before, &[900.0, 1300.0], &vot, None);
+        assert!(last.converged);
+        let now = RouteData {
+            start: Arc::new(vec![0, 3, 6]),
+            paths: Arc::new(Paths {
+                offsets: (0..=6).collect(),
+                arcs: vec![0, 1, 2, 0, 1, 2],
+            }),
+            fixed_usd: [one.fixed_usd.clone(), vec![1.0, 3.0, 0.0]].concat(),
+            fixed_h: vec![0.0; 6],
+            ln_path_size: Arc::new(vec![0.0; 6]),
+            available: vec![true; 6],
+        };
+        let demand = [950.0, 1400.0];
+        let start = carry_flows(&[0, 1, 3, 4, 5], &last.route_flow_t, &[0, 1, 2, 3, 4, 5]);
+        assert!(start[2].is_nan());
+        // The start itself (no sweep), against the definition computed here: row 1
+        // rescaled to its demand, row 0's known flows as they were, BPR times, and
+        // row 0 split by logit at those costs.
+        let at_start = |warm: Option<&[f64]>| {
+            let rc0 = RouteChoice {
+                max_iterations: 0,
+                ..rc.clone()
+            };
+            assign(&rc0, &arcs, &now, &demand, &vot, warm)
+        };
+        let got = at_start(Some(&start)).route_flow_t;
+        let row1_known: f64 = start[3..].iter().sum();
+        let mut arc_flow = [start[0], start[1], 0.0];
+        for x in 0..3 {
+            arc_flow[x] += start[3 + x] * demand[1] / row1_known;
+        }
+        let weight: Vec<f64> = (0..3)
+            .map(|x| {
+                let ratio = arc_flow[x] / arcs.capacity_tpy[x];
+                let time = arcs.t0_h[x] * (1.0 + 0.15 * ratio.powi(4));
+                (-rc.logit_scale_per_usd * (now.fixed_usd[x] + vot[0] * time)).exp()
+            })
+            .collect();
+        let sum: f64 = weight.iter().sum();
+        for x in 0..3 {
+            let want = demand[0] * weight[x] / sum;
+            assert!(
+                (got[x] - want).abs() <= 1e-9 * demand[0],
+                "{x}: {got:?} {want}"
+            );
+            let want = start[3 + x] * demand[1] / row1_known;
+            assert!(
+                (got[3 + x] - want).abs() <= 1e-9 * demand[1],
+                "{x}: {got:?} {want}"
+            );
+        }
+        // Closer to the equilibrium than the same row split at free flow (what a row
+        // with a new route started from before), and solved in fewer sweeps.
+        let mut free_flow_row = start.clone();
+        free_flow_row[..3].iter_mut().for_each(|f| *f = 0.0);
+        assert!(at_start(Some(&start)).gap < at_start(Some(&free_flow_row)).gap / 2.0);
+        let solved = assign(&rc, &arcs, &now, &demand, &vot, Some(&start));
+        let from_free = assign(&rc, &arcs, &now, &demand, &vot, Some(&free_flow_row));
+        assert!(solved.converged && from_free.converged);
+        assert!(
+            solved.iterations < from_free.iterations,
+            "{} vs {}",
+            solved.iterations,
+            from_free.iterations
         );
-        assert_eq!(got, vec![30.0, 10.0, 0.0, 0.0]);
-        assert_eq!(carry_flows(&[], &[], &[1, 2], &[0, 2]), vec![0.0, 0.0]);
+        let total: f64 = solved.route_flow_t.iter().sum();
+        assert!((total - demand.iter().sum::<f64>()).abs() <= 1e-9 * total);
     }
 
     #[test]

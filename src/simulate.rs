@@ -584,17 +584,12 @@ impl Starts {
     /// The flows a year on `routes` starts from: the trend of the last two years when
     /// both ran on these routes (about a third fewer sweeps than last year's flows
     /// alone: docs/PERFORMANCE.md, wave 8), last year's flows when only it did, and
-    /// after a change of routes (an opening, an event) last year's flows of the rows
-    /// whose routes were all kept. None in the first year.
+    /// after a change of routes (an opening, an event) last year's flows of the routes
+    /// kept, NaN for the new ones (`carry_flows`). None in the first year.
     fn start(&self, routes: &Shared<RouteSet>, gids: &[usize]) -> Option<Cow<'_, [f64]>> {
         let last = self.last.as_ref()?;
         if !Shared::ptr_eq(&last.routes, routes) {
-            return Some(Cow::Owned(carry_flows(
-                &last.gids,
-                &last.flows,
-                gids,
-                &routes.start,
-            )));
+            return Some(Cow::Owned(carry_flows(&last.gids, &last.flows, gids)));
         }
         Some(match &self.before {
             Some(before) if Shared::ptr_eq(&before.routes, routes) => {
