@@ -27,8 +27,9 @@ fn a_scenario_without_queue_points_gives_yesterdays_tables() {
     // flows: every mean of tonnes, shares, costs and times moved by at most 1.1e-4 of
     // itself, within that tolerance (congestion delays of 0.0006 h by a printed digit);
     // and in wave 17, when a demand row with a new route began to start from its split
-    // at the congestion of the carried flows: means moved by at most 4.1e-5 of
-    // themselves (a congestion delay of 0.003 h by a printed digit).
+    // at the congestion of the carried flows and trends were carried 1.1 times: means
+    // moved by at most 8.0e-5 of themselves (a congestion delay of 0.0005 h by a
+    // printed digit).
     let s = common::load(&fixture("caucasus-demo.toml"));
     assert!(s.queues.is_empty());
     let opts = RunOptions {
