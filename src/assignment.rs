@@ -1191,17 +1191,20 @@ mod tests {
         };
         let got = at_start(Some(&start)).route_flow_t;
         let row1_known: f64 = start[3..].iter().sum();
-        let mut arc_flow = [start[0], start[1], 0.0];
-        for x in 0..3 {
-            arc_flow[x] += start[3 + x] * demand[1] / row1_known;
-        }
-        let weight: Vec<f64> = (0..3)
-            .map(|x| {
-                let ratio = arc_flow[x] / arcs.capacity_tpy[x];
-                let time = arcs.t0_h[x] * (1.0 + 0.15 * ratio.powi(4));
-                (-rc.logit_scale_per_usd * (now.fixed_usd[x] + vot[0] * time)).exp()
-            })
-            .collect();
+        let weights = |start: &[f64]| -> Vec<f64> {
+            let mut arc_flow = [start[0], start[1], 0.0];
+            for x in 0..3 {
+                arc_flow[x] += start[3 + x] * demand[1] / row1_known;
+            }
+            (0..3)
+                .map(|x| {
+                    let ratio = arc_flow[x] / arcs.capacity_tpy[x];
+                    let time = arcs.t0_h[x] * (1.0 + 0.15 * ratio.powi(4));
+                    (-rc.logit_scale_per_usd * (now.fixed_usd[x] + vot[0] * time)).exp()
+                })
+                .collect()
+        };
+        let weight = weights(&start);
         let sum: f64 = weight.iter().sum();
         for x in 0..3 {
             let want = demand[0] * weight[x] / sum;
@@ -1231,6 +1234,24 @@ mod tests {
         );
         let total: f64 = solved.route_flow_t.iter().sum();
         assert!((total - demand.iter().sum::<f64>()).abs() <= 1e-9 * total);
+        // The deterministic model starts the row on its cheapest route at that
+        // congestion: with 2,500 t of row 0 on road 1 last year, not road 1, the
+        // cheapest at free flow (12 against 15 and 17).
+        let det = RouteChoice {
+            model: ChoiceModel::Deterministic,
+            max_iterations: 0,
+            ..rc.clone()
+        };
+        let mut start = start.clone();
+        start[1] = 2500.0;
+        let got = assign(&det, &arcs, &now, &demand, &vot, Some(&start)).route_flow_t;
+        let weight = weights(&start);
+        let cheapest = (0..3).max_by(|&i, &j| weight[i].total_cmp(&weight[j]));
+        assert_ne!(cheapest, Some(1), "{weight:?}");
+        for x in 0..3 {
+            let want = if Some(x) == cheapest { demand[0] } else { 0.0 };
+            assert_eq!(got[x], want, "{got:?}");
+        }
     }
 
     #[test]
