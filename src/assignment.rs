@@ -251,8 +251,8 @@ pub fn assign_into(
 /// direction the flows move, and the change between two solutions understates the
 /// trend. Measured over the shipped scenarios (200 replications each, docs/
 /// PERFORMANCE.md, wave 17): 1.1 cut the sweeps of the four whose flows trend by 7.5%
-/// (those of `tripp-opens` by 12% at 10,000 replications) and changed the others by
-/// at most 0.3%; 1.0 (the plain trend) and 1.2 took more.
+/// (those of `tripp-opens` by 12% at 10,000 replications, where 1.15 and 1.2 cut
+/// fewer) and changed the others by at most 0.3%.
 const TREND_GAIN: f64 = 1.1;
 
 /// Route flows to start next year's assignment from, given this year's (`last`) and
