@@ -199,14 +199,7 @@ pub fn assign_into(
                 };
             }
         } else {
-            price_routes(routes, ar, r.clone(), vot[d], a);
-            let y = &mut a.route_flow_t[r.clone()];
-            match rc.model {
-                ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
-                ChoiceModel::Deterministic => {
-                    cheapest(routes, &a.route_cost_usd, r, demand_t[d], y)
-                }
-            }
+            choose(rc, routes, ar, d, demand_t[d], vot[d], a);
         }
     }
     if !scratch.later.is_empty() {
@@ -217,15 +210,7 @@ pub fn assign_into(
         let ar = &scratch.arc_routes[0];
         load_congestible(arcs, ar, a);
         for &d in &scratch.later {
-            let r = routes.rows(d);
-            price_routes(routes, ar, r.clone(), vot[d], a);
-            let y = &mut a.route_flow_t[r.clone()];
-            match rc.model {
-                ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand_t[d], y),
-                ChoiceModel::Deterministic => {
-                    cheapest(routes, &a.route_cost_usd, r, demand_t[d], y)
-                }
-            }
+            choose(rc, routes, ar, d, demand_t[d], vot[d], a);
         }
     }
     match rc.model {
@@ -242,6 +227,26 @@ pub fn assign_into(
             load_free(arcs, ar, a);
             solve_deterministic(rc, arcs, ar, routes, demand_t, vot, a)
         }
+    }
+}
+
+/// Demand row `d`'s route flows set to the model's choice at the current arc times:
+/// its routes priced, then the logit split of `demand`, or all of it on the cheapest.
+fn choose(
+    rc: &RouteChoice,
+    routes: &RouteData,
+    ar: &ArcRoutes,
+    d: usize,
+    demand: f64,
+    vot: f64,
+    a: &mut Assignment,
+) {
+    let r = routes.rows(d);
+    price_routes(routes, ar, r.clone(), vot, a);
+    let y = &mut a.route_flow_t[r.clone()];
+    match rc.model {
+        ChoiceModel::Logit => logit(rc, routes, &a.route_cost_usd, r, demand, y),
+        ChoiceModel::Deterministic => cheapest(routes, &a.route_cost_usd, r, demand, y),
     }
 }
 
@@ -1003,6 +1008,24 @@ mod tests {
         (rc, arcs, routes)
     }
 
+    /// Two demand rows over the three roads of `three_roads`, the second with its own
+    /// charges.
+    fn two_rows_over_three_roads() -> (RouteChoice, ArcData, RouteData) {
+        let (rc, arcs, one) = three_roads();
+        let routes = RouteData {
+            start: Arc::new(vec![0, 3, 6]),
+            paths: Arc::new(Paths {
+                offsets: (0..=6).collect(),
+                arcs: vec![0, 1, 2, 0, 1, 2],
+            }),
+            fixed_usd: [one.fixed_usd, vec![1.0, 3.0, 0.0]].concat(),
+            fixed_h: vec![0.0; 6],
+            ln_path_size: Arc::new(vec![0.0; 6]),
+            available: vec![true; 6],
+        };
+        (rc, arcs, routes)
+    }
+
     /// The relative flow gap of `flows`, computed here from the definitions (BPR times,
     /// logit response) rather than by the solver's own functions.
     fn gap_by_hand(
@@ -1077,18 +1100,7 @@ mod tests {
         // or the other, or at it. Each is solved on a thread that has just solved
         // other starts (its scratch remembers a far row) and on a fresh thread: the
         // results must be the same to the bit.
-        let (rc, arcs, one) = three_roads();
-        let routes = RouteData {
-            start: Arc::new(vec![0, 3, 6]),
-            paths: Arc::new(Paths {
-                offsets: (0..=6).collect(),
-                arcs: vec![0, 1, 2, 0, 1, 2],
-            }),
-            fixed_usd: [one.fixed_usd.clone(), vec![1.0, 3.0, 0.0]].concat(),
-            fixed_h: vec![0.0; 6],
-            ln_path_size: Arc::new(vec![0.0; 6]),
-            available: vec![true; 6],
-        };
+        let (rc, arcs, routes) = two_rows_over_three_roads();
         let vot = [1.0, 2.0];
         let demand = [900.0, 1300.0];
         let exact = assign(&rc, &arcs, &routes, &demand, &vot, None).route_flow_t;
@@ -1150,7 +1162,7 @@ mod tests {
     fn a_row_with_a_new_route_starts_from_its_split_at_the_known_congestion() {
         // Row 0 gains road 2 this year; row 1 had all three roads before. Last year's
         // equilibrium on the old routes is carried to the new ones.
-        let (rc, arcs, one) = three_roads();
+        let (rc, arcs, _) = three_roads();
         let vot = [1.0, 2.0];
         let before = RouteData {
             start: Arc::new(vec![0, 2, 5]),
@@ -1165,17 +1177,7 @@ mod tests {
         };
         let last = assign(&rc, &arcs, &before, &[900.0, 1300.0], &vot, None);
         assert!(last.converged);
-        let now = RouteData {
-            start: Arc::new(vec![0, 3, 6]),
-            paths: Arc::new(Paths {
-                offsets: (0..=6).collect(),
-                arcs: vec![0, 1, 2, 0, 1, 2],
-            }),
-            fixed_usd: [one.fixed_usd.clone(), vec![1.0, 3.0, 0.0]].concat(),
-            fixed_h: vec![0.0; 6],
-            ln_path_size: Arc::new(vec![0.0; 6]),
-            available: vec![true; 6],
-        };
+        let (_, _, now) = two_rows_over_three_roads();
         let demand = [950.0, 1400.0];
         let start = carry_flows(&[0, 1, 3, 4, 5], &last.route_flow_t, &[0, 1, 2, 3, 4, 5]);
         assert!(start[2].is_nan());
