@@ -15,7 +15,7 @@ use toml::Spanned;
 use crate::model::{Mode, Scenario};
 use crate::scenario::num::{Num, Param, build_dist};
 use crate::scenario::problem::{Location, Problem, Problems};
-use crate::scenario::raw::{RawAppraisal, RawFile, RawModeValues};
+use crate::scenario::raw::{RawAppraisal, RawModeValues};
 
 /// Who carries a cash flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,7 +188,7 @@ pub fn load(
             }])
         })?;
         // The scenario loader has already parsed this file, so errors here are unlikely.
-        let Ok(raw) = toml::from_str::<RawFile>(&text) else {
+        let Ok(raw) = crate::scenario::raw::read_raw(&text) else {
             continue;
         };
         if let Some(section) = raw.appraisal {

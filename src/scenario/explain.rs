@@ -4,9 +4,7 @@
 
 use std::sync::OnceLock;
 
-use serde::de::DeserializeOwned;
-
-use super::raw::*;
+use super::raw::{ReadError, read_raw};
 use super::suggest::did_you_mean;
 
 /// The sections that are one table (`[scenario]`), not a list of tables (`[[nodes]]`).
@@ -78,13 +76,14 @@ pub fn data(message: &str, key: &str) -> String {
 }
 
 /// The keys each section accepts, read from the serde mirror itself (so they never
-/// drift from `raw.rs`): deserializing a table with an unknown key makes serde list them.
+/// drift from `raw.rs`): a file whose only line under the section's header is an
+/// unknown key makes serde list the section's keys. Read by `raw::read_raw`, as every
+/// file is (no deserializer code of its own).
 fn section_keys() -> &'static [(&'static str, Vec<String>)] {
     static KEYS: OnceLock<Vec<(&'static str, Vec<String>)>> = OnceLock::new();
-    fn keys<T: DeserializeOwned>() -> Vec<String> {
-        match toml::from_str::<T>("__no_such_key__ = 0") {
-            Ok(_) => Vec::new(),
-            Err(e) => e
+    fn keys(header: &str) -> Vec<String> {
+        match read_raw(&format!("{header}\n__no_such_key__ = 0\n")) {
+            Err(ReadError::Data { error, .. }) => error
                 .message()
                 .split('`')
                 .skip(1)
@@ -92,27 +91,31 @@ fn section_keys() -> &'static [(&'static str, Vec<String>)] {
                 .skip(1)
                 .map(String::from)
                 .collect(),
+            _ => Vec::new(),
         }
     }
     KEYS.get_or_init(|| {
-        vec![
-            ("[scenario]", keys::<RawSettings>()),
-            ("[route_choice]", keys::<RawRouteChoice>()),
-            ("[congestion]", keys::<RawCongestion>()),
-            ("[transfer_defaults]", keys::<RawTransferCosts>()),
-            ("[[corridors]]", keys::<RawCorridor>()),
-            ("[[nodes]]", keys::<RawNode>()),
-            ("[[links]]", keys::<RawLink>()),
-            ("[[demand]]", keys::<RawDemand>()),
-            ("[[routes]]", keys::<RawRoute>()),
-            ("[[events]]", keys::<RawEvent>()),
-            ("[[disruptions]]", keys::<RawDisruption>()),
-            ("[[measures]]", keys::<RawMeasure>()),
-            ("[calibration]", keys::<RawCalibration>()),
-            ("[sensitivity]", keys::<RawSensitivity>()),
-            ("[[sweep]]", keys::<RawSweep>()),
-            ("[[queues]]", keys::<RawQueue>()),
+        [
+            "[scenario]",
+            "[route_choice]",
+            "[congestion]",
+            "[transfer_defaults]",
+            "[[corridors]]",
+            "[[nodes]]",
+            "[[links]]",
+            "[[demand]]",
+            "[[routes]]",
+            "[[events]]",
+            "[[disruptions]]",
+            "[[measures]]",
+            "[calibration]",
+            "[sensitivity]",
+            "[[sweep]]",
+            "[[queues]]",
         ]
+        .into_iter()
+        .map(|header| (header, keys(header)))
+        .collect()
     })
 }
 
@@ -360,6 +363,36 @@ fn strip_comment(value: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every section's keys as serde lists them (read through `read_raw`, the
+    /// loader's own reader) are the properties the JSON Schema derives for it.
+    #[test]
+    fn section_keys_are_the_schemas_properties() {
+        let schema = super::super::schema::scenario_schema();
+        let keys = section_keys();
+        assert_eq!(keys.len(), 16);
+        for (header, listed) in keys {
+            let name = header.trim_matches(|c| c == '[' || c == ']');
+            let property = &schema["properties"][name];
+            let target = property["items"]["$ref"]
+                .as_str()
+                .or(property["$ref"].as_str())
+                .or(property["allOf"][0]["$ref"].as_str())
+                .or(property["anyOf"][0]["$ref"].as_str())
+                .unwrap_or_else(|| panic!("{header}: no definition in {property}"));
+            let def = target.trim_start_matches("#/definitions/");
+            let mut expected: Vec<&str> = schema["definitions"][def]["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{header}: {def} has no properties"))
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut got: Vec<&str> = listed.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, expected, "{header}");
+        }
+    }
 
     #[test]
     fn units_and_quotes_get_hints() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::limits;
 use super::merge::{Layer, merge};
 use super::problem::{LineIndex, Location, Problem, Problems, Severity};
-use super::raw::RawFile;
+use super::raw::{RawFile, ReadError};
 use super::validate::validate;
 use crate::model::Scenario;
 
@@ -349,29 +349,23 @@ fn parse(file: &Path, text: &str, problems: &mut Problems) -> Option<RawFile> {
                 ..Location::default()
             })
     };
-    let de = match toml::Deserializer::parse(text) {
-        Ok(d) => d,
-        Err(e) => {
+    match super::raw::read_raw(text) {
+        Ok(raw) => Some(raw),
+        Err(ReadError::Syntax(e)) => {
             let offset = e.span().map(|s| s.start);
             let key = offset.map(|o| key_path_at(text, o)).unwrap_or_default();
             let message = super::explain::syntax(e.message().trim(), text, offset);
             problems.error(&at(offset), key, format!("TOML syntax: {message}"));
-            return None;
+            None
         }
-    };
-    match serde_path_to_error::deserialize::<_, RawFile>(de) {
-        Ok(raw) => Some(raw),
-        Err(e) => {
-            let key = e
-                .path()
-                .to_string()
+        Err(ReadError::Data { path, error }) => {
+            let key = path
                 .replace(".$__serde_spanned_private_value", "")
                 .replace("$__serde_spanned_private_value.", "")
                 .replace("$__serde_spanned_private_value", "");
             let key = if key == "." { String::new() } else { key };
-            let inner = e.into_inner();
-            let offset = inner.span().map(|s| s.start);
-            let message = super::explain::data(inner.message().trim(), &key);
+            let offset = error.span().map(|s| s.start);
+            let message = super::explain::data(error.message().trim(), &key);
             problems.error(&at(offset), key, message);
             None
         }

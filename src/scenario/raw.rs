@@ -28,6 +28,32 @@ use toml::Spanned;
 
 use super::num::Num;
 
+/// Why a file's text is not a `RawFile`.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Not TOML.
+    Syntax(toml::de::Error),
+    /// TOML, but a key or value the format does not take, at `path` (serde's path of
+    /// the value: `links[3].capacity_tpy`).
+    Data {
+        path: String,
+        error: toml::de::Error,
+    },
+}
+
+/// A scenario file's text as its serde mirror. The one place the mirror is read from
+/// TOML (the loader, the appraisal's reader and the key lists of error messages all
+/// come here), so the deserializer's code is generated for one deserializer only: each
+/// other entry point generated a copy of every section's visitor, about a tenth of the
+/// crate's code (docs/PERFORMANCE.md, "Build").
+pub fn read_raw(text: &str) -> Result<RawFile, ReadError> {
+    let de = toml::Deserializer::parse(text).map_err(ReadError::Syntax)?;
+    serde_path_to_error::deserialize::<_, RawFile>(de).map_err(|e| ReadError::Data {
+        path: e.path().to_string(),
+        error: e.into_inner(),
+    })
+}
+
 /// A corridor-sim scenario file: network, demand, costs, dated events and uncertainty (docs/FORMAT.md). "Required" means once the `base` chain is merged: a scenario that changes a base item restates only its id and the keys it changes.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
