@@ -207,7 +207,6 @@ pub fn assign_into(
         // other flows and their own known ones (about a third fewer sweeps than a split
         // at free flow after a change of routes on the default scenario:
         // docs/PERFORMANCE.md, wave 17).
-        let ar = &scratch.arc_routes[0];
         load_congestible(arcs, ar, a);
         for &d in &scratch.later {
             choose(rc, routes, ar, d, demand_t[d], vot[d], a);
