@@ -205,7 +205,9 @@ pub fn draw<DB: DrawingBackend>(root: &Area<DB>, s: &Scenario, r: &Results) -> D
         .label_style(font(TICK))
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(&|v| fmt_num(*v))
-        .y_labels(6)
+        // Whole iterations only: no more labels than whole numbers in the range (a
+        // run of 1-2 iterations a year gets 0, 1, 2, not 0, 0.5, ... 2).
+        .y_labels((y_top.floor() as usize + 1).clamp(2, 6))
         .draw()?;
     if show_limit {
         chart.draw_series(DashedLineSeries::new(
